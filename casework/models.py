@@ -1,0 +1,430 @@
+"""Participants, cases and the immutable journal of dated facts (domain.md).
+
+The case state is a projection: the non-superseded `Transition` rows replay to it.
+Every dated fact is a `Recorded` row: it is never edited or deleted; a correction is
+a new row that `supersedes` the original, which stays readable (C1, C2).
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_fsm import FSMField, FSMModelMixin, transition
+from simple_history.models import HistoricalRecords
+
+from programmes.models import IncomeSupport, InsatsType, Programme, Unit, Workplace
+
+from . import rules
+
+
+class State(models.TextChoices):
+    AKTUALISERING = "aktualisering", _("Aktualiserad")
+    KARTLAGGNING = InsatsType.KARTLAGGNING.value, InsatsType.KARTLAGGNING.label
+    JOBBSOK = InsatsType.JOBBSOK.value, InsatsType.JOBBSOK.label
+    ARBETSTRANING = InsatsType.ARBETSTRANING.value, InsatsType.ARBETSTRANING.label
+    ARBETSPRAKTIK = InsatsType.ARBETSPRAKTIK.value, InsatsType.ARBETSPRAKTIK.label
+    ANSTALLNING = InsatsType.ANSTALLNING.value, InsatsType.ANSTALLNING.label
+    AVSLUTAD = "avslutad", _("Avslutad")
+
+
+INSATS_STATES = [s.value for s in InsatsType]
+OPEN_STATES = [State.AKTUALISERING.value, *INSATS_STATES]
+
+
+class Gender(models.TextChoices):
+    K = "K", _("Kvinna")
+    M = "M", _("Man")
+    X = "X", _("Annat/icke-binär")
+
+
+class Source(models.TextChoices):
+    SOC = "SOC", _("Socialtjänst/ekonomiskt bistånd")
+    AF = "AF", _("Arbetsförmedlingen")
+    FK = "FK", _("Försäkringskassan")
+    VUX = "VUX", _("Campus/vuxenutbildning")
+    REGION = "REGION", _("Regionen")
+    EGEN = "EGEN", _("Egen anmälan")
+
+
+class ExitReason(models.TextChoices):
+    ARBETE = "ARBETE", _("Arbete")
+    STUDIER = "STUDIER", _("Studier")
+    AF = "AF", _("Arbetsförmedlingen")
+    FK = "FK", _("Försäkringskassan")
+    SOCIALTJANST = "SOCIALTJANST", _("Socialtjänsten (ekonomiskt bistånd)")
+    DAGLIG_VERKSAMHET = "DAGLIG_VERKSAMHET", _("Daglig verksamhet/sysselsättning")
+    ANNAN_INSATS = "ANNAN_INSATS", _("Annan insats")
+    AVBROTT = "AVBROTT", _("Avbrott")
+    FLYTT = "FLYTT", _("Flytt")
+    SJUK = "SJUK", _("Sjukdom")
+    EJ_AKTUELL = "EJ_AKTUELL", _("Ej aktuell")
+    OVRIGT = "OVRIGT", _("Övrigt")
+
+
+class Participant(models.Model):
+    """A person; gender is its own field, never derived from the number (N5)."""
+
+    personnummer = models.CharField(_("personnummer"), max_length=12, unique=True)
+    birth_date = models.DateField(_("födelsedatum"))
+    first_name = models.CharField(_("förnamn"), max_length=100, blank=True)
+    last_name = models.CharField(_("efternamn"), max_length=100, blank=True)
+    gender = models.CharField(_("kön"), max_length=1, choices=Gender.choices)
+    skyddad_identitet = models.BooleanField(_("skyddad identitet"), default=False)
+    created_at = models.DateTimeField(_("skapad"), default=timezone.now, editable=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("deltagare")
+        verbose_name_plural = _("deltagare")
+
+    def __str__(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip() or self.masked_personnummer
+
+    @property
+    def masked_personnummer(self) -> str:
+        """Birth year and nothing more, for lists (G3)."""
+        return f"{self.personnummer[:4]}****-****"
+
+
+class ImportBatch(models.Model):
+    """One imported file; its checksum refuses the same file twice (import-format.md)."""
+
+    sha256 = models.CharField(max_length=64, unique=True)
+    filename = models.CharField(_("filnamn"), max_length=255)
+    rows = models.PositiveIntegerField(_("rader"), default=0)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    imported_at = models.DateTimeField(_("importerad"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("importerad fil")
+        verbose_name_plural = _("importerade filer")
+
+    def __str__(self) -> str:
+        return self.filename
+
+
+class CaseQuerySet(models.QuerySet):
+    def open(self) -> "CaseQuerySet":
+        return self.exclude(state=State.AVSLUTAD)
+
+
+def may_start_insats(instance: "Case", user) -> bool:
+    """The coordinator decides the first insats; coaches move between insatser (003)."""
+    if instance.state == State.AKTUALISERING:
+        return user.has_perm("casework.decide_referral")
+    return user.has_perm("casework.change_insats")
+
+
+def may_exit(instance: "Case", user) -> bool:
+    if instance.state == State.AKTUALISERING:
+        return user.has_perm("casework.decide_referral")
+    return user.has_perm("casework.exit_case")
+
+
+def _startable(target: str):
+    def condition(case: "Case") -> bool:
+        return rules.start_refusal(case, target, on=timezone.localdate()) is None
+
+    condition.__name__ = f"{target}_startable"
+    return condition
+
+
+def _sources_for(target: str) -> list[str]:
+    return [State.AKTUALISERING.value, *(s for s in INSATS_STATES if s != target)]
+
+
+class Case(FSMModelMixin, models.Model):
+    """One person's participation in one programme, from referral to exit (domain.md)."""
+
+    participant = models.ForeignKey(
+        Participant, on_delete=models.PROTECT, related_name="cases", verbose_name=_("deltagare")
+    )
+    programme = models.ForeignKey(
+        Programme, on_delete=models.PROTECT, related_name="cases", verbose_name=_("program")
+    )
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="cases", verbose_name=_("enhet")
+    )
+    coach = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="coached_cases",
+        verbose_name=_("coach"),
+    )
+    state = FSMField(
+        _("status"), choices=State.choices, default=State.AKTUALISERING, protected=True
+    )
+    referred_on = models.DateField(_("aktualiserad"))
+    income_support = models.CharField(
+        _("försörjning"), max_length=24, choices=IncomeSupport.choices
+    )
+    source = models.CharField(_("källa"), max_length=10, choices=Source.choices, blank=True)
+    risk_note = models.TextField(_("motivering för undantag"), blank=True)
+    referring_officer = models.CharField(_("remitterande handläggare"), max_length=200, blank=True)
+    referring_contact = models.CharField(_("kontaktuppgift"), max_length=200, blank=True)
+    referral_reason = models.TextField(_("anledning"), blank=True)
+    baseline_step = models.PositiveSmallIntegerField(_("utgångsläge (steg)"), null=True, blank=True)
+    exit_reason = models.CharField(
+        _("avslutsorsak"), max_length=20, choices=ExitReason.choices, blank=True
+    )
+    # Projections of the journal, kept by the services for fast lists and sorting.
+    state_since = models.DateField(_("i status sedan"))
+    last_event_on = models.DateField(_("senaste händelse"))
+    deadline = models.DateField(_("slutdatum för insatsen"), null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    history = HistoricalRecords()
+
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("ärende")
+        verbose_name_plural = _("ärenden")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["participant", "programme"],
+                condition=~models.Q(state="avslutad"),
+                name="one_open_case_per_programme",
+            )
+        ]
+        permissions = [
+            ("decide_referral", _("Kan besluta om aktualiseringar och första insats")),
+            ("change_insats", _("Kan byta insats och begära förlängning")),
+            ("exit_case", _("Kan avsluta ärenden")),
+        ]
+        indexes = [models.Index(fields=["state", "deadline"])]
+
+    def __str__(self) -> str:
+        return f"{self.programme.code} #{self.pk}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.state != State.AVSLUTAD
+
+    @transition(
+        field=state,
+        source=_sources_for("kartlaggning"),
+        target="kartlaggning",
+        conditions=[_startable("kartlaggning")],
+        permission=may_start_insats,
+    )
+    def start_kartlaggning(self) -> None:
+        """Kartläggning och individuell planering, max 1 month in Jobbtorg (000 §4.4)."""
+
+    @transition(
+        field=state,
+        source=_sources_for("jobbsok"),
+        target="jobbsok",
+        conditions=[_startable("jobbsok")],
+        permission=may_start_insats,
+    )
+    def start_jobbsok(self) -> None:
+        """Jobbsökaraktivitet, no limit unless the programme sets one (000 §4.4)."""
+
+    @transition(
+        field=state,
+        source=_sources_for("arbetstraning"),
+        target="arbetstraning",
+        conditions=[_startable("arbetstraning")],
+        permission=may_start_insats,
+    )
+    def start_arbetstraning(self) -> None:
+        """Arbetsträning, 6 + 6 months per case in Jobbtorg (000 §4.4)."""
+
+    @transition(
+        field=state,
+        source=_sources_for("arbetspraktik"),
+        target="arbetspraktik",
+        conditions=[_startable("arbetspraktik")],
+        permission=may_start_insats,
+    )
+    def start_arbetspraktik(self) -> None:
+        """Arbetspraktik, 6 + 6 months per case in Jobbtorg (000 §4.4)."""
+
+    @transition(
+        field=state,
+        source=_sources_for("anstallning"),
+        target="anstallning",
+        conditions=[_startable("anstallning")],
+        permission=may_start_insats,
+    )
+    def start_anstallning(self) -> None:
+        """Arbetsmarknadsanställning, 12 months + 2 × 6 with Af samråd; OSA by plan (000 §4.4)."""
+
+    @transition(field=state, source=OPEN_STATES, target=State.AVSLUTAD, permission=may_exit)
+    def exit(self) -> None:
+        """Every state but avslutad can exit, with a reason code (domain.md)."""
+
+
+class ImmutableQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise rules.ImmutableRecordError(_("Dokumentation kan inte ändras."))
+
+    def delete(self):
+        raise rules.ImmutableRecordError(_("Dokumentation kan inte tas bort."))
+
+
+class Recorded(models.Model):
+    """A dated fact: author, server timestamp and effective date (D1, FL 27 §)."""
+
+    case = models.ForeignKey(
+        Case, on_delete=models.PROTECT, related_name="%(class)ss", verbose_name=_("ärende")
+    )
+    effective_on = models.DateField(_("datum"))
+    recorded_at = models.DateTimeField(_("registrerad"), default=timezone.now, editable=False)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    actor_label = models.CharField(_("registrerad av"), max_length=200, blank=True)
+    batch = models.ForeignKey(
+        ImportBatch, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    supersedes = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="corrections",
+        verbose_name=_("rättar"),
+    )
+
+    objects = ImmutableQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+        ordering = ["effective_on", "recorded_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} {self.effective_on}"
+
+    def save(self, *args, **kwargs) -> None:
+        if not self._state.adding:
+            raise rules.ImmutableRecordError(_("Dokumentation kan inte ändras; gör en rättelse."))
+        if self.actor is not None and not self.actor_label:
+            self.actor_label = actor_label(self.actor)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise rules.ImmutableRecordError(_("Dokumentation kan inte tas bort."))
+
+
+def actor_label(user) -> str:
+    """Name and roles at the time of writing (D1)."""
+    name = user.get_full_name() or user.get_username()
+    roles = ", ".join(sorted(g.name for g in user.groups.all()))
+    return f"{name} ({roles})" if roles else name
+
+
+class Transition(Recorded):
+    """One state change; the journal the indicators are computed from (D3)."""
+
+    seq = models.PositiveIntegerField(_("ordning"))
+    from_state = models.CharField(_("från"), max_length=20, choices=State.choices, blank=True)
+    to_state = models.CharField(_("till"), max_length=20, choices=State.choices)
+    reason = models.TextField(_("motivering"), blank=True)
+    exit_reason = models.CharField(
+        _("avslutsorsak"), max_length=20, choices=ExitReason.choices, blank=True
+    )
+    workplace = models.ForeignKey(
+        Workplace, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("arbetsplats")
+    )
+    is_osa = models.BooleanField(_("OSA"), default=False)
+    planned_end = models.DateField(_("planerat slut"), null=True, blank=True)
+
+    class Meta(Recorded.Meta):
+        verbose_name = _("statusändring")
+        verbose_name_plural = _("statusändringar")
+        indexes = [models.Index(fields=["case", "effective_on", "seq"])]
+
+
+class Samrad(Recorded):
+    """A samråd with Arbetsförmedlingen (000 §4.4)."""
+
+    note = models.TextField(_("anteckning"), blank=True)
+
+    class Meta(Recorded.Meta):
+        verbose_name = _("samråd")
+        verbose_name_plural = _("samråd")
+
+
+class Extension(Recorded):
+    """An extension of the current spell by the rule's extension length (000 §4.4)."""
+
+    insats_type = models.CharField(_("insats"), max_length=20, choices=InsatsType.choices)
+    months = models.PositiveSmallIntegerField(_("månader"))
+    reason = models.TextField(_("motivering"))
+    samrad = models.ForeignKey(Samrad, on_delete=models.PROTECT, null=True, blank=True)
+
+    class Meta(Recorded.Meta):
+        verbose_name = _("förlängning")
+        verbose_name_plural = _("förlängningar")
+
+
+class Enrolment(Recorded):
+    """A kompetenshöjande enrolment beside the state, Heltidsmodellen (000 §4.4)."""
+
+    course = models.CharField(_("kurs"), max_length=100)
+
+    class Meta(Recorded.Meta):
+        verbose_name = _("kompetenshöjande insats")
+        verbose_name_plural = _("kompetenshöjande insatser")
+
+
+class EnrolmentEnd(Recorded):
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.PROTECT, related_name="ends")
+
+    class Meta(Recorded.Meta):
+        verbose_name = _("avslutad kompetenshöjande insats")
+        verbose_name_plural = _("avslutade kompetenshöjande insatser")
+
+
+class FollowUp(Recorded):
+    """The 6-month follow-up after an ended anställning (000 §4.5, UT6)."""
+
+    spell_ended_on = models.DateField(_("anställningen slutade"))
+    receives_eb = models.BooleanField(_("har ekonomiskt bistånd"))
+
+    class Meta(Recorded.Meta):
+        verbose_name = _("uppföljning")
+        verbose_name_plural = _("uppföljningar")
+
+
+class Note(Recorded):
+    """A dated, signed journal note (SoL 11:5; FL 27 §)."""
+
+    text = models.TextField(_("anteckning"))
+    is_objection = models.BooleanField(_("deltagarens invändning"), default=False)
+
+    class Meta(Recorded.Meta):
+        verbose_name = _("anteckning")
+        verbose_name_plural = _("anteckningar")
+
+
+class Assessment(Recorded):
+    """A progression assessment on the programme's step scale (001; 002 §2, §5)."""
+
+    step = models.PositiveSmallIntegerField(_("steg"))
+
+    class Meta(Recorded.Meta):
+        verbose_name = _("stegbedömning")
+        verbose_name_plural = _("stegbedömningar")
+
+
+class Attendance(models.Model):
+    """Days present per week, entered by the provider (Bromodellen, 002 §5)."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="attendance")
+    week = models.DateField(_("vecka (måndag)"))
+    days_present = models.PositiveSmallIntegerField(_("närvarodagar"))
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("närvaro")
+        verbose_name_plural = _("närvaro")
+        constraints = [models.UniqueConstraint(fields=["case", "week"], name="one_row_per_week")]
+
+    def __str__(self) -> str:
+        return f"{self.week:%G-W%V}: {self.days_present}"

@@ -1,0 +1,41 @@
+"""The roles of domain.md as Django groups, with the permissions each needs."""
+
+ROLE_PERMISSIONS = {
+    "coordinator": [
+        "casework.decide_referral",
+        "casework.change_insats",
+        "casework.exit_case",
+        "casework.add_note",
+        "casework.view_case",
+        "casework.view_participant",
+    ],
+    "coach": [
+        "casework.change_insats",
+        "casework.exit_case",
+        "casework.add_note",
+        "casework.view_case",
+        "casework.view_participant",
+    ],
+    "manager": [],
+    "admin": [
+        "casework.decide_referral",
+        "casework.change_insats",
+        "casework.exit_case",
+        "casework.add_note",
+        "casework.view_case",
+        "casework.view_participant",
+        "programmes.add_programme",
+        "programmes.change_programme",
+        "programmes.view_programme",
+        "programmes.add_insatsrule",
+        "programmes.change_insatsrule",
+        "programmes.view_insatsrule",
+        "programmes.add_workplace",
+        "programmes.change_workplace",
+        "programmes.view_workplace",
+        "programmes.add_unit",
+        "programmes.change_unit",
+        "programmes.view_unit",
+    ],
+    "auditor": [],
+}

@@ -1,0 +1,242 @@
+"""The duration and eligibility rules of domain.md "Enforce", in one place.
+
+Every writer (web, import, commands) reaches these through `casework.services`.
+A *day* of a spell is counted from its start: day 1 is the start date. A spell of
+N months from S may last up to, and including, `add_months(S, N) - 1 day`, its
+*deadline*; being in it after the deadline is an overstay (docs/adr/0003).
+"""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+if TYPE_CHECKING:
+    from .models import Case
+
+AKTUALISERING = "aktualisering"
+AVSLUTAD = "avslutad"
+EJ_AKTUELL = "EJ_AKTUELL"
+NEEDS_WORKPLACE = {"arbetspraktik", "anstallning"}
+
+
+class CaseRuleError(ValidationError):
+    """A rule refused the operation; the message is Swedish and shown to the user."""
+
+
+class ImmutableRecordError(Exception):
+    """Documentation rows are never edited or deleted (C1)."""
+
+
+def add_months(start: date, months: int) -> date:
+    """Calendar-month arithmetic: 31 January + 1 month = 28/29 February (domain.md)."""
+    month_index = start.month - 1 + months
+    year, month = start.year + month_index // 12, month_index % 12 + 1
+    return date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
+
+
+@dataclass(frozen=True)
+class Spell:
+    state: str
+    start: date
+    end: date | None  # exclusive: the date of the next change, None while open
+    is_osa: bool = False
+    planned_end: date | None = None
+    workplace_id: int | None = None
+
+    def days(self, today: date | None = None) -> int:
+        """Days in the spell; an open spell counts today as a day in it."""
+        last = (self.end - timedelta(days=1)) if self.end else today
+        if last is None:
+            raise ValueError("an open spell needs today")
+        return max(0, (last - self.start).days + 1)
+
+
+def current_transitions(case: Case) -> list:
+    """The case's transitions that no correction supersedes, in journal order."""
+    rows = case.transitions.filter(corrections__isnull=True).order_by("effective_on", "seq")
+    return list(rows)
+
+
+def spells(case: Case) -> list[Spell]:
+    rows = current_transitions(case)
+    result = []
+    for row, nxt in zip(rows, [*rows[1:], None], strict=True):
+        end = nxt.effective_on if nxt else None
+        result.append(
+            Spell(
+                row.to_state, row.effective_on, end, row.is_osa, row.planned_end, row.workplace_id
+            )
+        )
+    return result
+
+
+def extension_count(case: Case, insats: str) -> int:
+    return case.extensions.filter(insats_type=insats, corrections__isnull=True).count()
+
+
+@dataclass(frozen=True)
+class Budget:
+    """The time one case may spend in one insats type, all spells together."""
+
+    days: int | None  # None: no limit
+    used: int
+    first_start: date | None
+
+    @property
+    def left(self) -> int | None:
+        return None if self.days is None else self.days - self.used
+
+
+def budget(case: Case, insats: str, *, new_start: date | None = None) -> Budget:
+    """Cumulative per case and insats type (domain.md): 6 + 6 months shared by all spells.
+
+    `used` counts the closed spells; the budget in days runs from the first spell's start.
+    """
+    rule = case.programme.rule_for(insats)
+    of_type = [s for s in spells(case) if s.state == insats]
+    used = sum(s.days() for s in of_type if s.end is not None)
+    first = of_type[0].start if of_type else new_start
+    if rule is None or rule.base_months is None or first is None:
+        return Budget(None, used, first)
+    months = rule.base_months + extension_count(case, insats) * rule.extension_months
+    return Budget((add_months(first, months) - first).days, used, first)
+
+
+def spell_deadline(case: Case, spell: Spell) -> date | None:
+    """Last permitted day of an open spell, or None when nothing limits it."""
+    if spell.planned_end and (spell.is_osa or _rule_sets_max(case, spell.state)):
+        return spell.planned_end
+    b = budget(case, spell.state)
+    if b.days is None:
+        return None
+    return spell.start + timedelta(days=b.days - b.used - 1)
+
+
+def _rule_sets_max(case: Case, insats: str) -> bool:
+    rule = case.programme.rule_for(insats)
+    return bool(rule and rule.coordinator_sets_max)
+
+
+def overstay_days(deadline: date | None, today: date, end: date | None = None) -> int:
+    """Days past the deadline: flagged, never refused (domain.md)."""
+    if deadline is None:
+        return 0
+    last = (end - timedelta(days=1)) if end else today
+    return max(0, (last - deadline).days)
+
+
+# --- guards with reasons --------------------------------------------------------------------
+
+
+def effective_date_refusal(case: Case, on: date, today: date) -> str | None:
+    """Not in the future, not before the referral, not before the previous event."""
+    if on > today:
+        return _("Datumet %(on)s ligger i framtiden.") % {"on": on}
+    if on < case.referred_on:
+        return _("Datumet %(on)s ligger före aktualiseringen %(ref)s.") % {
+            "on": on,
+            "ref": case.referred_on,
+        }
+    if case.last_event_on and on < case.last_event_on:
+        return _("Datumet %(on)s ligger före ärendets senaste händelse %(last)s.") % {
+            "on": on,
+            "last": case.last_event_on,
+        }
+    return None
+
+
+def start_refusal(case: Case, target: str, *, on: date) -> str | None:
+    """Why the case cannot enter insats `target` on `on`, or None when it can."""
+    if case.state == target:
+        return _("Ärendet är redan i den insatsen.")
+    rule = case.programme.rule_for(target)
+    if rule is None:
+        return _("Insatsen ingår inte i programmet %(p)s.") % {"p": case.programme.code}
+    needs_samrad = case.state == AKTUALISERING and case.programme.samrad_before_first_insats
+    if (
+        needs_samrad
+        and not case.samrads.filter(effective_on__lte=on, corrections__isnull=True).exists()
+    ):
+        return _("Första insatsen måste föregås av ett samråd med Arbetsförmedlingen.")
+    b = budget(case, target, new_start=on)
+    if b.left is not None and b.left <= 0:
+        return _("Tiden för insatsen är förbrukad i ärendet (%(days)s dagar av %(max)s).") % {
+            "days": b.used,
+            "max": b.days,
+        }
+    return None
+
+
+def start_details_refusal(
+    case: Case, target: str, *, on: date, workplace, is_osa: bool, planned_end: date | None
+) -> str | None:
+    """The facts a start needs: workplace, OSA and planned end (000 §4.4; 002 §5)."""
+    rule = case.programme.rule_for(target)
+    if target in NEEDS_WORKPLACE and workplace is None:
+        return _("Ange arbetsplats för arbetspraktik och anställning.")
+    if is_osa and target != "anstallning":
+        return _("OSA gäller bara arbetsmarknadsanställning.")
+    needs_end = is_osa or (
+        rule is not None and (rule.planned_end_required or rule.coordinator_sets_max)
+    )
+    if needs_end and planned_end is None:
+        return _("Ange planerat slutdatum för insatsen.")
+    if planned_end is not None and planned_end <= on:
+        return _("Planerat slutdatum måste ligga efter startdatumet.")
+    return None
+
+
+def extension_refusal(case: Case, *, on: date, reason: str) -> str | None:
+    """Extension beyond the maximum, without reason, or without a required samråd."""
+    rule = case.programme.rule_for(case.state)
+    if rule is None or case.state in (AKTUALISERING, AVSLUTAD):
+        return _("Ärendet har ingen pågående insats att förlänga.")
+    current = spells(case)[-1]
+    if current.is_osa:
+        return _("OSA följer sin individuella planering och förlängs inte.")
+    if rule.max_extensions == 0 or rule.extension_months == 0:
+        return _("Insatsen %(i)s kan inte förlängas i programmet.") % {
+            "i": rule.get_insats_type_display()
+        }
+    used = extension_count(case, case.state)
+    if used >= rule.max_extensions:
+        return _("Insatsen är redan förlängd %(n)s gånger av högst %(max)s.") % {
+            "n": used,
+            "max": rule.max_extensions,
+        }
+    if not reason.strip():
+        return _("En förlängning måste ha en motivering.")
+    if rule.extension_needs_samrad and unused_samrad(case, on=on) is None:
+        return _("Förlängningen kräver ett samråd med Arbetsförmedlingen före förlängningsdatumet.")
+    return None
+
+
+def unused_samrad(case: Case, *, on: date):
+    """A samråd after the current spell began, on or before `on`, not used by an extension."""
+    samrads = case.samrads.filter(
+        effective_on__lte=on, effective_on__gt=case.state_since, corrections__isnull=True
+    )
+    last_ext = (
+        case.extensions.filter(insats_type=case.state, corrections__isnull=True)
+        .order_by("-effective_on")
+        .first()
+    )
+    if last_ext is not None:
+        samrads = samrads.filter(effective_on__gte=last_ext.effective_on).exclude(
+            pk=last_ext.samrad_id
+        )
+    return samrads.order_by("-effective_on", "-pk").first()
+
+
+def exit_refusal(case: Case, *, reason_code: str) -> str | None:
+    if case.state == AVSLUTAD:
+        return _("Ärendet är redan avslutat.")
+    if reason_code == EJ_AKTUELL and case.state != AKTUALISERING:
+        return _("Ej aktuell kan bara väljas innan första insatsen har startat.")
+    return None

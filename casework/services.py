@@ -1,0 +1,323 @@
+"""Every write a user can cause on a case: one code path each, history written on it.
+
+Each service locks the case row, re-checks the rules after taking the lock, applies
+the transition, appends an immutable journal row and refreshes the case's projections,
+all in one transaction (STYLE.md; Q1).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_fsm import has_transition_perm
+
+from programmes.models import Workplace
+
+from . import rules
+from .models import (
+    Assessment,
+    Case,
+    Enrolment,
+    EnrolmentEnd,
+    Extension,
+    FollowUp,
+    ImportBatch,
+    Note,
+    Samrad,
+    State,
+    Transition,
+)
+from .rules import CaseRuleError
+
+
+def _refuse_if(reason: str | None) -> None:
+    if reason:
+        raise CaseRuleError(reason)
+
+
+def _lock(case_id: int) -> Case:
+    return Case.objects.select_for_update().select_related("programme").get(pk=case_id)
+
+
+def _require_perm(user, perm: str) -> None:
+    if not user.has_perm(perm):
+        raise PermissionDenied(_("Du har inte behörighet till den åtgärden."))
+
+
+def _check_date(case: Case, on: date) -> None:
+    _refuse_if(rules.effective_date_refusal(case, on, timezone.localdate()))
+
+
+def _save(case: Case, *, by, reason: str, on: date) -> None:
+    """Refresh the projections of the journal and save with history user and reason."""
+    case.last_event_on = max(case.last_event_on, on)
+    current = rules.spells(case)[-1]
+    case.deadline = rules.spell_deadline(case, current) if case.state in rules_states() else None
+    case._history_user = by
+    case._change_reason = reason
+    case.save()
+
+
+def rules_states() -> set[str]:
+    return {s for s in State.values if s not in (State.AKTUALISERING, State.AVSLUTAD)}
+
+
+def _append_transition(case: Case, *, from_state: str, on: date, by, batch, **fields) -> Transition:
+    seq = (case.transitions.aggregate(m=Max("seq"))["m"] or 0) + 1
+    return Transition.objects.create(
+        case=case,
+        seq=seq,
+        from_state=from_state,
+        to_state=case.state,
+        effective_on=on,
+        actor=by,
+        batch=batch,
+        **fields,
+    )
+
+
+@transaction.atomic
+def case_start_insats(
+    *,
+    case_id: int,
+    insats: str,
+    on: date,
+    by,
+    workplace: Workplace | None = None,
+    is_osa: bool = False,
+    planned_end: date | None = None,
+    reason: str = "",
+    batch: ImportBatch | None = None,
+) -> Transition:
+    """Start an insats: the first one from aktualisering, or a move between insatser (000 §4.4)."""
+    case = _lock(case_id)
+    method = getattr(case, f"start_{insats}", None)
+    if insats not in rules_states() or method is None:
+        raise CaseRuleError(_("Okänd insats: %(i)s.") % {"i": insats})
+    _open_case(case)
+    _check_date(case, on)
+    _refuse_if(rules.start_refusal(case, insats, on=on))
+    _refuse_if(
+        rules.start_details_refusal(
+            case, insats, on=on, workplace=workplace, is_osa=is_osa, planned_end=planned_end
+        )
+    )
+    if not has_transition_perm(method, by):
+        raise PermissionDenied(_("Du har inte behörighet att starta insatsen."))
+    from_state = case.state
+    method()
+    case.state_since = on
+    row = _append_transition(
+        case,
+        from_state=from_state,
+        on=on,
+        by=by,
+        batch=batch,
+        reason=reason,
+        workplace=workplace,
+        is_osa=is_osa,
+        planned_end=planned_end,
+    )
+    _save(case, by=by, reason=f"case.start_{insats}", on=on)
+    return row
+
+
+@transaction.atomic
+def case_exit(
+    *, case_id: int, on: date, reason_code: str, by, reason: str = "", batch=None
+) -> Transition:
+    """Exit with a reason code; a late exit is still recorded, as an overstay (domain.md)."""
+    case = _lock(case_id)
+    _refuse_if(rules.exit_refusal(case, reason_code=reason_code))
+    _check_date(case, on)
+    if not has_transition_perm(case.exit, by):
+        raise PermissionDenied(_("Du har inte behörighet att avsluta ärendet."))
+    from_state = case.state
+    case.exit()
+    case.exit_reason = reason_code
+    case.state_since = on
+    row = _append_transition(
+        case,
+        from_state=from_state,
+        on=on,
+        by=by,
+        batch=batch,
+        reason=reason,
+        exit_reason=reason_code,
+    )
+    _save(case, by=by, reason="case.exit", on=on)
+    return row
+
+
+@transaction.atomic
+def spell_extend(*, case_id: int, on: date, reason: str, by, batch=None) -> Extension:
+    """Extend the current spell by the rule's extension length (000 §4.4)."""
+    case = _lock(case_id)
+    _require_perm(by, "casework.change_insats")
+    _check_date(case, on)
+    _refuse_if(rules.extension_refusal(case, on=on, reason=reason))
+    rule = case.programme.rule_for(case.state)
+    samrad = rules.unused_samrad(case, on=on) if rule.extension_needs_samrad else None
+    row = Extension.objects.create(
+        case=case,
+        effective_on=on,
+        insats_type=case.state,
+        months=rule.extension_months,
+        reason=reason,
+        samrad=samrad,
+        actor=by,
+        batch=batch,
+    )
+    _save(case, by=by, reason="spell.extend", on=on)
+    return row
+
+
+@transaction.atomic
+def samrad_record(*, case_id: int, on: date, by, note: str = "", batch=None) -> Samrad:
+    """A samråd with Arbetsförmedlingen was held (000 §4.4)."""
+    case = _lock(case_id)
+    if not (by.has_perm("casework.decide_referral") or by.has_perm("casework.change_insats")):
+        raise PermissionDenied(_("Du har inte behörighet att registrera samråd."))
+    _open_case(case)
+    _check_date(case, on)
+    row = Samrad.objects.create(case=case, effective_on=on, note=note, actor=by, batch=batch)
+    _save(case, by=by, reason="case.samrad", on=on)
+    return row
+
+
+def _open_case(case: Case) -> None:
+    if case.state == State.AVSLUTAD:
+        raise CaseRuleError(_("Ärendet är avslutat."))
+
+
+@transaction.atomic
+def case_assign_coach(*, case_id: int, coach, by) -> Case:
+    """The coordinator assigns a coach of the case's unit (003 "Samordnare")."""
+    case = _lock(case_id)
+    _require_perm(by, "casework.decide_referral")
+    _open_case(case)
+    if not case.unit.members.filter(pk=coach.pk).exists():
+        raise CaseRuleError(_("Coachen hör inte till ärendets enhet."))
+    case.coach = coach
+    case._history_user, case._change_reason = by, "case.assign_coach"
+    case.save()
+    return case
+
+
+@transaction.atomic
+def enrolment_start(*, case_id: int, course: str, on: date, by, batch=None) -> Enrolment:
+    """A kompetenshöjande enrolment starts beside the insats, Heltidsmodellen (000 §4.4)."""
+    case = _lock(case_id)
+    _require_perm(by, "casework.change_insats")
+    _open_case(case)
+    _check_date(case, on)
+    if not course.strip():
+        raise CaseRuleError(_("Ange kursen."))
+    if _open_enrolment(case, course) is not None:
+        raise CaseRuleError(_("Deltagaren är redan inskriven i %(c)s.") % {"c": course})
+    row = Enrolment.objects.create(case=case, effective_on=on, course=course, actor=by, batch=batch)
+    _save(case, by=by, reason="enrolment.start", on=on)
+    return row
+
+
+def _open_enrolment(case: Case, course: str) -> Enrolment | None:
+    return (
+        case.enrolments.filter(course=course, corrections__isnull=True, ends__isnull=True)
+        .order_by("-effective_on")
+        .first()
+    )
+
+
+@transaction.atomic
+def enrolment_end(*, case_id: int, course: str, on: date, by, batch=None) -> EnrolmentEnd:
+    case = _lock(case_id)
+    _require_perm(by, "casework.change_insats")
+    _check_date(case, on)
+    enrolment = _open_enrolment(case, course)
+    if enrolment is None:
+        raise CaseRuleError(_("Deltagaren har ingen pågående inskrivning i %(c)s.") % {"c": course})
+    row = EnrolmentEnd.objects.create(
+        case=case, enrolment=enrolment, effective_on=on, actor=by, batch=batch
+    )
+    _save(case, by=by, reason="enrolment.end", on=on)
+    return row
+
+
+@transaction.atomic
+def followup_record(*, case_id: int, on: date, receives_eb: bool, by, batch=None) -> FollowUp:
+    """The 6-month follow-up after the latest ended anställning (000 §4.5, UT6)."""
+    case = _lock(case_id)
+    _require_perm(by, "casework.change_insats")
+    _check_date(case, on)
+    ended = [s for s in rules.spells(case) if s.state == State.ANSTALLNING and s.end]
+    if not ended:
+        raise CaseRuleError(
+            _("Ärendet har ingen avslutad arbetsmarknadsanställning att följa upp.")
+        )
+    spell_end = ended[-1].end
+    if case.followups.filter(spell_ended_on=spell_end, corrections__isnull=True).exists():
+        raise CaseRuleError(_("Anställningen är redan uppföljd."))
+    row = FollowUp.objects.create(
+        case=case,
+        effective_on=on,
+        spell_ended_on=spell_end,
+        receives_eb=receives_eb,
+        actor=by,
+        batch=batch,
+    )
+    _save(case, by=by, reason="followup.record", on=on)
+    return row
+
+
+@transaction.atomic
+def note_add(*, case_id: int, text: str, on: date, by, is_objection: bool = False) -> Note:
+    """A dated, signed note (SoL 11:5; FL 27 §); an objection is an addendum (D4)."""
+    case = _lock(case_id)
+    _require_perm(by, "casework.add_note")
+    _check_date(case, on)
+    if not text.strip():
+        raise CaseRuleError(_("Anteckningen är tom."))
+    row = Note.objects.create(
+        case=case, effective_on=on, text=text, is_objection=is_objection, actor=by
+    )
+    _save(case, by=by, reason="note.add", on=on)
+    return row
+
+
+@transaction.atomic
+def note_correct(*, note_id: int, text: str, by) -> Note:
+    """A correction is a new row; the original stays readable (C2)."""
+    original = Note.objects.select_related("case").get(pk=note_id)
+    _lock(original.case_id)
+    _require_perm(by, "casework.add_note")
+    if original.corrections.exists():
+        raise CaseRuleError(_("Anteckningen är redan rättad; rätta den senaste versionen."))
+    if not text.strip():
+        raise CaseRuleError(_("Anteckningen är tom."))
+    return Note.objects.create(
+        case=original.case,
+        effective_on=original.effective_on,
+        text=text,
+        is_objection=original.is_objection,
+        supersedes=original,
+        actor=by,
+    )
+
+
+@transaction.atomic
+def assessment_record(*, case_id: int, step: int, on: date, by) -> Assessment:
+    """A progression assessment on the programme's step scale (001; 002 §5)."""
+    case = _lock(case_id)
+    _require_perm(by, "casework.change_insats")
+    _check_date(case, on)
+    steps = len(case.programme.progression_steps)
+    if not 1 <= step <= steps:
+        raise CaseRuleError(_("Steget måste vara mellan 1 och %(n)s.") % {"n": steps})
+    row = Assessment.objects.create(case=case, effective_on=on, step=step, actor=by)
+    _save(case, by=by, reason="assessment.record", on=on)
+    return row

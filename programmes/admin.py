@@ -1,0 +1,33 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import InsatsRule, Organisation, Programme, Unit, Workplace
+
+
+class InsatsRuleInline(admin.TabularInline):
+    model = InsatsRule
+    extra = 0
+
+
+@admin.register(Programme)
+class ProgrammeAdmin(SimpleHistoryAdmin):
+    list_display = ["code", "name", "owner", "valid_from", "valid_to"]
+    inlines = [InsatsRuleInline]
+    filter_horizontal = ["shared_with"]
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(SimpleHistoryAdmin):
+    list_display = ["code", "name", "kind"]
+
+
+@admin.register(Unit)
+class UnitAdmin(SimpleHistoryAdmin):
+    list_display = ["code", "name", "organisation"]
+    filter_horizontal = ["members"]
+
+
+@admin.register(Workplace)
+class WorkplaceAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "organisation", "kommunal"]
+    list_filter = ["kommunal", "organisation"]

@@ -1,0 +1,198 @@
+"""Programmes, their duration rules, and the organisations and units that run them.
+
+This app depends on no other app of the project (STYLE.md "Where code goes").
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+class InsatsType(models.TextChoices):
+    """The insats states of the case state machine (domain.md, 000 §4.4)."""
+
+    KARTLAGGNING = "kartlaggning", _("Kartläggning och individuell planering")
+    JOBBSOK = "jobbsok", _("Jobbsökaraktivitet")
+    ARBETSTRANING = "arbetstraning", _("Arbetsträning")
+    ARBETSPRAKTIK = "arbetspraktik", _("Arbetspraktik")
+    ANSTALLNING = "anstallning", _("Arbetsmarknadsanställning")
+
+
+class IncomeSupport(models.TextChoices):
+    """Income support at referral, `forsorjning` (domain.md "Codes")."""
+
+    EB_ARBETSLOSHET = "EB_ARBETSLOSHET", _("Ekonomiskt bistånd, arbetslöshet")
+    EB_ANNAT = "EB_ANNAT", _("Ekonomiskt bistånd, annat skäl")
+    RISK = "RISK", _("Riskerar att behöva ekonomiskt bistånd")
+    SJUKPENNING = "SJUKPENNING", _("Sjukpenning")
+    AKTIVITETSERSATTNING = "AKTIVITETSERSATTNING", _("Aktivitetsersättning")
+    INGEN = "INGEN", _("Ingen ersättning")
+
+
+class OrganisationKind(models.TextChoices):
+    KOMMUN = "kommun", _("Kommun")
+    SAMORDNINGSFORBUND = "samordningsforbund", _("Samordningsförbund")
+    LEVERANTOR = "leverantor", _("Leverantör")
+
+
+class Organisation(models.Model):
+    """A municipality, a samordningsförbund or a provider. Secrecy boundaries follow it."""
+
+    code = models.SlugField(_("kod"), max_length=40, unique=True)
+    name = models.CharField(_("namn"), max_length=200)
+    kind = models.CharField(_("typ"), max_length=20, choices=OrganisationKind.choices)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisationer")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Unit(models.Model):
+    """A unit of an organisation (a Jobbtorg office, a county part of Sikta, a provider)."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="units", verbose_name=_("organisation")
+    )
+    code = models.SlugField(_("kod"), max_length=40, unique=True)
+    name = models.CharField(_("namn"), max_length=200)
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="units", verbose_name=_("medarbetare")
+    )
+    history = HistoricalRecords(m2m_fields=[members])
+
+    class Meta:
+        verbose_name = _("enhet")
+        verbose_name_plural = _("enheter")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def default_steps() -> list[str]:
+    """The progression 'trappa' of seed 001, from far from the labour market to in work."""
+    return [
+        "1 Långt från arbetsmarknaden",
+        "2 Motiverad och påbörjar förändring",
+        "3 Arbetsträning med stöd",
+        "4 Redo att söka arbete eller studier",
+        "5 I arbete eller studier",
+    ]
+
+
+class Programme(models.Model):
+    """A labour-market programme with its target group and samråd rule (domain.md)."""
+
+    code = models.SlugField(_("kod"), max_length=40, unique=True)
+    name = models.CharField(_("namn"), max_length=200)
+    owner = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="programmes", verbose_name=_("ägare")
+    )
+    shared_with = models.ManyToManyField(
+        Organisation,
+        blank=True,
+        related_name="shared_programmes",
+        verbose_name=_("delas med"),
+        help_text=_("Organisationer som uttryckligen delar ärenden i programmet (S5)."),
+    )
+    valid_from = models.DateField(_("gäller från"))
+    valid_to = models.DateField(_("gäller till"), null=True, blank=True)
+    min_age = models.PositiveSmallIntegerField(_("lägsta ålder"), default=18)
+    max_age = models.PositiveSmallIntegerField(_("högsta ålder"), default=64)
+    income_support_codes = models.JSONField(
+        _("godtagen försörjning"),
+        default=list,
+        help_text=_("Försörjningskoder som uppfyller målgruppen."),
+    )
+    risk_exception = models.BooleanField(
+        _("undantag för risk"),
+        default=False,
+        help_text=_("RISK godtas som markerat undantag med obligatorisk anteckning (000 §4.4)."),
+    )
+    samrad_before_first_insats = models.BooleanField(
+        _("samråd med Af före första insats"), default=False
+    )
+    tracks_attendance = models.BooleanField(_("följer upp närvaro"), default=False)
+    progression_steps = models.JSONField(_("stegskala"), default=default_steps)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("program")
+        verbose_name_plural = _("program")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+    def rule_for(self, insats: str) -> "InsatsRule | None":
+        return next((r for r in self.rules.all() if r.insats_type == insats), None)
+
+
+class InsatsRule(models.Model):
+    """Duration rule for one insats type in one programme (000 §4.4; 002 §5; 003)."""
+
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, related_name="rules", verbose_name=_("program")
+    )
+    insats_type = models.CharField(_("insats"), max_length=20, choices=InsatsType.choices)
+    base_months = models.PositiveSmallIntegerField(
+        _("grundlängd (månader)"), null=True, blank=True, help_text=_("Tomt = ingen gräns.")
+    )
+    extension_months = models.PositiveSmallIntegerField(_("förlängning (månader)"), default=0)
+    max_extensions = models.PositiveSmallIntegerField(_("högsta antal förlängningar"), default=0)
+    extension_needs_samrad = models.BooleanField(
+        _("förlängning kräver samråd med Af"), default=False
+    )
+    coordinator_sets_max = models.BooleanField(
+        _("samordnaren sätter maxtid per deltagare"), default=False
+    )
+    planned_end_required = models.BooleanField(_("planerat slutdatum krävs"), default=False)
+    capacity = models.PositiveIntegerField(
+        _("platser"), null=True, blank=True, help_text=_("Tomt = ingen platsgräns.")
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("varaktighetsregel")
+        verbose_name_plural = _("varaktighetsregler")
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "insats_type"], name="one_rule_per_insats")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.programme.code}: {self.get_insats_type_display()}"
+
+
+class Workplace(models.Model):
+    """A workplace for arbetspraktik and anställning; `kommunal` feeds indicator UT1."""
+
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="workplaces",
+        verbose_name=_("organisation"),
+    )
+    name = models.CharField(_("namn"), max_length=200)
+    kommunal = models.BooleanField(
+        _("kommunal verksamhet"), help_text=_("I kommunens egen verksamhet (UT1).")
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("arbetsplats")
+        verbose_name_plural = _("arbetsplatser")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "name", "kommunal"], name="unique_workplace"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,141 @@
+"""The four programmes of the seeds with their rules (domain.md; docs/adr/0002).
+
+Used by the data migration, so it takes the historical model classes as arguments.
+"""
+
+from datetime import date
+
+ALL_CODES = ["EB_ARBETSLOSHET", "EB_ANNAT", "RISK", "SJUKPENNING", "AKTIVITETSERSATTNING", "INGEN"]
+
+ORGANISATIONS = [
+    ("nykoping", "Nyköpings kommun", "kommun"),
+    ("sormland-sf", "Samordningsförbundet Sörmland", "samordningsforbund"),
+    ("linkoping", "Linköpings kommun", "kommun"),
+    ("bilda", "Bilda", "leverantor"),
+    ("erikshjalpen", "Erikshjälpen", "leverantor"),
+    ("jarfalla", "Järfälla kommun", "kommun"),
+]
+
+UNITS = [
+    ("nykoping", "nykoping-jobbtorg", "Jobbtorg Nyköping"),
+    ("sormland-sf", "sikta-sodra", "Sikta södra länsdelen (Nyköping)"),
+    ("sormland-sf", "sikta-norra", "Sikta norra länsdelen (Eskilstuna)"),
+    ("sormland-sf", "sikta-vastra", "Sikta västra länsdelen (Katrineholm)"),
+    ("linkoping", "linkoping-arena", "Arena Arbetsmarknad Linköping"),
+    ("bilda", "bilda-linkoping", "Bilda Linköping"),
+    ("erikshjalpen", "erikshjalpen-linkoping", "Erikshjälpen Linköping"),
+    ("jarfalla", "jarfalla-ame", "Arbetsmarknadsenheten Järfälla"),
+]
+
+# (insats, base_months, extension_months, max_extensions, ext_needs_samrad,
+#  coordinator_sets_max, planned_end_required, capacity)
+JOBBTORG_RULES = [
+    ("kartlaggning", 1, 0, 0, False, False, False, None),
+    ("jobbsok", None, 0, 0, False, False, False, None),
+    ("arbetstraning", 6, 6, 1, False, False, False, None),
+    ("arbetspraktik", 6, 6, 1, False, False, False, None),
+    ("anstallning", 12, 6, 2, True, False, False, 100),
+]
+
+PROGRAMMES = [
+    {
+        "code": "JOBBTORG",
+        "name": "Jobbtorg (kommunens arbetsmarknadsinsatser)",
+        "owner": "nykoping",
+        "valid_from": date(2019, 1, 1),
+        "valid_to": None,
+        "min_age": 18,
+        "max_age": 64,
+        "income_support_codes": ["EB_ARBETSLOSHET", "EB_ANNAT"],
+        "risk_exception": True,
+        "samrad_before_first_insats": True,
+        "tracks_attendance": False,
+        "rules": JOBBTORG_RULES,
+    },
+    {
+        "code": "SIKTA",
+        "name": "Sikta mot arbetslivet",
+        "owner": "sormland-sf",
+        "valid_from": date(2023, 10, 1),
+        "valid_to": date(2028, 9, 30),
+        "min_age": 18,
+        "max_age": 64,
+        "income_support_codes": [
+            "EB_ARBETSLOSHET",
+            "EB_ANNAT",
+            "SJUKPENNING",
+            "AKTIVITETSERSATTNING",
+            "INGEN",
+        ],
+        "risk_exception": False,
+        "samrad_before_first_insats": False,
+        "tracks_attendance": False,
+        "rules": [
+            ("kartlaggning", None, 0, 0, False, False, False, None),
+            ("jobbsok", None, 0, 0, False, False, False, None),
+            ("arbetstraning", 12, 6, 1, False, False, False, None),
+            ("arbetspraktik", 12, 6, 1, False, False, False, None),
+            ("anstallning", 12, 6, 1, False, False, False, None),
+        ],
+    },
+    {
+        "code": "BROMODELLEN",
+        "name": "IOP Bromodellen, Arena Arbetsmarknad",
+        "owner": "linkoping",
+        "valid_from": date(2024, 1, 1),
+        "valid_to": date(2029, 12, 31),
+        "min_age": 18,
+        "max_age": 64,
+        "income_support_codes": ALL_CODES,
+        "risk_exception": False,
+        "samrad_before_first_insats": False,
+        "tracks_attendance": True,
+        "rules": [
+            ("kartlaggning", None, 0, 0, False, False, False, None),
+            ("arbetstraning", None, 0, 0, False, True, True, 40),
+        ],
+    },
+    {
+        "code": "AME_JARFALLA",
+        "name": "Arbetsmarknadsenheten (med Arbetsförmedlingen)",
+        "owner": "jarfalla",
+        "valid_from": date(2023, 1, 1),
+        "valid_to": None,
+        "min_age": 16,
+        "max_age": 64,
+        "income_support_codes": ALL_CODES,
+        "risk_exception": False,
+        "samrad_before_first_insats": False,
+        "tracks_attendance": False,
+        "rules": JOBBTORG_RULES,
+    },
+]
+
+
+def load(Organisation, Unit, Programme, InsatsRule) -> None:
+    orgs = {}
+    for code, name, kind in ORGANISATIONS:
+        orgs[code], _ = Organisation.objects.get_or_create(
+            code=code, defaults={"name": name, "kind": kind}
+        )
+    for org, code, name in UNITS:
+        Unit.objects.get_or_create(code=code, defaults={"name": name, "organisation": orgs[org]})
+    for spec in PROGRAMMES:
+        fields = {k: v for k, v in spec.items() if k not in ("code", "owner", "rules")}
+        programme, created = Programme.objects.get_or_create(
+            code=spec["code"], defaults={**fields, "owner": orgs[spec["owner"]]}
+        )
+        if not created:
+            continue
+        for insats, base, ext, max_ext, samrad, sets_max, planned, capacity in spec["rules"]:
+            InsatsRule.objects.create(
+                programme=programme,
+                insats_type=insats,
+                base_months=base,
+                extension_months=ext,
+                max_extensions=max_ext,
+                extension_needs_samrad=samrad,
+                coordinator_sets_max=sets_max,
+                planned_end_required=planned,
+                capacity=capacity,
+            )

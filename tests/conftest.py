@@ -1,0 +1,62 @@
+import os
+from datetime import date
+
+import pytest
+
+from casework.services import samrad_record
+from programmes.models import Programme
+from referrals.services import referral_register
+
+from .factories import UserFactory, make_pnr, unit
+
+
+def pytest_collection_modifyitems(config, items):
+    """PostgreSQL-only tests run in the PostgreSQL pass; elsewhere they are skipped."""
+    on_postgres = os.environ.get("DATABASE_URL", "").startswith("postgres")
+    skip = pytest.mark.skip(reason="needs PostgreSQL: runs in the PostgreSQL pass of make test")
+    for item in items:
+        if "postgres" in item.keywords and not on_postgres:
+            item.add_marker(skip)
+
+
+@pytest.fixture
+def jobbtorg(db):
+    return Programme.objects.get(code="JOBBTORG")
+
+
+@pytest.fixture
+def coordinator(db):
+    return UserFactory(username="samordnare", roles=["coordinator"], units=[unit()])
+
+
+@pytest.fixture
+def coach(db):
+    return UserFactory(username="coach", roles=["coach"], units=[unit()])
+
+
+@pytest.fixture
+def refer(coordinator, jobbtorg):
+    """Log a Jobbtorg referral for a new person; keyword arguments override the defaults."""
+    counter = iter(range(100, 999))
+
+    def _refer(on=date(2026, 1, 2), **kwargs):
+        fields = {
+            "personnummer_value": make_pnr(date(1990, 5, 17), next(counter)),
+            "gender": "K",
+            "programme": jobbtorg,
+            "unit": unit(),
+            "on": on,
+            "income_support": "EB_ARBETSLOSHET",
+            "by": coordinator,
+        } | kwargs
+        return referral_register(**fields)
+
+    return _refer
+
+
+@pytest.fixture
+def ready_case(refer, coordinator):
+    """A Jobbtorg case referred 2 Jan 2026 with a samråd the same day."""
+    case = refer()
+    samrad_record(case_id=case.pk, on=date(2026, 1, 2), by=coordinator)
+    return case
