@@ -34,9 +34,10 @@ pytest: $(VENV)/.installed
 	$(BIN)/pytest
 
 # PostgreSQL is the production engine: required under CI=true, skipped with a notice otherwise.
+# The browser tests exercise the web layer once, in the SQLite pass.
 pytest-postgres: $(VENV)/.installed
 	@if $(BIN)/python -c "import psycopg; psycopg.connect('$(PG_URL)', connect_timeout=3).close()" 2>/dev/null; then \
-		DATABASE_URL=$(PG_URL) $(BIN)/pytest; \
+		DATABASE_URL=$(PG_URL) $(BIN)/pytest --ignore=tests/browser; \
 	elif [ "$$CI" = "true" ]; then \
 		echo "PostgreSQL at $(PG_URL) does not answer, and CI=true requires it." >&2; exit 1; \
 	else \

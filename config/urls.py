@@ -1,8 +1,16 @@
 from django.contrib import admin
-from django.urls import path
-from django.views.generic import RedirectView
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from . import views
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("", RedirectView.as_view(url="/admin/", permanent=False)),
+    path("konto/logga-in/", auth_views.LoginView.as_view(), name="login"),
+    path("konto/logga-ut/", auth_views.LogoutView.as_view(), name="logout"),
+    path("tillganglighet/", views.accessibility, name="accessibility"),
+    path("aktualiseringar/", include("referrals.urls")),
+    path("granskning/", include("audit.urls")),
+    path("", include("casework.urls")),
+    path("", views.home, name="home"),
 ]

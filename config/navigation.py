@@ -1,0 +1,30 @@
+"""The main menu: each entry shows for the roles that use it, once its page exists."""
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+from casework.selectors import roles_of
+
+ENTRIES = [
+    ("casework:caseload", _("Mina ärenden"), {"coach"}),
+    ("referrals:queue", _("Aktualiseringar"), {"coordinator"}),
+    ("referrals:overview", _("Kapacitet och ledtider"), {"coordinator"}),
+    ("casework:indicators", _("Indikatorer"), {"manager", "coordinator"}),
+    ("audit:access_log", _("Åtkomstlogg"), {"auditor"}),
+]
+
+
+def nav_items(request):
+    roles = roles_of(request.user)
+    items = []
+    for name, label, for_roles in ENTRIES:
+        if not roles & for_roles:
+            continue
+        try:
+            url = reverse(name)
+        except NoReverseMatch:
+            continue
+        items.append({"url": url, "label": label, "active": request.path.startswith(url)})
+    if getattr(request.user, "is_staff", False):
+        items.append({"url": reverse("admin:index"), "label": _("Administration"), "active": False})
+    return {"nav_items": items}
