@@ -41,3 +41,21 @@ def visible_cases(user) -> QuerySet[Case]:
 
 def visible_participants(user) -> QuerySet[Participant]:
     return Participant.objects.filter(cases__in=visible_cases(user)).distinct()
+
+
+def case_in_scope_or_404(user, case_id: int, *, route: str = "") -> Case:
+    """The case if the user may see it; else 404, the same as a missing id (S2), and a signal."""
+    from django.http import Http404
+
+    from .signals import scope_refused
+
+    case = (
+        visible_cases(user)
+        .select_related("participant", "programme", "unit", "coach")
+        .filter(pk=case_id)
+        .first()
+    )
+    if case is None:
+        scope_refused.send(sender=Case, user=user, case_id=case_id, route=route)
+        raise Http404
+    return case

@@ -1,0 +1,29 @@
+"""Writing the access log. Every read of personal data calls `log_read` once (L1)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from .models import AccessLog
+
+
+def log_read(
+    *,
+    user,
+    action: str,
+    participant_ids: Iterable[int],
+    route: str = "",
+    filter_description: str = "",
+) -> AccessLog:
+    """One row per read: a detail page names one person, a list or export all it showed."""
+    ids = sorted(set(participant_ids))
+    units = ",".join(sorted(user.units.values_list("code", flat=True)))
+    return AccessLog.objects.create(
+        user=user,
+        unit_codes=units,
+        action=action,
+        route=route,
+        participant_ids=ids,
+        filter_description=filter_description,
+        person_count=len(ids),
+    )
