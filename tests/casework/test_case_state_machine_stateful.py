@@ -1,0 +1,244 @@
+"""Random operation sequences against the domain layer, checked against a plain model (H1, H2).
+
+The oracle below re-states the Jobbtorg rules of domain.md in the simplest possible way;
+after every step the database must agree with it, and a refused operation must change
+nothing.
+"""
+
+import itertools
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+import pytest
+from django.contrib.auth.models import Group, User
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
+
+from casework import rules
+from casework.models import Case, Extension, Samrad, Transition
+from casework.services import case_exit, case_start_insats, samrad_record, spell_extend
+from programmes.models import Programme, Unit, Workplace
+from referrals.services import referral_register
+from tests.factories import make_pnr
+
+INSATSER = ["kartlaggning", "jobbsok", "arbetstraning", "arbetspraktik", "anstallning"]
+# (base months, extension months, max extensions, extension needs samråd): 000 §4.4
+RULES = {
+    "kartlaggning": (1, 0, 0, False),
+    "jobbsok": (None, 0, 0, False),
+    "arbetstraning": (6, 6, 1, False),
+    "arbetspraktik": (6, 6, 1, False),
+    "anstallning": (12, 6, 2, True),
+}
+START = date(2022, 1, 3)
+LAST_DAY = date(2026, 11, 1)
+
+
+@dataclass
+class Model:
+    """What a case should look like: state, spells and extensions, kept by hand."""
+
+    state: str = "aktualisering"
+    since: date = START
+    last_event: date = START
+    spells: list = field(default_factory=list)  # [state, start, end|None] of insatser
+    extensions: dict = field(default_factory=dict)
+    samrads: list = field(default_factory=list)  # [date, used]
+
+    def used_days(self, insats):
+        return sum((end - start).days for s, start, end in self.spells if s == insats and end)
+
+    def budget_days(self, insats):
+        base, ext, _, _ = RULES[insats]
+        firsts = [start for s, start, _ in self.spells if s == insats]
+        if base is None or not firsts:
+            return None
+        months = base + self.extensions.get(insats, 0) * ext
+        return (rules.add_months(firsts[0], months) - firsts[0]).days
+
+    def may_start(self, target, on):
+        if self.state in ("avslutad", target):
+            return False
+        if self.state == "aktualisering" and not any(d <= on for d, _ in self.samrads):
+            return False
+        budget = self.budget_days(target)
+        return budget is None or budget - self.used_days(target) > 0
+
+    def free_samrad(self, on):
+        return next((s for s in self.samrads if self.since < s[0] <= on and not s[1]), None)
+
+    def may_extend(self, on):
+        if self.state not in RULES:
+            return False
+        _, ext, most, needs_samrad = RULES[self.state]
+        if ext == 0 or self.extensions.get(self.state, 0) >= most:
+            return False
+        return not needs_samrad or self.free_samrad(on) is not None
+
+    def move(self, target, on):
+        if self.spells and self.spells[-1][2] is None:
+            self.spells[-1][2] = on
+        if target != "avslutad":
+            self.spells.append([target, on, None])
+        self.state, self.since, self.last_event = target, on, on
+
+
+class CaseMachine(RuleBasedStateMachine):
+    def __init__(self):
+        super().__init__()
+        self._atomic = transaction.atomic()
+        self._atomic.__enter__()
+        assert not Case.objects.exists()  # every example starts from a clean database (H2)
+        self.user = User.objects.create_user("oracle", is_superuser=True)
+        self.user.groups.add(Group.objects.get(name="coordinator"))
+        unit = Unit.objects.get(code="nykoping-jobbtorg")
+        unit.members.add(self.user)
+        self.workplace = Workplace.objects.create(
+            organisation=unit.organisation, name="Parken", kommunal=True
+        )
+        self.case = referral_register(
+            personnummer_value=make_pnr(date(1990, 5, 17), 123),
+            gender="M",
+            programme=Programme.objects.get(code="JOBBTORG"),
+            unit=unit,
+            on=START,
+            income_support="EB_ARBETSLOSHET",
+            by=self.user,
+        )
+        samrad_record(case_id=self.case.pk, on=START, by=self.user)
+        self.model = Model(samrads=[[START, False]])
+        self.today = START
+
+    def teardown(self):
+        transaction.set_rollback(True)
+        self._atomic.__exit__(None, None, None)
+
+    def _journal_size(self):
+        return sum(
+            m.objects.filter(case=self.case).count() for m in (Transition, Extension, Samrad)
+        )
+
+    def _attempt(self, allowed, operation):
+        before = (self._journal_size(), Case.objects.get(pk=self.case.pk).state)
+        try:
+            operation()
+        except ValidationError:
+            assert not allowed, "the rules refused what the oracle allows"
+            after = (self._journal_size(), Case.objects.get(pk=self.case.pk).state)
+            assert after == before, "a refused operation changed something"
+            return False
+        assert allowed, "the rules allowed what the oracle refuses"
+        return True
+
+    @rule(days=st.integers(min_value=0, max_value=200))
+    def time_passes(self, days):
+        self.today = min(self.today + timedelta(days=days), LAST_DAY)
+
+    @rule()
+    def record_samrad(self):
+        ok = self._attempt(
+            self.model.state != "avslutad",
+            lambda: samrad_record(case_id=self.case.pk, on=self.today, by=self.user),
+        )
+        if ok:
+            self.model.samrads.append([self.today, False])
+            self.model.last_event = self.today
+
+    @rule(insats=st.sampled_from(INSATSER))
+    def start(self, insats):
+        def operation():
+            case_start_insats(
+                case_id=self.case.pk,
+                insats=insats,
+                on=self.today,
+                by=self.user,
+                workplace=self.workplace if insats in ("arbetspraktik", "anstallning") else None,
+            )
+
+        if self._attempt(self.model.may_start(insats, self.today), operation):
+            self.model.move(insats, self.today)
+
+    @rule()
+    def extend(self):
+        allowed = self.model.may_extend(self.today)
+        used_samrad = self.model.free_samrad(self.today)
+        ok = self._attempt(
+            allowed,
+            lambda: spell_extend(case_id=self.case.pk, on=self.today, reason="Behov", by=self.user),
+        )
+        if ok:
+            state = self.model.state
+            self.model.extensions[state] = self.model.extensions.get(state, 0) + 1
+            if RULES[state][3]:
+                used_samrad[1] = True
+            self.model.last_event = self.today
+
+    @rule(reason=st.sampled_from(["ARBETE", "EJ_AKTUELL", "AVBROTT"]))
+    def exit(self, reason):
+        allowed = self.model.state != "avslutad" and (
+            reason != "EJ_AKTUELL" or self.model.state == "aktualisering"
+        )
+        ok = self._attempt(
+            allowed,
+            lambda: case_exit(
+                case_id=self.case.pk, on=self.today, reason_code=reason, by=self.user
+            ),
+        )
+        if ok:
+            self.model.move("avslutad", self.today)
+
+    @rule(days_back=st.integers(min_value=1, max_value=30))
+    def back_dated_before_the_previous_event_is_refused(self, days_back):
+        on = self.model.last_event - timedelta(days=days_back)
+        self._attempt(False, lambda: samrad_record(case_id=self.case.pk, on=on, by=self.user))
+
+    @invariant()
+    def database_agrees_with_the_model(self):
+        case = Case.objects.get(pk=self.case.pk)
+        assert case.state == self.model.state
+        assert case.state_since == self.model.since
+        for insats in INSATSER:
+            assert rules.extension_count(case, insats) == self.model.extensions.get(insats, 0)
+
+    @invariant()
+    def transitions_replay_to_the_state_and_spells_never_overlap(self):
+        rows = list(Transition.objects.filter(case=self.case).order_by("seq"))
+        assert rows[0].from_state == "" and rows[-1].to_state == self.model.state
+        for before, after in itertools.pairwise(rows):
+            assert after.from_state == before.to_state
+            assert after.effective_on >= before.effective_on
+
+    @invariant()
+    def no_spell_exceeds_its_limit_without_the_extensions_that_allow_it(self):
+        case = Case.objects.get(pk=self.case.pk)
+        for insats in INSATSER:
+            budget = self.model.budget_days(insats)
+            closed = self.model.used_days(insats)
+            spells = [s for s in self.model.spells if s[0] == insats]
+            if budget is None or not spells:
+                continue
+            open_spell = spells[-1][2] is None
+            if open_spell:
+                start = spells[-1][1]
+                assert case.deadline == start + timedelta(days=budget - closed - 1)
+                overstay = rules.overstay_days(case.deadline, today=self.today)
+                in_spell = (self.today - start).days + 1
+                assert (overstay > 0) == (closed + in_spell > budget)
+
+
+@pytest.mark.django_db
+def test_case_state_machine_holds_its_invariants():
+    run_state_machine_as_test(
+        CaseMachine,
+        settings=settings(
+            max_examples=100,
+            stateful_step_count=30,
+            derandomize=True,
+            database=None,
+            deadline=None,
+            suppress_health_check=[HealthCheck.too_slow],
+        ),
+    )
