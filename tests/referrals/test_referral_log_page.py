@@ -69,7 +69,7 @@ def test_invalid_number_in_plain_post_is_shown_next_to_the_field(web, jobbtorg):
     r = web.post(reverse("referrals:new"), post_data(jobbtorg, personnummer="19900517-0000"))
     html = r.content.decode()
     assert "Kontrollsiffran stämmer inte" in html
-    assert 'id="id_personnummer_error"' in html and "id_personnummer_error\"" in html
+    assert 'id="id_personnummer_error"' in html and 'id_personnummer_error"' in html
     assert Case.objects.count() == 0
 
 

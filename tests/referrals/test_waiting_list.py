@@ -29,9 +29,7 @@ def start(case, by, on=D):
     return insats_start_or_enqueue(case_id=case.pk, insats="kartlaggning", on=on, by=by)
 
 
-def test_starts_while_places_are_free_then_queues_in_referral_order(
-    two_places, refer, coordinator
-):
+def test_starts_while_places_are_free_then_queues_in_referral_order(two_places, refer, coordinator):
     cases = [ready(refer, coordinator, date(2026, 1, d)) for d in (10, 11, 5, 3)]
     # The two referred last take the two places; the later starts queue.
     assert start(cases[0], coordinator).transition is not None
@@ -53,7 +51,9 @@ def test_freed_place_goes_to_the_first_in_line(two_places, refer, coordinator):
     for case in cases:
         start(case, coordinator)
     with pytest.raises(CaseRuleError, match="ingen ledig plats"):
-        waiting_list_start_next(programme=cases[0].programme, insats="kartlaggning", on=D, by=coordinator)
+        waiting_list_start_next(
+            programme=cases[0].programme, insats="kartlaggning", on=D, by=coordinator
+        )
     case_exit(case_id=cases[0].pk, on=D, reason_code="ARBETE", by=coordinator)
     outcome = waiting_list_start_next(
         programme=cases[0].programme, insats="kartlaggning", on=D, by=coordinator
@@ -64,9 +64,7 @@ def test_freed_place_goes_to_the_first_in_line(two_places, refer, coordinator):
     assert [e.case_id for e in WaitingListEntry.objects.waiting()] == [cases[2].pk]
 
 
-def test_a_later_referral_does_not_jump_the_line_when_a_place_frees(
-    two_places, refer, coordinator
-):
+def test_a_later_referral_does_not_jump_the_line_when_a_place_frees(two_places, refer, coordinator):
     cases = [ready(refer, coordinator, date(2026, 1, d)) for d in (10, 11, 3)]
     for case in cases:
         start(case, coordinator)
