@@ -30,8 +30,10 @@ class ReferralForm(forms.Form):
     first_name = forms.CharField(label=_("Förnamn"), max_length=100, required=False)
     last_name = forms.CharField(label=_("Efternamn"), max_length=100, required=False)
     gender = forms.ChoiceField(label=_("Kön"), choices=Gender.choices)
-    programme = forms.ModelChoiceField(label=_("Program"), queryset=Programme.objects.none())
-    unit = forms.ModelChoiceField(label=_("Enhet"), queryset=Unit.objects.none())
+    programme = forms.ModelChoiceField(
+        label=_("Program"), queryset=Programme.objects.none(), empty_label=None
+    )
+    unit = forms.ModelChoiceField(label=_("Enhet"), queryset=Unit.objects.none(), empty_label=None)
     referred_on = forms.DateField(label=_("Aktualiserad datum"), widget=DATE_INPUT)
     source = forms.ChoiceField(label=_("Källa"), choices=Source.choices)
     income_support = forms.ChoiceField(label=_("Försörjning"), choices=IncomeSupport.choices)
