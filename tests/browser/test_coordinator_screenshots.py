@@ -13,7 +13,7 @@ from django.core.management import call_command
 
 from tests.browser.conftest import assert_accessible
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 PAGES = [
     ("coordinator-queue.png", "/aktualiseringar/"),

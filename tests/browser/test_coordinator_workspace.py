@@ -7,7 +7,7 @@ from casework.selectors import visible_cases
 from tests.browser.conftest import assert_accessible
 from tests.factories import UserFactory, make_pnr, unit
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def fill_referral(page, pnr):
