@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 
-.PHONY: run test lint check pytest pytest-postgres bench clean
+.PHONY: run test lint check pytest pytest-postgres bench clean screenshots
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,10 @@ pytest-postgres: $(VENV)/.installed
 	else \
 		echo "SKIPPED: PostgreSQL at $(PG_URL) does not answer; the PostgreSQL tests did not run."; \
 	fi
+
+# Regenerate docs/screenshots/ by driving headless Chromium over demo data.
+screenshots: $(VENV)/.installed
+	SCREENSHOTS_DIR=docs/screenshots $(BIN)/pytest tests/browser/test_coordinator_screenshots.py -q
 
 clean:
 	rm -rf $(VENV) var/db.sqlite3

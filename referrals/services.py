@@ -2,17 +2,31 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_fsm import has_transition_perm
 
-from casework import personnummer
-from casework.models import Case, ImportBatch, Participant, State, Transition
+from casework import personnummer, rules
+from casework.models import (
+    INSATS_STATES,
+    Case,
+    ExitReason,
+    ImportBatch,
+    Participant,
+    State,
+    Transition,
+)
 from casework.rules import CaseRuleError
-from programmes.models import IncomeSupport, Programme, Unit
+from casework.services import case_exit, case_start_insats
+from programmes.models import IncomeSupport, InsatsRule, Programme, Unit, Workplace
+
+from .models import WaitingListEntry
 
 
 class OpenCaseExists(CaseRuleError):
@@ -163,3 +177,154 @@ def _refuse_open_case(person: Participant, programme: Programme, on: date) -> No
             _("En ny aktualisering kan inte ligga före förra ärendets avslut %(d)s.")
             % {"d": last_exit.last_event_on}
         )
+
+
+# --- Decisions, capacity and the waiting list (coordinator workspace, issue 4) --------------
+
+
+@dataclass(frozen=True)
+class StartOutcome:
+    """Either the insats started (`transition`) or the case waits for a place (`entry`)."""
+
+    transition: Transition | None = None
+    entry: WaitingListEntry | None = None
+
+    @property
+    def position(self) -> int | None:
+        if self.entry is None:
+            return None
+        ahead = WaitingListEntry.objects.waiting().filter(
+            programme=self.entry.programme, insats_type=self.entry.insats_type
+        )
+        return _ahead_of(ahead, self.entry.case).count() + 1
+
+
+def places_used(programme: Programme, insats: str) -> int:
+    """Open spells of the insats type in the programme: cases currently in that state."""
+    return Case.objects.filter(programme=programme, state=insats).count()
+
+
+def _locked_rule(programme: Programme, insats: str) -> InsatsRule | None:
+    """Lock the rule row so two starts cannot both take the last place."""
+    return (
+        InsatsRule.objects.select_for_update()
+        .filter(programme=programme, insats_type=insats)
+        .first()
+    )
+
+
+def _is_full(programme: Programme, insats: str) -> bool:
+    """Places used have reached the rule's capacity; the rule row stays locked."""
+    rule = _locked_rule(programme, insats)
+    if rule is None or rule.capacity is None:
+        return False
+    return places_used(programme, insats) >= rule.capacity
+
+
+def _ahead_of(entries, case: Case):
+    return entries.filter(
+        Q(case__referred_on__lt=case.referred_on)
+        | Q(case__referred_on=case.referred_on, case_id__lt=case.pk)
+    )
+
+
+def _check_startable(case: Case, insats: str, *, on: date, by, details: dict) -> None:
+    """The same checks case_start_insats makes, so nothing unstartable is put in line."""
+    method = getattr(case, f"start_{insats}", None)
+    if insats not in INSATS_STATES or method is None:
+        raise CaseRuleError(_("Okänd insats: %(i)s.") % {"i": insats})
+    if case.state == State.AVSLUTAD:
+        raise CaseRuleError(_("Ärendet är avslutat."))
+    for reason in (
+        rules.effective_date_refusal(case, on, timezone.localdate()),
+        rules.start_refusal(case, insats, on=on),
+        rules.start_details_refusal(case, insats, on=on, **details),
+    ):
+        if reason:
+            raise CaseRuleError(reason)
+    if not has_transition_perm(method, by):
+        raise PermissionDenied(_("Du har inte behörighet att starta insatsen."))
+
+
+@transaction.atomic
+def insats_start_or_enqueue(
+    *,
+    case_id: int,
+    insats: str,
+    on: date,
+    by,
+    workplace: Workplace | None = None,
+    is_osa: bool = False,
+    planned_end: date | None = None,
+    reason: str = "",
+) -> StartOutcome:
+    """Start the insats if a place is free, else put the case in line (000 §4.4; 002 §5)."""
+    case = Case.objects.select_for_update().select_related("programme").get(pk=case_id)
+    details = {"workplace": workplace, "is_osa": is_osa, "planned_end": planned_end}
+    _check_startable(case, insats, on=on, by=by, details=details)
+    if WaitingListEntry.objects.waiting().filter(case=case).exists():
+        raise CaseRuleError(_("Ärendet står redan i väntelistan."))
+    full = _is_full(case.programme, insats)
+    waiting = WaitingListEntry.objects.waiting().filter(
+        programme=case.programme, insats_type=insats
+    )
+    if not full and not _ahead_of(waiting, case).exists():
+        row = case_start_insats(
+            case_id=case.pk, insats=insats, on=on, by=by, reason=reason, **details
+        )
+        return StartOutcome(transition=row)
+    entry = WaitingListEntry.objects.create(
+        case=case,
+        programme=case.programme,
+        insats_type=insats,
+        decided_on=on,
+        reason=reason,
+        queued_by=by,
+        **details,
+    )
+    return StartOutcome(entry=entry)
+
+
+@transaction.atomic
+def waiting_list_start_next(*, programme: Programme, insats: str, on: date, by) -> StartOutcome:
+    """A freed place goes to the first in line, in referral order (002 §5)."""
+    if _is_full(programme, insats):
+        raise CaseRuleError(_("Det finns ingen ledig plats."))
+    entry = (
+        WaitingListEntry.objects.waiting()
+        .filter(programme=programme, insats_type=insats)
+        .in_referral_order()
+        .select_for_update()
+        .first()
+    )
+    if entry is None:
+        raise CaseRuleError(_("Ingen står i väntelistan."))
+    row = case_start_insats(
+        case_id=entry.case_id,
+        insats=insats,
+        on=on,
+        by=by,
+        workplace=entry.workplace,
+        is_osa=entry.is_osa,
+        planned_end=entry.planned_end,
+        reason=entry.reason,
+    )
+    _resolve(entry, WaitingListEntry.Resolution.STARTED)
+    return StartOutcome(transition=row, entry=entry)
+
+
+def _resolve(entry: WaitingListEntry, resolution: str) -> None:
+    entry.resolved_at = timezone.now()
+    entry.resolution = resolution
+    entry.save(update_fields=["resolved_at", "resolution"])
+
+
+@transaction.atomic
+def referral_close(*, case_id: int, on: date, by, reason: str = "") -> Transition:
+    """Close a referral as ej aktuell, taking the case out of any waiting list (domain.md)."""
+    if not reason.strip():
+        raise CaseRuleError(_("Ange varför ärendet inte är aktuellt."))
+    row = case_exit(case_id=case_id, on=on, reason_code=ExitReason.EJ_AKTUELL, by=by, reason=reason)
+    for entry in WaitingListEntry.objects.waiting().filter(case_id=case_id):
+        _resolve(entry, WaitingListEntry.Resolution.WITHDRAWN)
+    return row

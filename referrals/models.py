@@ -1,0 +1,72 @@
+"""Intake models. Each block below belongs to one capability; keep them apart."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from casework.models import Case
+from programmes.models import InsatsType, Programme, Workplace
+
+# --- Waiting list (coordinator workspace, issue 4) ------------------------------------------
+
+
+class WaitingListQuerySet(models.QuerySet):
+    def waiting(self) -> "WaitingListQuerySet":
+        return self.filter(resolved_at__isnull=True)
+
+    def in_referral_order(self) -> "WaitingListQuerySet":
+        """First referred, first in line (000 §4.4; 002 §5 "i mån av plats")."""
+        return self.order_by("case__referred_on", "case_id")
+
+
+class WaitingListEntry(models.Model):
+    """A decided start that waits for a free place instead of over-filling (domain.md)."""
+
+    class Resolution(models.TextChoices):
+        STARTED = "started", _("Startad")
+        WITHDRAWN = "withdrawn", _("Borttagen")
+
+    case = models.ForeignKey(
+        Case, on_delete=models.PROTECT, related_name="waiting_entries", verbose_name=_("ärende")
+    )
+    programme = models.ForeignKey(
+        Programme, on_delete=models.PROTECT, related_name="+", verbose_name=_("program")
+    )
+    insats_type = models.CharField(_("insats"), max_length=20, choices=InsatsType.choices)
+    decided_on = models.DateField(_("beslutad"))
+    workplace = models.ForeignKey(
+        Workplace, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    is_osa = models.BooleanField(_("OSA"), default=False)
+    planned_end = models.DateField(_("planerat slut"), null=True, blank=True)
+    reason = models.TextField(_("motivering"), blank=True)
+    queued_at = models.DateTimeField(_("köad"), default=timezone.now)
+    queued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    resolved_at = models.DateTimeField(_("hanterad"), null=True, blank=True)
+    resolution = models.CharField(
+        _("utfall"), max_length=10, choices=Resolution.choices, blank=True
+    )
+
+    objects = WaitingListQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("väntelisteplats")
+        verbose_name_plural = _("väntelista")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case"],
+                condition=Q(resolved_at__isnull=True),
+                name="one_waiting_entry_per_case",
+            )
+        ]
+        indexes = [models.Index(fields=["programme", "insats_type", "resolved_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.case} → {self.get_insats_type_display()}"
+
+
+# --- end of waiting list --------------------------------------------------------------------

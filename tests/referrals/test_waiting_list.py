@@ -1,0 +1,99 @@
+"""A full programme puts new starts on a waiting list in referral order (000 §4.4; 002 §5)."""
+
+from datetime import date
+
+import pytest
+
+from casework.models import Case
+from casework.rules import CaseRuleError
+from casework.services import case_exit, samrad_record
+from programmes.models import InsatsRule
+from referrals.models import WaitingListEntry
+from referrals.services import insats_start_or_enqueue, referral_close, waiting_list_start_next
+
+D = date(2026, 2, 2)
+
+
+@pytest.fixture
+def two_places(jobbtorg):
+    InsatsRule.objects.filter(programme=jobbtorg, insats_type="kartlaggning").update(capacity=2)
+
+
+def ready(refer, coordinator, on):
+    case = refer(on=on)
+    samrad_record(case_id=case.pk, on=on, by=coordinator)
+    return case
+
+
+def start(case, by, on=D):
+    return insats_start_or_enqueue(case_id=case.pk, insats="kartlaggning", on=on, by=by)
+
+
+def test_starts_while_places_are_free_then_queues_in_referral_order(two_places, refer, coordinator):
+    cases = [ready(refer, coordinator, date(2026, 1, d)) for d in (10, 11, 5, 3)]
+    # The two referred last take the two places; the later starts queue.
+    assert start(cases[0], coordinator).transition is not None
+    assert start(cases[1], coordinator).transition is not None
+    queued_late = start(cases[2], coordinator)  # referred 5 Jan
+    queued_early = start(cases[3], coordinator)  # referred 3 Jan, decided later
+    assert queued_late.entry is not None and queued_early.entry is not None
+    assert queued_early.position == 1 and queued_late.position == 2
+    order = WaitingListEntry.objects.waiting().in_referral_order()
+    assert [e.case_id for e in order] == [cases[3].pk, cases[2].pk]
+    for case in cases[2:]:
+        case.refresh_from_db()
+        assert case.state == "aktualisering"
+    assert Case.objects.filter(state="kartlaggning").count() == 2
+
+
+def test_freed_place_goes_to_the_first_in_line(two_places, refer, coordinator):
+    cases = [ready(refer, coordinator, date(2026, 1, d)) for d in (10, 11, 5, 3)]
+    for case in cases:
+        start(case, coordinator)
+    with pytest.raises(CaseRuleError, match="ingen ledig plats"):
+        waiting_list_start_next(
+            programme=cases[0].programme, insats="kartlaggning", on=D, by=coordinator
+        )
+    case_exit(case_id=cases[0].pk, on=D, reason_code="ARBETE", by=coordinator)
+    outcome = waiting_list_start_next(
+        programme=cases[0].programme, insats="kartlaggning", on=D, by=coordinator
+    )
+    assert outcome.entry.case_id == cases[3].pk
+    cases[3].refresh_from_db()
+    assert cases[3].state == "kartlaggning"
+    assert [e.case_id for e in WaitingListEntry.objects.waiting()] == [cases[2].pk]
+
+
+def test_a_later_referral_does_not_jump_the_line_when_a_place_frees(two_places, refer, coordinator):
+    cases = [ready(refer, coordinator, date(2026, 1, d)) for d in (10, 11, 3)]
+    for case in cases:
+        start(case, coordinator)
+    case_exit(case_id=cases[0].pk, on=D, reason_code="ARBETE", by=coordinator)
+    newcomer = ready(refer, coordinator, date(2026, 1, 20))
+    assert start(newcomer, coordinator).entry is not None
+    assert [e.case_id for e in WaitingListEntry.objects.waiting().in_referral_order()] == [
+        cases[2].pk,
+        newcomer.pk,
+    ]
+
+
+def test_unstartable_case_is_refused_not_queued(two_places, refer, coordinator):
+    case = refer(on=date(2026, 1, 3))  # no samråd
+    with pytest.raises(CaseRuleError, match="samråd"):
+        start(case, coordinator)
+    assert not WaitingListEntry.objects.exists()
+
+
+def test_ej_aktuell_takes_the_case_out_of_line(two_places, refer, coordinator):
+    cases = [ready(refer, coordinator, date(2026, 1, d)) for d in (10, 11, 3)]
+    for case in cases:
+        start(case, coordinator)
+    referral_close(case_id=cases[2].pk, on=D, by=coordinator, reason="Flyttat")
+    assert not WaitingListEntry.objects.waiting().exists()
+    assert WaitingListEntry.objects.get().resolution == "withdrawn"
+
+
+def test_ej_aktuell_needs_a_reason(refer, coordinator):
+    case = refer()
+    with pytest.raises(CaseRuleError, match="inte är aktuellt"):
+        referral_close(case_id=case.pk, on=D, by=coordinator, reason=" ")
