@@ -50,7 +50,8 @@ def caseload(request):
     today = timezone.localdate()
     user = request.user
     filterset = CaseloadFilter(request.GET or None, queryset=selectors.caseload(user))
-    cases = filterset.qs if filterset.is_valid() else Case.objects.none()
+    invalid = filterset.is_bound and not filterset.is_valid()
+    cases = Case.objects.none() if invalid else filterset.qs
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("sida"))
     rows = caseload_rows(list(page.object_list), today)
     reminders = selectors.reminders_for(user, today=today)
