@@ -161,3 +161,12 @@ def test_coach_is_not_shown_another_coachs_reassigned_case(client, coach, coordi
     case_assign_coach(case_id=case.pk, coach=other, by=coordinator)
     client.force_login(coach)
     assert f"/arenden/{case.pk}/" not in client.get(URL).content.decode()
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_inactivity_threshold_comes_from_the_setting(client, coach, make_coach_case, settings):
+    settings.CASEWORK_INACTIVITY_DAYS = 60
+    make_coach_case(on=date(2026, 1, 5))  # 56 days without an event
+    client.force_login(coach)
+    html = client.get(URL).content.decode()
+    assert "Ingen händelse på" not in html
