@@ -37,7 +37,7 @@ def build(coach, make_coach_case):
 def test_email_lists_due_overstay_and_follow_up_for_a_fixed_date(coach, make_coach_case):
     coach.email = "coach@kommunen.se"
     coach.save()
-    late, soon, calm, employed = build(coach, make_coach_case)
+    late, soon, calm, _employed = build(coach, make_coach_case)
     with time_machine.travel(TODAY, tick=False):
         call_command("send_reminders")
     assert len(mail.outbox) == 1
