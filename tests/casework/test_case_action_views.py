@@ -297,3 +297,74 @@ def test_attendance_is_offered_only_where_the_programme_tracks_it(client, coach,
     assert Attendance.objects.get(case=case).days_present == 5
     html = client.get(reverse("casework:case_detail", args=[case.pk])).content.decode()
     assert "vecka 9 2026 (måndag 2026-02-23)" in html
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_bromodellen_maximum_is_set_by_the_coordinator_only(client, refer):
+    arena = unit("linkoping-arena")
+    coordinator = UserFactory(roles=["coordinator"], units=[arena])
+    coach = UserFactory(roles=["coach"], units=[arena])
+    case = refer(programme=Programme.objects.get(code="BROMODELLEN"), unit=arena, by=coordinator)
+    from casework.services import case_assign_coach
+
+    case_assign_coach(case_id=case.pk, coach=coach, by=coordinator)
+    case_start_insats(case_id=case.pk, insats="kartlaggning", on=date(2026, 1, 5), by=coordinator)
+    client.force_login(coach)
+    refused = client.post(
+        action_url(case, "start_arbetstraning"),
+        {"on": "2026-02-01", "planned_end": "2026-08-01"},
+    ).content.decode()
+    assert "Maxtiden per deltagare sätts av samordnaren" in refused
+    assert not Transition.objects.filter(case=case, to_state="arbetstraning").exists()
+    client.force_login(coordinator)
+    form = client.get(action_url(case, "start_arbetstraning")).content.decode()
+    assert 'name="planned_end"' in form
+    client.post(
+        action_url(case, "start_arbetstraning"), {"on": "2026-02-01", "planned_end": "2026-08-01"}
+    )
+    case.refresh_from_db()
+    assert case.state == "arbetstraning" and case.deadline == date(2026, 8, 1)
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_osa_needs_its_planned_end(client, coach, coach_case):
+    place = workplace(kommunal=True)
+    client.force_login(coach)
+    data = {"on": "2026-02-01", "workplace": place.pk, "is_osa": "on"}
+    refused = client.post(action_url(coach_case, "start_anstallning"), data).content.decode()
+    assert "Ange planerat slutdatum för insatsen." in refused
+    client.post(action_url(coach_case, "start_anstallning"), data | {"planned_end": "2027-06-30"})
+    coach_case.refresh_from_db()
+    assert coach_case.state == "anstallning" and coach_case.deadline == date(2027, 6, 30)
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_kompetenshojande_enrolment_starts_and_ends_beside_the_insats(client, coach, coach_case):
+    client.force_login(coach)
+    client.post(action_url(coach_case, "enrol_start"), {"on": "2026-02-01", "course": "SFI"})
+    page = client.get(reverse("casework:case_detail", args=[coach_case.pk])).content.decode()
+    assert 'data-action="enrol_end"' in page
+    assert "Kompetenshöjande insats startade: SFI" in page
+    client.post(action_url(coach_case, "enrol_end"), {"on": "2026-02-20", "course": "SFI"})
+    page = client.get(reverse("casework:case_detail", args=[coach_case.pk])).content.decode()
+    assert "Kompetenshöjande insats avslutades: SFI" in page
+    assert 'data-action="enrol_end"' not in page
+    coach_case.refresh_from_db()
+    assert coach_case.state == "kartlaggning"
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_actions_need_the_csrf_token(coach, coach_case):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(coach)
+    response = client.post(action_url(coach_case, "note"), {"on": "2026-03-01", "text": "x"})
+    assert response.status_code == 403
+    assert not Note.objects.filter(case=coach_case).exists()
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_unknown_action_is_404(client, coach, coach_case):
+    client.force_login(coach)
+    assert client.get(action_url(coach_case, "start_avslutad")).status_code == 404
