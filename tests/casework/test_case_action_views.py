@@ -274,6 +274,8 @@ def test_assessment_on_the_programme_step_scale(client, coach, coach_case):
     assert "Redo att söka arbete eller studier" in form
     client.post(action_url(coach_case, "assessment"), {"on": "2026-03-01", "step": "4"})
     assert coach_case.assessments.get().step == 4
+    page = client.get(reverse("casework:case_detail", args=[coach_case.pk])).content.decode()
+    assert "Stegbedömning: 4 Redo att söka arbete eller studier" in page
 
 
 @time_machine.travel(TODAY, tick=False)
