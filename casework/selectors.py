@@ -6,9 +6,14 @@ nothing re-implements the rule.
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from dataclasses import dataclass
+from datetime import date, timedelta
 
-from .models import Case, Participant
+from django.conf import settings
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
+
+from . import rules
+from .models import Case, FollowUp, Note, Participant, State, Transition
 
 ROLES_WITH_PERSONAL_DATA = ("coordinator", "coach")
 
@@ -59,3 +64,136 @@ def case_in_scope_or_404(user, case_id: int, *, route: str = "") -> Case:
         scope_refused.send(sender=Case, user=user, case_id=case_id, route=route)
         raise Http404
     return case
+
+
+# --- the coach's workspace: reminders, caseload rows, inactivity, timeline -----------------
+
+REMINDER_HORIZON_DAYS = 14
+FOLLOWUP_MONTHS = 6
+
+
+@dataclass(frozen=True)
+class Reminder:
+    """One thing a coach must act on: a spell due soon, an overstay or a follow-up due."""
+
+    kind: str  # "due", "overstay" or "followup"
+    case: Case
+    on: date  # the deadline, or the date the follow-up is due
+    days: int  # days left (due), days past (overstay), days until/after due (followup)
+
+
+def followups_due(cases: QuerySet[Case], *, until: date) -> list[tuple[Case, date, date]]:
+    """Ended anställningar without a follow-up whose 6-month date is on or before `until`.
+
+    One query whatever the number of cases: the spell end is the date of the current
+    transition that leaves `anstallning` (000 §4.5, UT6).
+    """
+    followed = FollowUp.objects.filter(
+        case=OuterRef("case"), spell_ended_on=OuterRef("effective_on"), corrections__isnull=True
+    )
+    rows = (
+        Transition.objects.filter(
+            case__in=cases, from_state=State.ANSTALLNING, corrections__isnull=True
+        )
+        .exclude(Exists(followed))
+        .select_related("case__participant", "case__programme")
+        .order_by("effective_on", "pk")
+    )
+    result = []
+    for row in rows:
+        due = rules.add_months(row.effective_on, FOLLOWUP_MONTHS)
+        if due <= until:
+            result.append((row.case, row.effective_on, due))
+    return result
+
+
+def reminders_for(user, *, today: date) -> list[Reminder]:
+    """The coach's due spells, overstays and follow-ups: the e-mail and the caseload's top list."""
+    mine = visible_cases(user).filter(coach=user)
+    horizon = today + timedelta(days=REMINDER_HORIZON_DAYS)
+    spells_due = (
+        mine.open()
+        .filter(deadline__isnull=False, deadline__lte=horizon)
+        .select_related("participant", "programme")
+        .order_by("deadline", "pk")
+    )
+    items = []
+    for case in spells_due:
+        if case.deadline < today:
+            items.append(Reminder("overstay", case, case.deadline, (today - case.deadline).days))
+        else:
+            items.append(Reminder("due", case, case.deadline, (case.deadline - today).days))
+    for case, _ended, due in followups_due(mine, until=horizon):
+        items.append(Reminder("followup", case, due, (due - today).days))
+    return sorted(items, key=lambda r: (r.on, r.case.pk, r.kind))
+
+
+def inactivity_days() -> int:
+    return int(getattr(settings, "CASEWORK_INACTIVITY_DAYS", 30))
+
+
+def inactive_cases(user, *, today: date, days: int | None = None) -> QuerySet[Case]:
+    """Open cases in scope with no recorded event for `days` days, oldest first."""
+    days = inactivity_days() if days is None else days
+    return (
+        visible_cases(user)
+        .open()
+        .filter(last_event_on__lte=today - timedelta(days=days))
+        .select_related("participant", "programme", "coach")
+        .order_by("last_event_on", "pk")
+    )
+
+
+def caseload(user) -> QuerySet[Case]:
+    """The coach's own open cases, ready for a list: deadline first, no deadline last."""
+    return (
+        visible_cases(user)
+        .open()
+        .filter(coach=user)
+        .select_related("participant", "programme")
+        .order_by(F("deadline").asc(nulls_last=True), "pk")
+    )
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    kind: str
+    row: object
+    effective_on: date
+    recorded_at: object
+    versions: tuple = ()  # notes: every version, the original first, the current last
+
+
+def timeline(case: Case) -> list[TimelineEntry]:
+    """Everything dated on the case, by effective date then recorded time (D2, C2)."""
+    entries = []
+    sources = {
+        "transition": case.transitions.select_related("workplace"),
+        "samrad": case.samrads.all(),
+        "extension": case.extensions.all(),
+        "enrolment": case.enrolments.all(),
+        "enrolment_end": case.enrolmentends.select_related("enrolment"),
+        "assessment": case.assessments.all(),
+        "followup": case.followups.all(),
+    }
+    for kind, rows in sources.items():
+        entries += [TimelineEntry(kind, r, r.effective_on, r.recorded_at) for r in rows]
+    entries += _note_entries(case)
+    return sorted(entries, key=lambda e: (e.effective_on, e.recorded_at))
+
+
+def _note_entries(case: Case) -> list[TimelineEntry]:
+    notes = list(case.notes.order_by("recorded_at", "pk"))
+    by_id = {n.pk: n for n in notes}
+    chains: dict[int, list[Note]] = {}
+    for note in notes:
+        root = note
+        while root.supersedes_id is not None and root.supersedes_id in by_id:
+            root = by_id[root.supersedes_id]
+        chains.setdefault(root.pk, []).append(note)
+    return [
+        TimelineEntry(
+            "note", chain[-1], by_id[root].effective_on, by_id[root].recorded_at, tuple(chain)
+        )
+        for root, chain in chains.items()
+    ]

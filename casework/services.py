@@ -7,7 +7,7 @@ all in one transaction (STYLE.md; Q1).
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -21,6 +21,7 @@ from programmes.models import Workplace
 from . import rules
 from .models import (
     Assessment,
+    Attendance,
     Case,
     Enrolment,
     EnrolmentEnd,
@@ -320,4 +321,27 @@ def assessment_record(*, case_id: int, step: int, on: date, by) -> Assessment:
         raise CaseRuleError(_("Steget måste vara mellan 1 och %(n)s.") % {"n": steps})
     row = Assessment.objects.create(case=case, effective_on=on, step=step, actor=by)
     _save(case, by=by, reason="assessment.record", on=on)
+    return row
+
+
+@transaction.atomic
+def attendance_record(*, case_id: int, week: date, days_present: int, by) -> Attendance:
+    """Days present in one week, where the programme follows attendance (002 §5)."""
+    case = _lock(case_id)
+    _require_perm(by, "casework.change_insats")
+    if not case.programme.tracks_attendance:
+        raise CaseRuleError(_("Programmet följer inte upp närvaro."))
+    monday = week - timedelta(days=week.weekday())
+    if monday > timezone.localdate():
+        raise CaseRuleError(_("Veckan %(w)s har inte börjat.") % {"w": f"{monday:%G-W%V}"})
+    if monday + timedelta(days=6) < case.referred_on:
+        raise CaseRuleError(_("Veckan ligger före aktualiseringen."))
+    if not 0 <= days_present <= 7:
+        raise CaseRuleError(_("Antalet närvarodagar måste vara mellan 0 och 7."))
+    row = Attendance.objects.filter(case=case, week=monday).first() or Attendance(
+        case=case, week=monday
+    )
+    row.days_present = days_present
+    row._history_user, row._change_reason = by, "attendance.record"
+    row.save()
     return row

@@ -1,4 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "casework"
-urlpatterns: list = []
+urlpatterns = [
+    path("arenden/", views.caseload, name="caseload"),
+    path("arenden/inaktiva/", views.inactive, name="inactive"),
+    path("arenden/<int:pk>/", views.case_detail, name="case_detail"),
+    path("arenden/<int:pk>/atgard/<slug:action>/", views.case_action, name="case_action"),
+]

@@ -10,6 +10,7 @@ ENTRIES = [
     ("referrals:queue", _("Aktualiseringar"), {"coordinator"}),
     ("referrals:overview", _("Kapacitet och ledtider"), {"coordinator"}),
     ("casework:indicators", _("Indikatorer"), {"manager", "coordinator"}),
+    ("casework:inactive", _("Inaktiva ärenden"), {"coordinator"}),
     ("audit:access_log", _("Åtkomstlogg"), {"auditor"}),
 ]
 

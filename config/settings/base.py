@@ -93,3 +93,10 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+
+# E-mail: the console in development; production sets EMAIL_BACKEND and SMTP in the environment.
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "arendeflode@kommunen.se")
+SITE_URL = os.environ.get("SITE_URL", "")  # absolute links in reminder e-mails
+# Cases with no recorded event for this many days are listed as inactive (issue 5).
+CASEWORK_INACTIVITY_DAYS = int(os.environ.get("CASEWORK_INACTIVITY_DAYS", "30"))

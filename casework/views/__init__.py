@@ -1,0 +1,7 @@
+"""The coach's workspace: caseload, participant page, actions and the inactivity watch."""
+
+from .actions import case_action
+from .caseload import caseload, inactive
+from .detail import case_detail
+
+__all__ = ["case_action", "case_detail", "caseload", "inactive"]

@@ -1,0 +1,103 @@
+"""My caseload and the inactivity watch: lists with a constant number of queries (L1, G3)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+
+from audit.services import log_read
+
+from .. import rules, selectors
+from ..filters import CaseloadFilter
+from ..models import Case
+
+PAGE_SIZE = 25
+
+
+def caseload_rows(cases: list, today: date) -> list[dict]:
+    """Each case with its days in state, days left or overstay, and next follow-up due."""
+    due = {}
+    for case, _ended, on in selectors.followups_due(
+        Case.objects.filter(pk__in=[c.pk for c in cases]), until=date.max
+    ):
+        due[case.pk] = min(on, due.get(case.pk, on))
+    rows = []
+    for case in cases:
+        overstay = rules.overstay_days(case.deadline, today)
+        rows.append(
+            {
+                "case": case,
+                "days_in_state": (today - case.state_since).days,
+                "days_left": (case.deadline - today).days
+                if case.deadline and not overstay
+                else None,
+                "overstay": overstay,
+                "followup_due": due.get(case.pk),
+            }
+        )
+    return rows
+
+
+@login_required
+@never_cache
+def caseload(request):
+    """The coach's open cases, deadline first, with the reminders on top (issue 5)."""
+    today = timezone.localdate()
+    user = request.user
+    filterset = CaseloadFilter(request.GET or None, queryset=selectors.caseload(user))
+    invalid = filterset.is_bound and not filterset.is_valid()
+    cases = Case.objects.none() if invalid else filterset.qs
+    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("sida"))
+    rows = caseload_rows(list(page.object_list), today)
+    reminders = selectors.reminders_for(user, today=today)
+    inactive_rows = list(selectors.inactive_cases(user, today=today).filter(coach=user))
+    shown = [r["case"].participant_id for r in rows]
+    shown += [r.case.participant_id for r in reminders]
+    shown += [c.participant_id for c in inactive_rows]
+    log_read(
+        user=user,
+        action="case.caseload",
+        participant_ids=shown,
+        route=request.path,
+        filter_description=filterset.describe(),
+    )
+    return render(
+        request,
+        "casework/caseload.html",
+        {
+            "filter": filterset,
+            "page": page,
+            "rows": rows,
+            "reminders": reminders,
+            "inactive": inactive_rows,
+            "inactivity_days": selectors.inactivity_days(),
+            "today": today,
+        },
+    )
+
+
+@login_required
+@never_cache
+def inactive(request):
+    """Open cases in scope with no recorded event for N days, for coaches and coordinators."""
+    today = timezone.localdate()
+    cases = selectors.inactive_cases(request.user, today=today)
+    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("sida"))
+    rows = [{"case": c, "idle_days": (today - c.last_event_on).days} for c in page.object_list]
+    log_read(
+        user=request.user,
+        action="case.inactive",
+        participant_ids=[r["case"].participant_id for r in rows],
+        route=request.path,
+        filter_description=f"inaktiva minst {selectors.inactivity_days()} dagar",
+    )
+    return render(
+        request,
+        "casework/inactive.html",
+        {"page": page, "rows": rows, "inactivity_days": selectors.inactivity_days()},
+    )

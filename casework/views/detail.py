@@ -1,0 +1,70 @@
+"""The participant page: header, actions and one chronological timeline (D2, C2, L1)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+
+from audit.services import log_read
+
+from .. import personnummer, rules
+from ..models import INSATS_STATES, Case
+from ..selectors import case_in_scope_or_404, timeline
+from .registry import other_actions, transition_actions
+
+ATTENDANCE_WEEKS = 12
+
+
+def header(case: Case, today) -> dict:
+    """The facts at the top of the page: deadline or overstay, extensions used of allowed."""
+    rule = case.programme.rule_for(case.state) if case.state in INSATS_STATES else None
+    overstay = rules.overstay_days(case.deadline, today) if case.is_open else 0
+    return {
+        "age": personnummer.age_on(case.participant.birth_date, today),
+        "rule": rule,
+        "extensions_used": rules.extension_count(case, case.state) if rule else 0,
+        "overstay": overstay,
+        "days_left": (case.deadline - today).days if case.deadline and not overstay else None,
+        "days_in_state": (today - case.state_since).days,
+    }
+
+
+def attendance_weeks(case: Case, today) -> list:
+    if not case.programme.tracks_attendance:
+        return []
+    since = today - timedelta(weeks=ATTENDANCE_WEEKS)
+    return list(case.attendance.filter(week__gte=since).order_by("-week"))
+
+
+def render_detail(request, case: Case, *, action=None, form=None, status: int = 200):
+    """One access-log row per view of the page, whatever form is open (L1)."""
+    today = timezone.localdate()
+    user = request.user
+    log_read(
+        user=user, action="case.detail", participant_ids=[case.participant_id], route=request.path
+    )
+    context = {
+        "case": case,
+        "person": case.participant,
+        "today": today,
+        "transitions": transition_actions(case, user),
+        "others": other_actions(case, user),
+        "timeline": timeline(case),
+        "attendance": attendance_weeks(case, today),
+        "may_correct": user.has_perm("casework.add_note"),
+        "action": action,
+        "form": form,
+        **header(case, today),
+    }
+    return render(request, "casework/case_detail.html", context, status=status)
+
+
+@login_required
+@never_cache
+def case_detail(request, pk: int):
+    case = case_in_scope_or_404(request.user, pk, route=request.path)
+    return render_detail(request, case)
