@@ -39,3 +39,14 @@ ROLE_PERMISSIONS = {
     ],
     "auditor": [],
 }
+
+
+def load(Group, Permission) -> None:
+    """Create the role groups with their permissions; safe to run again."""
+    for role, perms in ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=role)
+        for dotted in perms:
+            app_label, codename = dotted.split(".")
+            group.permissions.add(
+                Permission.objects.get(content_type__app_label=app_label, codename=codename)
+            )

@@ -45,6 +45,26 @@ def browser():
         browser.close()
 
 
+@pytest.fixture(autouse=True)
+def seeded(request):
+    """Reload the migrations' programmes and roles, which a live-server test's flush removes.
+
+    serialized_rollback does not help here: Playwright's sync API runs the test in a
+    greenlet whose connection never saw the serialized copy.
+    """
+    if "live_server" not in request.fixturenames:
+        return
+    request.getfixturevalue("transactional_db")
+    from django.contrib.auth.models import Group, Permission
+
+    from casework import roles
+    from programmes import seed
+    from programmes.models import InsatsRule, Organisation, Programme, Unit
+
+    seed.load(Organisation, Unit, Programme, InsatsRule)
+    roles.load(Group, Permission)
+
+
 @pytest.fixture
 def page(browser, live_server):
     """A fresh browser context that fails the test on console errors and CSP violations."""

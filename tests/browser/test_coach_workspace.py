@@ -19,26 +19,6 @@ from tests.factories import UserFactory, make_pnr, unit, workplace
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-@pytest.fixture
-def seeded():
-    """The seeded programmes, units and roles, restored if an earlier live-server test's
-    flush removed them (serialized_rollback does not reach Playwright's greenlet context)."""
-    from django.contrib.auth.models import Group, Permission
-
-    from casework.roles import ROLE_PERMISSIONS
-    from programmes import seed
-    from programmes.models import InsatsRule, Organisation, Unit
-
-    seed.load(Organisation, Unit, Programme, InsatsRule)
-    for role, perms in ROLE_PERMISSIONS.items():
-        group, _created = Group.objects.get_or_create(name=role)
-        for dotted in perms:
-            app_label, codename = dotted.split(".")
-            group.permissions.add(
-                Permission.objects.get(content_type__app_label=app_label, codename=codename)
-            )
-
-
 def days_ago(n: int) -> str:
     return (timezone.localdate() - timedelta(days=n)).isoformat()
 

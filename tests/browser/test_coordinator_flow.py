@@ -10,25 +10,6 @@ from tests.factories import UserFactory, make_pnr, unit
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-@pytest.fixture(autouse=True)
-def seeded(db):
-    """Another transactional test may have flushed the migrations' rows: load them again."""
-    from django.contrib.auth.models import Group, Permission
-
-    from casework.roles import ROLE_PERMISSIONS
-    from programmes import seed
-    from programmes.models import InsatsRule, Organisation, Programme, Unit
-
-    seed.load(Organisation, Unit, Programme, InsatsRule)
-    for role, perms in ROLE_PERMISSIONS.items():
-        group, _ = Group.objects.get_or_create(name=role)
-        for dotted in perms:
-            app_label, codename = dotted.split(".")
-            group.permissions.add(
-                Permission.objects.get(content_type__app_label=app_label, codename=codename)
-            )
-
-
 def fill_referral(page, pnr):
     page.fill("#id_personnummer", pnr)
     page.fill("#id_first_name", "Sara")

@@ -12,11 +12,9 @@ import pytest
 from django.core.management import call_command
 
 from tests.browser.conftest import assert_accessible
-from tests.browser.test_coordinator_flow import seeded  # noqa: F401
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
-    pytest.mark.usefixtures("seeded"),
 ]
 
 PAGES = [
