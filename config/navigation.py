@@ -9,7 +9,7 @@ ENTRIES = [
     ("casework:caseload", _("Mina ärenden"), {"coach"}),
     ("referrals:queue", _("Aktualiseringar"), {"coordinator"}),
     ("referrals:overview", _("Kapacitet och ledtider"), {"coordinator"}),
-    ("casework:indicators", _("Indikatorer"), {"manager", "coordinator"}),
+    ("indicators:report", _("Indikatorer"), {"manager", "coordinator"}),
     ("audit:access_log", _("Åtkomstlogg"), {"auditor"}),
 ]
 
