@@ -61,7 +61,7 @@
         var v = series.values[g.key][i];
         var x = x0 + j * barW;
         var h = v === null ? 0 : (v / max) * plotH;
-        svg.appendChild(el("rect", { x: x + 1, y: H - BOTTOM - h, width: barW - 2, height: h,
+        svg.appendChild(el("rect", { "class": "bar", x: x + 1, y: H - BOTTOM - h, width: barW - 2, height: h,
           fill: fillFor(g, code), stroke: "#1d4f91" }));
         svg.appendChild(el("text", { x: x + barW / 2, y: H - BOTTOM - h - 3,
           "text-anchor": "middle", "font-size": 10, fill: "#333333" },
