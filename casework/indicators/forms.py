@@ -80,6 +80,16 @@ class ReportForm(forms.Form):
             self.add_error("tertial", _("Välj tertial."))
         return data
 
+    def _post_clean(self):
+        """Link each field's error (and hint) with aria-describedby, and mark it invalid."""
+        super()._post_clean()
+        for name in self.errors:
+            if name not in self.fields:
+                continue
+            field, auto_id = self.fields[name], self[name].auto_id
+            described = [f"{auto_id}_error"] + ([f"{auto_id}_helptext"] if field.help_text else [])
+            field.widget.attrs |= {"aria-describedby": " ".join(described), "aria-invalid": "true"}
+
     def period(self) -> periods.Period:
         data = self.cleaned_data
         kind, year = data["kind"], data.get("year")

@@ -8,7 +8,7 @@ from tests.browser.conftest import assert_accessible
 from tests.casework.indicator_journal import Journal
 from tests.factories import UserFactory, unit
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 QUERY = "?kind=tertial&year=2026&tertial=1"
 
 
@@ -36,4 +36,11 @@ def test_report_chart_and_saved_report_are_accessible(page, login, manager):
     page.get_by_role("button", name="Fastställ rapporten (skickad till styrelsen)").click()
     page.wait_for_url("**/faststallda/*/")
     assert "samma siffror" in page.content()
+    assert_accessible(page)
+
+
+def test_report_form_errors_are_accessible(page, login, manager):
+    login(page, manager)
+    page.goto("/indikatorer/?kind=custom&start=2026-05-01")
+    assert "Ange slutdatum" in page.inner_text(".error-summary")
     assert_accessible(page)

@@ -98,6 +98,7 @@ def test_the_report_page_shows_no_names_or_personnummer(history, manager):
         assert p.last_name == "" or p.last_name not in html
     assert 'role="img"' in html and "indicator-chart-data" in html
     assert "Antal personer i arbetspraktik" in html
+    assert f'href="{reverse("indicators:report")}"' in html  # the menu entry
 
 
 def test_roles_without_the_report_are_refused(history):
@@ -109,7 +110,10 @@ def test_the_default_is_the_current_tertial_and_bad_input_is_summarised(manager)
     client = client_for(manager)
     assert client.get(reverse("indicators:report")).status_code == 200
     page = client.get(reverse("indicators:report"), {"kind": "custom", "start": "2026-05-01"})
-    assert "error-summary" in page.content.decode() and "Ange slutdatum" in page.content.decode()
+    html = page.content.decode()
+    assert "error-summary" in html and "Ange slutdatum" in html
+    assert 'aria-describedby="id_end_error id_end_helptext"' in html
+    assert 'id="id_end_error"' in html and 'aria-invalid="true"' in html
 
 
 def test_a_manager_fastställer_and_later_sees_which_cells_changed(history, manager):
