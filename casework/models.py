@@ -428,3 +428,38 @@ class Attendance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.week:%G-W%V}: {self.days_present}"
+
+
+class SavedReport(models.Model):
+    """An indicator report as sent to the board ("fastställd"): who, when, the numbers.
+
+    Never changed once saved; opening it later compares with today's computation.
+    """
+
+    period_start = models.DateField(_("från"))
+    period_end = models.DateField(_("till"))
+    programme = models.ForeignKey(
+        Programme, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("program")
+    )
+    programme_ids = models.JSONField(_("program som ingår"), default=list)
+    data = models.JSONField(_("indikatorer"))
+    saved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    saved_by_label = models.CharField(_("fastställd av"), max_length=200)
+    saved_at = models.DateTimeField(_("fastställd"), default=timezone.now, editable=False)
+
+    objects = ImmutableQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("fastställd indikatorrapport")
+        verbose_name_plural = _("fastställda indikatorrapporter")
+        ordering = ["-saved_at"]
+
+    def __str__(self) -> str:
+        return f"{self.period_start} – {self.period_end}"
+
+    def save(self, *args, **kwargs) -> None:
+        if not self._state.adding:
+            raise rules.ImmutableRecordError(_("En fastställd rapport kan inte ändras."))
+        super().save(*args, **kwargs)

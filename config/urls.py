@@ -11,6 +11,7 @@ urlpatterns = [
     path("tillganglighet/", views.accessibility, name="accessibility"),
     path("aktualiseringar/", include("referrals.urls")),
     path("granskning/", include("audit.urls")),
+    path("indikatorer/", include("casework.indicators.urls", namespace="indicators")),
     path("", include("casework.urls")),
     path("", views.home, name="home"),
 ]

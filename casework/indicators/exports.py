@@ -1,0 +1,80 @@
+"""CSV and XLSX of a report: the web table cell for cell (indicators.md).
+
+CSV: UTF-8 with a byte order mark (Excel opens it in Swedish locales), `;` separator,
+Swedish labels and the codes. XLSX: numbers are numeric cells, empty (null) key figures
+are empty cells.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+
+from .report import table_rows
+
+
+def header() -> list[str]:
+    return [
+        _("Grupp"),
+        _("Kod"),
+        _("Indikator"),
+        _("Kvinnor"),
+        _("Män"),
+        _("Annat"),
+        _("Totalt"),
+        _("Förfallna uppföljningar"),
+        _("Saknar utfall"),
+    ]
+
+
+def _title(report: dict) -> list[str]:
+    period = report["period"]
+    return [
+        _("Period"),
+        f"{period['start']} – {period['end']}",
+        _("Program"),
+        report["programme"] or _("Alla"),
+    ]
+
+
+def rows(report: dict) -> list[list]:
+    """Data rows: group, code, label, K, M, X, total, due, missing (None for empty)."""
+    return [
+        [r["group"], r["code"], r["label"], *r["cells"], r["due"], r["missing"]]
+        for r in table_rows(report)
+    ]
+
+
+def _csv_cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:.1f}".replace(".", ",")
+    return str(value)
+
+
+def to_csv(report: dict) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow(_title(report))
+    writer.writerow(header())
+    for row in rows(report):
+        writer.writerow([_csv_cell(v) for v in row])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def to_xlsx(report: dict) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = _("Indikatorer")
+    sheet.append(_title(report))
+    sheet.append(header())
+    for row in rows(report):
+        sheet.append(row)
+    sheet.column_dimensions["C"].width = 80
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,132 @@
+"""The report: the indicator codes, their seed wording, and the JSON of indicators.md."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.utils.translation import gettext_lazy as _
+
+from . import queries
+from .periods import Period
+
+GENDERS = queries.GENDERS
+
+
+@dataclass(frozen=True)
+class Indicator:
+    code: str
+    group: str
+    label: str
+
+
+# Seed 000 §4.5 wording, in the order the board reads them (indicators.md).
+INDICATORS = [
+    Indicator(
+        "IN1", "IN", _("Antal personer som uppbär ekonomiskt bistånd på grund av arbetslöshet")
+    ),
+    Indicator("IN2", "IN", _("Antal vuxna med ekonomiskt bistånd som har aktualiserats")),
+    Indicator("IN3", "IN", _("Antal deltagare som är 24 år eller yngre")),
+    Indicator("IN4", "IN", _("Antal deltagare som är 25 år eller äldre")),
+    Indicator(
+        "AKT1", "AKTIVITET", _("Antal personer i insatsen kartläggning och individuell planering")
+    ),
+    Indicator("AKT2", "AKTIVITET", _("Antal personer i arbetsträning")),
+    Indicator("AKT3", "AKTIVITET", _("Antal personer i arbetspraktik")),
+    Indicator("AKT4", "AKTIVITET", _("Antal personer i kommunal arbetsmarknadsanställning")),
+    Indicator(
+        "AKT5", "AKTIVITET", _("Antal deltagare i Heltidsmodellen/Kompetenshöjande insatser")
+    ),
+    Indicator(
+        "UT1",
+        "UT",
+        _("Antal personer som haft arbetspraktik eller arbetsmarknadsanställning i kommunen"),
+    ),
+    Indicator("UT2", "UT", _("Antal deltagare som börjat arbeta efter avslutad insats")),
+    Indicator("UT3", "UT", _("Antal deltagare som börjat studera efter avslutad insats")),
+    Indicator("UT4", "UT", _("Antal personer överförda till annan myndighet")),
+    Indicator(
+        "UT5",
+        "UT",
+        _("Antal personer som deltagit i arbetsmarknadsinsats eller kompetenshöjande verksamhet"),
+    ),
+    Indicator(
+        "UT6",
+        "UT",
+        _(
+            "Antal personer med ekonomiskt bistånd 6 månader efter avslutad "
+            "arbetsmarknadsanställning"
+        ),
+    ),
+]
+KEY_FIGURES = [
+    Indicator("K1", "NYCKELTAL", _("Andel avslut till arbete eller studier (%)")),
+    Indicator("K2", "NYCKELTAL", _("Mediantid i dagar från aktualisering till första insats")),
+]
+ALL = INDICATORS + KEY_FIGURES
+BY_CODE = {i.code: i for i in ALL}
+COUNT_CODES = [i.code for i in INDICATORS]
+DRILLABLE = set(COUNT_CODES)
+COLUMNS = ["total", *GENDERS]
+
+
+def _zero() -> dict:
+    return dict.fromkeys(COLUMNS, 0)
+
+
+def _share(part: int, whole: int) -> float | None:
+    return None if whole == 0 else round(100.0 * part / whole, 1)
+
+
+def _median(value) -> int | float | None:
+    if value is None:
+        return None
+    number = float(value)
+    return int(number) if number.is_integer() else number
+
+
+def build(
+    period: Period, *, programme_ids=None, programme_code: str | None = None, as_of=None
+) -> dict:
+    """The report of indicators.md "Machine-readable output" in two SQL queries."""
+    counts = {
+        row[0]: dict(zip(COLUMNS, row[1:], strict=True))
+        for row in queries.count_rows(period, programme_ids=programme_ids, as_of=as_of)
+    }
+    indicators = {code: counts.get(code, _zero()) for code in COUNT_CODES}
+    indicators["UT6"] = {
+        **indicators["UT6"],
+        "due": counts.get("UT6_due", _zero())["total"],
+        "missing": counts.get("UT6_missing", _zero())["total"],
+    }
+    exits = counts.get("K1_exits", _zero())
+    good = counts.get("K1_work_or_study", _zero())
+    indicators["K1"] = {col: _share(good[col], exits[col]) for col in COLUMNS}
+    medians = dict(queries.median_rows(period, programme_ids=programme_ids, as_of=as_of))
+    indicators["K2"] = {col: _median(medians.get(col)) for col in COLUMNS}
+    report = {
+        "period": {"start": period.start.isoformat(), "end": period.end.isoformat()},
+        "programme": programme_code,
+        "indicators": indicators,
+    }
+    if as_of is not None:
+        report["as_of"] = as_of.isoformat() if isinstance(as_of, datetime) else str(as_of)
+    return report
+
+
+def table_rows(report: dict) -> list[dict]:
+    """The report as rows for the table and the exports: label, code and the four cells."""
+    rows = []
+    for indicator in ALL:
+        values = report["indicators"][indicator.code]
+        rows.append(
+            {
+                "code": indicator.code,
+                "group": indicator.group,
+                "label": str(indicator.label),
+                "cells": [values[col] for col in COLUMNS[1:]] + [values["total"]],
+                "due": values.get("due"),
+                "missing": values.get("missing"),
+            }
+        )
+    return rows

@@ -1,0 +1,43 @@
+"""The indicator report and a saved report in a real browser, checked with axe-core."""
+
+from datetime import date
+
+import pytest
+
+from tests.browser.conftest import assert_accessible
+from tests.casework.indicator_journal import Journal
+from tests.factories import UserFactory, unit
+
+pytestmark = pytest.mark.django_db(transaction=True)
+QUERY = "?kind=tertial&year=2026&tertial=1"
+
+
+@pytest.fixture
+def manager(db):
+    j = Journal()
+    case = j.refer(date(2026, 1, 2), gender="K")
+    j.start(case, "jobbsok", date(2026, 1, 12))
+    j.exit(case, date(2026, 3, 4), "ARBETE")
+    j.refer(date(2026, 2, 1), gender="X")
+    return UserFactory(roles=["manager"], units=[unit()])
+
+
+def test_report_chart_errors_and_saved_report_are_accessible(page, login, manager):
+    """The report, its form errors and a saved report, each checked with axe-core."""
+    login(page, manager)
+    page.goto("/indikatorer/?kind=custom&start=2026-05-01")
+    assert "Ange slutdatum" in page.inner_text(".error-summary")
+    assert_accessible(page)
+    page.goto("/indikatorer/" + QUERY)
+    assert page.locator("h1").inner_text() == "Indikatorer per period"
+    row = page.locator('table.indicators tr[data-code="IN4"] td.num')
+    assert row.all_inner_texts()[:4] == ["1", "0", "1", "2"]
+    chart = page.locator('svg.indicator-chart[data-code="IN4"]')
+    assert chart.get_attribute("role") == "img"
+    assert chart.locator("rect.bar").count() == 18  # 6 tertials × K, M, X
+    assert "X" in chart.locator("text").all_text_contents()
+    assert_accessible(page)
+    page.get_by_role("button", name="Fastställ rapporten (skickad till styrelsen)").click()
+    page.wait_for_url("**/faststallda/*/")
+    assert "samma siffror" in page.content()
+    assert_accessible(page)
