@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import has_transition_perm
 
-from programmes.models import Workplace
+from programmes.models import InsatsRule, Workplace
 
 from . import rules
 from .models import (
@@ -82,6 +82,36 @@ def _append_transition(case: Case, *, from_state: str, on: date, by, batch, **fi
     )
 
 
+class CapacityFull(CaseRuleError):
+    """Every place of the insats type is taken; the intake may queue the start instead."""
+
+
+def ensure_startable(case: Case, insats: str, *, on: date, by, **details) -> None:
+    """Every check a start makes, on a locked case. Capacity comes last, so `CapacityFull`
+    means the start is otherwise allowed (000 §4.4: 100 places; 002 §5: 40 places)."""
+    method = getattr(case, f"start_{insats}", None)
+    if insats not in rules_states() or method is None:
+        raise CaseRuleError(_("Okänd insats: %(i)s.") % {"i": insats})
+    _open_case(case)
+    _check_date(case, on)
+    _refuse_if(rules.start_refusal(case, insats, on=on))
+    _refuse_if(rules.start_details_refusal(case, insats, on=on, **details))
+    if not has_transition_perm(method, by):
+        raise PermissionDenied(_("Du har inte behörighet att starta insatsen."))
+    rule = InsatsRule.objects.select_for_update().get(programme=case.programme, insats_type=insats)
+    if rule.capacity is not None:
+        used = Case.objects.filter(programme=case.programme, state=insats).count()
+        if used >= rule.capacity:
+            raise CapacityFull(
+                _("Alla %(n)s platser för %(i)s i %(p)s är upptagna.")
+                % {
+                    "n": rule.capacity,
+                    "i": rule.get_insats_type_display(),
+                    "p": case.programme.code,
+                }
+            )
+
+
 @transaction.atomic
 def case_start_insats(
     *,
@@ -97,19 +127,9 @@ def case_start_insats(
 ) -> Transition:
     """Start an insats: the first one from aktualisering, or a move between insatser (000 §4.4)."""
     case = _lock(case_id)
-    method = getattr(case, f"start_{insats}", None)
-    if insats not in rules_states() or method is None:
-        raise CaseRuleError(_("Okänd insats: %(i)s.") % {"i": insats})
-    _open_case(case)
-    _check_date(case, on)
-    _refuse_if(rules.start_refusal(case, insats, on=on))
-    _refuse_if(
-        rules.start_details_refusal(
-            case, insats, on=on, workplace=workplace, is_osa=is_osa, planned_end=planned_end
-        )
-    )
-    if not has_transition_perm(method, by):
-        raise PermissionDenied(_("Du har inte behörighet att starta insatsen."))
+    details = {"workplace": workplace, "is_osa": is_osa, "planned_end": planned_end}
+    ensure_startable(case, insats, on=on, by=by, **details)
+    method = getattr(case, f"start_{insats}")
     from_state = case.state
     method()
     case.state_since = on

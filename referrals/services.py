@@ -10,11 +10,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_fsm import has_transition_perm
 
-from casework import personnummer, rules
+from casework import personnummer
 from casework.models import (
-    INSATS_STATES,
     Case,
     ExitReason,
     ImportBatch,
@@ -23,8 +21,8 @@ from casework.models import (
     Transition,
 )
 from casework.rules import CaseRuleError
-from casework.services import case_exit, case_start_insats
-from programmes.models import IncomeSupport, InsatsRule, Programme, Unit, Workplace
+from casework.services import CapacityFull, case_exit, case_start_insats, ensure_startable
+from programmes.models import IncomeSupport, Programme, Unit, Workplace
 
 from .models import WaitingListEntry
 
@@ -199,51 +197,11 @@ class StartOutcome:
         return _ahead_of(ahead, self.entry.case).count() + 1
 
 
-def places_used(programme: Programme, insats: str) -> int:
-    """Open spells of the insats type in the programme: cases currently in that state."""
-    return Case.objects.filter(programme=programme, state=insats).count()
-
-
-def _locked_rule(programme: Programme, insats: str) -> InsatsRule | None:
-    """Lock the rule row so two starts cannot both take the last place."""
-    return (
-        InsatsRule.objects.select_for_update()
-        .filter(programme=programme, insats_type=insats)
-        .first()
-    )
-
-
-def _is_full(programme: Programme, insats: str) -> bool:
-    """Places used have reached the rule's capacity; the rule row stays locked."""
-    rule = _locked_rule(programme, insats)
-    if rule is None or rule.capacity is None:
-        return False
-    return places_used(programme, insats) >= rule.capacity
-
-
 def _ahead_of(entries, case: Case):
     return entries.filter(
         Q(case__referred_on__lt=case.referred_on)
         | Q(case__referred_on=case.referred_on, case_id__lt=case.pk)
     )
-
-
-def _check_startable(case: Case, insats: str, *, on: date, by, details: dict) -> None:
-    """The same checks case_start_insats makes, so nothing unstartable is put in line."""
-    method = getattr(case, f"start_{insats}", None)
-    if insats not in INSATS_STATES or method is None:
-        raise CaseRuleError(_("Okänd insats: %(i)s.") % {"i": insats})
-    if case.state == State.AVSLUTAD:
-        raise CaseRuleError(_("Ärendet är avslutat."))
-    for reason in (
-        rules.effective_date_refusal(case, on, timezone.localdate()),
-        rules.start_refusal(case, insats, on=on),
-        rules.start_details_refusal(case, insats, on=on, **details),
-    ):
-        if reason:
-            raise CaseRuleError(reason)
-    if not has_transition_perm(method, by):
-        raise PermissionDenied(_("Du har inte behörighet att starta insatsen."))
 
 
 @transaction.atomic
@@ -261,10 +219,13 @@ def insats_start_or_enqueue(
     """Start the insats if a place is free, else put the case in line (000 §4.4; 002 §5)."""
     case = Case.objects.select_for_update().select_related("programme").get(pk=case_id)
     details = {"workplace": workplace, "is_osa": is_osa, "planned_end": planned_end}
-    _check_startable(case, insats, on=on, by=by, details=details)
+    try:
+        ensure_startable(case, insats, on=on, by=by, **details)
+        full = False
+    except CapacityFull:
+        full = True
     if WaitingListEntry.objects.waiting().filter(case=case).exists():
         raise CaseRuleError(_("Ärendet står redan i väntelistan."))
-    full = _is_full(case.programme, insats)
     waiting = WaitingListEntry.objects.waiting().filter(
         programme=case.programme, insats_type=insats
     )
@@ -288,8 +249,6 @@ def insats_start_or_enqueue(
 @transaction.atomic
 def waiting_list_start_next(*, programme: Programme, insats: str, on: date, by) -> StartOutcome:
     """A freed place goes to the first in line, in referral order (002 §5)."""
-    if _is_full(programme, insats):
-        raise CaseRuleError(_("Det finns ingen ledig plats."))
     entry = (
         WaitingListEntry.objects.waiting()
         .filter(programme=programme, insats_type=insats)

@@ -6,7 +6,7 @@ import pytest
 
 from casework.models import Case
 from casework.rules import CaseRuleError
-from casework.services import case_exit, samrad_record
+from casework.services import CapacityFull, case_exit, case_start_insats, samrad_record
 from programmes.models import InsatsRule
 from referrals.models import WaitingListEntry
 from referrals.services import insats_start_or_enqueue, referral_close, waiting_list_start_next
@@ -50,7 +50,10 @@ def test_freed_place_goes_to_the_first_in_line(two_places, refer, coordinator):
     cases = [ready(refer, coordinator, date(2026, 1, d)) for d in (10, 11, 5, 3)]
     for case in cases:
         start(case, coordinator)
-    with pytest.raises(CaseRuleError, match="ingen ledig plats"):
+    with pytest.raises(
+        CaseRuleError,
+        match="platser för Kartläggning och individuell planering i JOBBTORG är upptagna",
+    ):
         waiting_list_start_next(
             programme=cases[0].programme, insats="kartlaggning", on=D, by=coordinator
         )
@@ -97,3 +100,15 @@ def test_ej_aktuell_needs_a_reason(refer, coordinator):
     case = refer()
     with pytest.raises(CaseRuleError, match="inte är aktuellt"):
         referral_close(case_id=case.pk, on=D, by=coordinator, reason=" ")
+
+
+def test_a_coach_move_into_a_full_insats_is_refused_and_changes_nothing(
+    two_places, refer, coordinator, coach
+):
+    cases = [ready(refer, coordinator, date(2026, 1, d)) for d in (10, 11, 12)]
+    start(cases[0], coordinator)
+    start(cases[1], coordinator)
+    case_start_insats(case_id=cases[2].pk, insats="jobbsok", on=D, by=coordinator)
+    with pytest.raises(CapacityFull, match="Alla 2 platser"):
+        case_start_insats(case_id=cases[2].pk, insats="kartlaggning", on=D, by=coach)
+    assert Case.objects.get(pk=cases[2].pk).state == "jobbsok"
