@@ -149,15 +149,14 @@ def _check_entry(entry: ChainEntry, prev: str, purged: set[int]) -> str | None:
 def verify() -> Mismatch | None:
     """The first link or row that does not match, or None when everything verifies."""
     prev = GENESIS
-    purged: set[int] = set()
+    # Purge links are themselves chained, so they cannot be added without breaking it.
+    purged = set(ChainEntry.objects.filter(kind=PURGE_KIND).values_list("object_id", flat=True))
     seen: dict[str, set[int]] = {kind: set() for kind in CHAINED}
     for entry in ChainEntry.objects.order_by("seq").iterator():
         problem = _check_entry(entry, prev, purged)
         if problem:
             return Mismatch(entry.seq, entry.kind, entry.object_id, problem)
-        if entry.kind == PURGE_KIND:
-            purged.add(entry.object_id)
-        else:
+        if entry.kind != PURGE_KIND:
             seen[entry.kind].add(entry.object_id)
         prev = entry.hash
     for kind, ids in seen.items():
