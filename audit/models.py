@@ -65,6 +65,7 @@ class SecurityEvent(models.Model):
         SCOPE_REFUSED = "scope_refused", _("Åtkomst utanför behörighet nekad")
         LOCKOUT = "lockout", _("Inloggning spärrad")
         LOGIN_FAILED = "login_failed", _("Misslyckad inloggning")
+        PROTECTED_FLAG = "skyddad_identitet", _("Skyddad identitet satt eller borttagen")
 
     at = models.DateTimeField(_("tidpunkt"), default=timezone.now, db_index=True)
     kind = models.CharField(_("typ"), max_length=30, choices=Kind.choices)

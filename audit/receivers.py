@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.apps import apps
-from django.db.models.signals import post_save
+from django.db.models.signals import post_save, pre_save
 
 from casework.signals import scope_refused
 
@@ -44,7 +44,26 @@ def _locked_out(sender, request=None, username=None, ip_address=None, **kwargs) 
     )
 
 
+def _protected_flag(sender, instance, raw=False, **kwargs) -> None:
+    """Setting or clearing skyddad identitet is an audited action (P4)."""
+    if raw or instance.pk is None:
+        return
+    before = sender._base_manager.filter(pk=instance.pk).values_list("skyddad_identitet", flat=True)
+    if not before or before[0] == instance.skyddad_identitet:
+        return
+    user = getattr(instance, "_history_user", None)
+    SecurityEvent.objects.create(
+        kind=SecurityEvent.Kind.PROTECTED_FLAG,
+        user=user if getattr(user, "is_authenticated", False) else None,
+        object_ref=f"participant:{instance.pk}",
+        detail="satt" if instance.skyddad_identitet else "borttagen",
+    )
+
+
 def connect() -> None:
+    pre_save.connect(
+        _protected_flag, sender=apps.get_model("casework.participant"), dispatch_uid="audit-p4"
+    )
     for kind in chain.CHAINED:
         post_save.connect(_chain_row, sender=apps.get_model(kind), dispatch_uid=f"chain-{kind}")
     scope_refused.connect(_scope_refused, dispatch_uid="audit-scope-refused")

@@ -76,3 +76,19 @@ def test_missing_id_and_out_of_scope_answer_alike(world):
         case_in_scope_or_404(world.users["coordinator"], 999_999)
     with pytest.raises(Http404):
         case_in_scope_or_404(world.users["coordinator"], world.other.pk)
+
+
+def test_setting_and_clearing_skyddad_identitet_is_audited(world):
+    """P4: each change of the flag is a security event with who and which person."""
+    person = world.case.participant
+    person.skyddad_identitet = True
+    person._history_user = world.users["coordinator"]
+    person.save()
+    person.skyddad_identitet = False
+    person.save()
+    events = SecurityEvent.objects.filter(kind="skyddad_identitet").order_by("pk")
+    assert [(e.detail, e.object_ref, e.user) for e in events] == [
+        ("satt", f"participant:{person.pk}", world.users["coordinator"]),
+        ("borttagen", f"participant:{person.pk}", world.users["coordinator"]),
+    ]
+    assert person.history.count() >= 3  # simple-history keeps who changed it, too
