@@ -123,8 +123,8 @@ SESSION_COOKIE_AGE = int(os.environ.get("SESSION_ABSOLUTE_SECONDS", str(10 * 60 
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 
-# Access log kept at least 5 years (L3); gallring after the last entry (R1).
-ACCESS_LOG_RETENTION_YEARS = int(os.environ.get("ACCESS_LOG_RETENTION_YEARS", "5"))
+# Gallring after the last entry (R1). The access log is never purged by the application
+# (append-only; L3 asks for at least 5 years), so it needs no retention setting.
 RETENTION_YEARS = int(os.environ.get("RETENTION_YEARS", "5"))
 AUDIT_CHAIN_KEY = os.environ.get("AUDIT_CHAIN_KEY", SECRET_KEY)
 

@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.db import connection, models
 
 from audit import chain
-from audit.models import PurgeRecord
+from audit.models import AccessLog, PurgeRecord
 from audit.services import log_read
 from casework.models import Case, Participant, Transition
 from casework.services import case_exit, note_add
@@ -130,6 +130,8 @@ def test_execute_removes_identity_everywhere_and_keeps_the_skeleton(people):
     person.refresh_from_db()
     assert person.personnummer.startswith("1985G")
     assert text_hits("Kvarstina")  # the person with a recent note is untouched
+    # The access log is kept (L3): it names the purged person by id only.
+    assert AccessLog.objects.filter(participant_ids__icontains=str(person.pk)).exists()
     record = PurgeRecord.objects.get()
     assert record.person_count == 1 and record.participant_ids == [person.pk]
     assert chain.verify() is None

@@ -9,11 +9,30 @@ from casework.services import note_add, note_correct
 from tests.audit.world import build_world
 from tests.browser.conftest import assert_accessible
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def ensure_seed() -> None:
+    """A transactional test's flush removes the migrations' seed rows; put them back."""
+    from django.contrib.auth.models import Group, Permission
+
+    from casework.roles import ROLE_PERMISSIONS
+    from programmes.models import InsatsRule, Organisation, Programme, Unit
+    from programmes.seed import load
+
+    load(Organisation, Unit, Programme, InsatsRule)
+    for role, perms in ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=role)
+        for dotted in perms:
+            app_label, codename = dotted.split(".")
+            group.permissions.add(
+                Permission.objects.get(content_type__app_label=app_label, codename=codename)
+            )
 
 
 @pytest.fixture
 def world():
+    ensure_seed()
     w = build_world()
     coord = w.users["coordinator"]
     note = note_add(case_id=w.case.pk, text="Samtal om mål.", on=date(2026, 1, 5), by=coord)
