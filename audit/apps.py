@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class AuditConfig(AppConfig):
     name = "audit"
     verbose_name = _("Granskning")
+
+    def ready(self) -> None:
+        from . import receivers
+
+        receivers.connect()

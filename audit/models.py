@@ -21,8 +21,16 @@ class AccessLog(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="+",
         verbose_name=_("användare"),
+    )
+    operator = models.CharField(
+        _("kommandoanvändare"),
+        max_length=150,
+        blank=True,
+        help_text=_("Vem som körde ett kommando, när läsningen inte kom från en inloggad."),
     )
     unit_codes = models.CharField(_("användarens enheter"), max_length=400, blank=True)
     action = models.CharField(_("åtgärd"), max_length=100)
@@ -48,3 +56,96 @@ class AccessLog(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("access-log rows are append-only")
+
+
+class SecurityEvent(models.Model):
+    """A refused or suspicious access decision (A5), kept apart from the access log."""
+
+    class Kind(models.TextChoices):
+        SCOPE_REFUSED = "scope_refused", _("Åtkomst utanför behörighet nekad")
+        LOCKOUT = "lockout", _("Inloggning spärrad")
+        LOGIN_FAILED = "login_failed", _("Misslyckad inloggning")
+        PROTECTED_FLAG = "skyddad_identitet", _("Skyddad identitet satt eller borttagen")
+
+    at = models.DateTimeField(_("tidpunkt"), default=timezone.now, db_index=True)
+    kind = models.CharField(_("typ"), max_length=30, choices=Kind.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("användare"),
+    )
+    route = models.CharField(_("adress"), max_length=300, blank=True)
+    object_ref = models.CharField(_("begärt objekt"), max_length=100, blank=True)
+    detail = models.CharField(_("detaljer"), max_length=300, blank=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("säkerhetshändelse")
+        verbose_name_plural = _("säkerhetshändelser")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.get_kind_display()}"
+
+    def save(self, *args, **kwargs) -> None:
+        if not self._state.adding:
+            raise PermissionError("security events are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("security events are append-only")
+
+
+class ChainEntry(models.Model):
+    """One link of the tamper-evidence chain over journal and access-log rows (Q3).
+
+    `digest` covers the row's stable fields; `content_digest` its purgeable free text
+    (kept apart so gallring can blank the text and the chain still verifies, R4).
+    `hash` = HMAC(prev_hash, kind, object_id, digest, content_digest). See docs/adr/0101.
+    """
+
+    seq = models.PositiveBigIntegerField(unique=True)
+    kind = models.CharField(max_length=40)
+    object_id = models.PositiveBigIntegerField()
+    digest = models.CharField(max_length=64)
+    content_digest = models.CharField(max_length=64, blank=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("kedjepost")
+        verbose_name_plural = _("kedjeposter")
+        ordering = ["seq"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "object_id"], name="one_link_per_row")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.seq}: {self.kind} #{self.object_id}"
+
+
+class PurgeRecord(models.Model):
+    """One executed gallring run: when, who, criteria and how many; no identity (R4)."""
+
+    at = models.DateTimeField(_("tidpunkt"), default=timezone.now)
+    run_by = models.CharField(_("utförd av"), max_length=150)
+    criteria = models.CharField(_("urval"), max_length=300)
+    person_count = models.PositiveIntegerField(_("antal personer"))
+    participant_ids = models.JSONField(_("deltagar-id"), default=list)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("gallringskörning")
+        verbose_name_plural = _("gallringskörningar")
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d} {self.person_count}"

@@ -14,12 +14,18 @@ def log_read(
     participant_ids: Iterable[int],
     route: str = "",
     filter_description: str = "",
+    operator: str = "",
 ) -> AccessLog:
-    """One row per read: a detail page names one person, a list or export all it showed."""
+    """One row per read: a detail page names one person, a list or export all it showed.
+
+    `user` is the signed-in reader; a management command passes `user=None` and names
+    the person who ran it in `operator`.
+    """
     ids = sorted(set(participant_ids))
-    units = ",".join(sorted(user.units.values_list("code", flat=True)))
+    units = ",".join(sorted(user.units.values_list("code", flat=True))) if user else ""
     return AccessLog.objects.create(
         user=user,
+        operator=operator,
         unit_codes=units,
         action=action,
         route=route,

@@ -1,4 +1,20 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import otp, views
 
 app_name = "audit"
-urlpatterns: list = []
+urlpatterns = [
+    path("atkomstlogg/", views.access_log, name="access_log"),
+    path("registerutdrag/", views.find_person, name="find_person"),
+    path(
+        "deltagare/<int:participant_id>/historik/",
+        views.participant_history,
+        name="participant_history",
+    ),
+    path(
+        "deltagare/<int:participant_id>/registerutdrag/",
+        views.register_extract,
+        name="register_extract",
+    ),
+    path("tvastegsverifiering/", otp.verify, name="otp_verify"),
+]

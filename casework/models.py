@@ -168,6 +168,8 @@ class Case(FSMModelMixin, models.Model):
     referring_contact = models.CharField(_("kontaktuppgift"), max_length=200, blank=True)
     referral_reason = models.TextField(_("anledning"), blank=True)
     baseline_step = models.PositiveSmallIntegerField(_("utgångsläge (steg)"), null=True, blank=True)
+    # Kept when gallring removes the exact birth date, so IN3/IN4 never change (R3).
+    age_at_referral = models.PositiveSmallIntegerField(_("ålder vid aktualisering"))
     exit_reason = models.CharField(
         _("avslutsorsak"), max_length=20, choices=ExitReason.choices, blank=True
     )

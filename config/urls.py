@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 
 from . import views
@@ -7,7 +8,7 @@ from . import views
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("konto/logga-in/", auth_views.LoginView.as_view(), name="login"),
-    path("konto/logga-ut/", auth_views.LogoutView.as_view(), name="logout"),
+    path("konto/logga-ut/", login_not_required(auth_views.LogoutView.as_view()), name="logout"),
     path("tillganglighet/", views.accessibility, name="accessibility"),
     path("aktualiseringar/", include("referrals.urls")),
     path("granskning/", include("audit.urls")),

@@ -1,9 +1,11 @@
 from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import redirect, render
 
 from .navigation import nav_items
 
 
+@login_not_required
 def accessibility(request):
     """The accessibility statement every footer links to (DOS-lagen; W3)."""
     return render(request, "accessibility.html", {"contact": settings.ACCESSIBILITY_CONTACT})

@@ -137,6 +137,7 @@ def referral_register(
         referring_contact=referring_contact,
         referral_reason=referral_reason,
         baseline_step=baseline_step,
+        age_at_referral=personnummer.age_on(identity.birth_date, on),
         state_since=on,
         last_event_on=on,
     )

@@ -7,18 +7,19 @@ writes one access-log row (L1).
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from audit.services import log_read
 from casework import personnummer
+from casework.access import role_required
 from casework.models import Participant
 from casework.selectors import case_in_scope_or_404, visible_participants
 from casework.services import case_assign_coach, samrad_record
@@ -43,16 +44,14 @@ from .services import (
     waiting_list_start_next,
 )
 
-coordinator_required = permission_required("casework.decide_referral", raise_exception=True)
+coordinator_required = role_required("coordinator")
+
+
 PAGE_SIZES = (10, 25, 50, 100)
 
 
 def case_url(case) -> str:
-    """The case page once it exists (coach helper), else the case's row in the queue."""
-    try:
-        return reverse("casework:case_detail", args=[case.pk])
-    except NoReverseMatch:
-        return f"{reverse('referrals:queue')}#case-{case.pk}"
+    return reverse("casework:case_detail", args=[case.pk])
 
 
 def _messages_of(error: Exception) -> list[str]:

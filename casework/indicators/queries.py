@@ -39,11 +39,9 @@ GENDERS = ("K", "M", "X")
 
 _DATE_SQL = {
     "sqlite": {
-        "datenum": "CAST(strftime('%%Y%%m%%d', {0}) AS INTEGER)",
         "days": "CAST(julianday({0}) - julianday({1}) AS INTEGER)",
     },
     "postgresql": {
-        "datenum": "CAST(to_char({0}, 'YYYYMMDD') AS INTEGER)",
         "days": "({0} - {1})",
     },
 }
@@ -91,7 +89,7 @@ def _base_ctes(period: Period, programme_ids, as_of, params: dict) -> str:
     insats = _in_list("insats", INSATS_STATES, params)
     return f"""
     cases AS (
-        SELECT c.id AS case_id, c.participant_id AS pid, p.gender, p.birth_date,
+        SELECT c.id AS case_id, c.participant_id AS pid, p.gender, c.age_at_referral,
                c.income_support
         FROM casework_case c JOIN casework_participant p ON p.id = c.participant_id
         WHERE {scope}
@@ -135,8 +133,8 @@ def _base_ctes(period: Period, programme_ids, as_of, params: dict) -> str:
           AND trans.effective_on BETWEEN %(p_start)s AND %(p_end)s
     ),
     first_referral AS (
-        SELECT pid, gender, birth_date, MIN(effective_on) AS on_date
-        FROM referrals GROUP BY pid, gender, birth_date
+        SELECT pid, gender, MIN(age_at_referral) AS age
+        FROM referrals GROUP BY pid, gender
     ),
     exits AS (
         SELECT cases.pid, cases.gender, trans.id, trans.exit_reason
@@ -163,14 +161,13 @@ def _base_ctes(period: Period, programme_ids, as_of, params: dict) -> str:
 def _facts(params: dict) -> str:
     """One row per (code, pid, gender, key) that an indicator counts."""
     pid = "CAST(pid AS TEXT)"
-    age = f"({_date_sql('datenum', 'on_date')} - {_date_sql('datenum', 'birth_date')}) / 10000"
     params.update(ej_aktuell=EJ_AKTUELL)
     parts = [
         f"SELECT 'IN1', pid, gender, {pid} FROM referrals WHERE income_support = 'EB_ARBETSLOSHET'",
         f"SELECT 'IN2', pid, gender, {pid} FROM referrals "
         "WHERE income_support IN ('EB_ARBETSLOSHET', 'EB_ANNAT')",
-        f"SELECT 'IN3', pid, gender, {pid} FROM first_referral WHERE {age} <= 24",
-        f"SELECT 'IN4', pid, gender, {pid} FROM first_referral WHERE {age} >= 25",
+        f"SELECT 'IN3', pid, gender, {pid} FROM first_referral WHERE age <= 24",
+        f"SELECT 'IN4', pid, gender, {pid} FROM first_referral WHERE age >= 25",
         f"SELECT 'AKT1', pid, gender, {pid} FROM overlapping WHERE state = 'kartlaggning'",
         f"SELECT 'AKT2', pid, gender, {pid} FROM overlapping WHERE state = 'arbetstraning'",
         f"SELECT 'AKT3', pid, gender, {pid} FROM overlapping WHERE state = 'arbetspraktik'",

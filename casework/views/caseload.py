@@ -13,6 +13,7 @@ from django.views.decorators.cache import never_cache
 from audit.services import log_read
 
 from .. import rules, selectors
+from ..access import role_required
 from ..filters import CaseloadFilter
 from ..models import Case
 
@@ -44,6 +45,7 @@ def caseload_rows(cases: list, today: date) -> list[dict]:
 
 
 @login_required
+@role_required("coach", "coordinator")
 @never_cache
 def caseload(request):
     """The coach's open cases, deadline first, with the reminders on top (issue 5)."""
@@ -82,6 +84,7 @@ def caseload(request):
 
 
 @login_required
+@role_required("coach", "coordinator")
 @never_cache
 def inactive(request):
     """Open cases in scope with no recorded event for N days, for coaches and coordinators."""

@@ -1,6 +1,7 @@
 """Settings read from the environment; SQLite under var/ when DATABASE_URL is unset."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -24,6 +25,9 @@ INSTALLED_APPS = [
     "django_filters",
     "django_htmx",
     "simple_history",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "programmes",
     "casework",
     "referrals",
@@ -37,10 +41,16 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "audit.middleware.SessionTimeoutMiddleware",
+    "audit.middleware.NoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, so a lockout answers before the view (django-axes docs).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -100,3 +110,32 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "arendeflode@kommunen.
 SITE_URL = os.environ.get("SITE_URL", "")  # absolute links in reminder e-mails
 # Cases with no recorded event for this many days are listed as inactive (issue 5).
 CASEWORK_INACTIVITY_DAYS = int(os.environ.get("CASEWORK_INACTIVITY_DAYS", "30"))
+
+# --- Access control, audit and data protection (issue 3; docs/access-control.md) ---
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first, so throttling sees every attempt (X1)
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
+AXES_VERBOSE = False
+
+# Idle timeout and absolute lifetime of a session (K3; ASVS V3.3.1–2, 5.0 V7.1.1).
+SESSION_IDLE_TIMEOUT = int(os.environ.get("SESSION_IDLE_TIMEOUT_SECONDS", str(30 * 60)))
+SESSION_COOKIE_AGE = int(os.environ.get("SESSION_ABSOLUTE_SECONDS", str(10 * 60 * 60)))
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+
+# Gallring after the last entry (R1). The access log is never purged by the application
+# (append-only; L3 asks for at least 5 years), so it needs no retention setting.
+RETENTION_YEARS = int(os.environ.get("RETENTION_YEARS", "5"))
+AUDIT_CHAIN_KEY = os.environ.get("AUDIT_CHAIN_KEY", SECRET_KEY)
+
+# Two-factor (L6): roles that must have verified a TOTP device, enforced when True.
+OTP_REQUIRED = os.environ.get("OTP_REQUIRED", "0") == "1"
+OTP_REQUIRED_ROLES = ["coordinator", "coach", "admin", "auditor"]
+OTP_TOTP_ISSUER = "Arbetsmarknadsinsatser"

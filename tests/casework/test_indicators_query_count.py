@@ -36,6 +36,7 @@ def _bulk_journal(count: int, offset: int) -> None:
             unit=unit(),
             referred_on=referred,
             income_support="EB_ARBETSLOSHET",
+            age_at_referral=30,
             state_since=referred,
             last_event_on=referred,
         )

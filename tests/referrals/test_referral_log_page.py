@@ -120,4 +120,4 @@ def test_risk_exception_needs_a_note(web, jobbtorg):
 
 def test_coach_may_not_log_referrals(client, coach):
     client.force_login(coach)
-    assert client.get(reverse("referrals:new")).status_code == 403
+    assert client.get(reverse("referrals:new")).status_code == 404

@@ -1,0 +1,238 @@
+"""Everything stored about one person: the history view (D2) and register extract (G1, G2).
+
+Both read the same material; the extract also lists identity, cases and import batches,
+and marks free-text fields for secrecy review before release (G2, OSL over GDPR).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from django.utils.translation import gettext as _
+
+from casework.models import (
+    Assessment,
+    Case,
+    Enrolment,
+    EnrolmentEnd,
+    Extension,
+    FollowUp,
+    ImportBatch,
+    Note,
+    Participant,
+    Samrad,
+    Transition,
+)
+
+from .models import AccessLog
+
+JOURNAL_MODELS = (
+    Transition,
+    Samrad,
+    Extension,
+    Enrolment,
+    EnrolmentEnd,
+    FollowUp,
+    Note,
+    Assessment,
+)
+# Free text that may hold third-party or sensitive information: review before release (G2).
+REVIEW_FIELDS = {
+    "text",
+    "note",
+    "reason",
+    "risk_note",
+    "referral_reason",
+    "referring_officer",
+    "referring_contact",
+}
+SKIP_FIELDS = {"id", "case", "supersedes", "batch", "actor"}
+
+
+@dataclass
+class Item:
+    label: str
+    value: str
+    review: bool = False
+
+
+@dataclass
+class Event:
+    effective_on: date
+    recorded_at: datetime
+    kind: str
+    who: str
+    items: list[Item] = field(default_factory=list)
+    struck: bool = False
+    ref: str = ""
+
+
+def _value(obj, f) -> str:
+    if f.choices:
+        return str(getattr(obj, f"get_{f.name}_display")())
+    value = getattr(obj, f.attname)
+    if value is None or value == "":
+        return ""
+    if isinstance(value, bool):
+        return _("ja") if value else _("nej")
+    return str(value)
+
+
+def _items(obj) -> list[Item]:
+    rows = []
+    for f in obj._meta.concrete_fields:
+        if f.name in SKIP_FIELDS or f.name in ("effective_on", "recorded_at", "actor_label"):
+            continue
+        value = _value(obj, f)
+        if value:
+            rows.append(Item(str(f.verbose_name), value, f.name in REVIEW_FIELDS))
+    return rows
+
+
+def journal_events(cases) -> list[Event]:
+    events = []
+    for model in JOURNAL_MODELS:
+        for row in model._base_manager.filter(case__in=cases).prefetch_related("corrections"):
+            items = _items(row)
+            if row.supersedes_id:
+                items.insert(
+                    0, Item(_("rättar"), f"{model._meta.verbose_name} #{row.supersedes_id}")
+                )
+            events.append(
+                Event(
+                    effective_on=row.effective_on,
+                    recorded_at=row.recorded_at,
+                    kind=str(model._meta.verbose_name),
+                    who=row.actor_label,
+                    items=items,
+                    struck=row.corrections.exists(),
+                    ref=f"{model._meta.model_name} #{row.pk}",
+                )
+            )
+    return events
+
+
+def _history_events(records, kind: str) -> list[Event]:
+    events = []
+    for record in records:
+        prev = record.prev_record
+        if prev is None:
+            items = [Item(_("skapad"), "")]
+        else:
+            delta = record.diff_against(prev)
+            items = [
+                Item(
+                    str(record.instance._meta.get_field(c.field).verbose_name),
+                    f"{c.old} → {c.new}",
+                    c.field in REVIEW_FIELDS,
+                )
+                for c in delta.changes
+            ]
+        who = record.history_user.get_username() if record.history_user else ""
+        events.append(
+            Event(
+                effective_on=record.history_date.date(),
+                recorded_at=record.history_date,
+                kind=kind,
+                who=who,
+                items=items,
+                ref=f"{kind} {record.history_id}",
+            )
+        )
+    return events
+
+
+def history_events(person: Participant) -> list[Event]:
+    cases = Case.objects.filter(participant=person)
+    events = _history_events(person.history.all(), _("ändring av deltagare"))
+    events += _history_events(
+        Case.history.filter(id__in=cases.values("pk")), _("ändring av ärende")
+    )
+    return events
+
+
+def access_rows(person: Participant) -> list[AccessLog]:
+    """Log rows that name the person. JSON lists are matched in Python (SQLite and PostgreSQL)."""
+    marker = str(person.pk)
+    candidates = AccessLog.objects.filter(participant_ids__icontains=marker).select_related("user")
+    return [row for row in candidates if person.pk in row.participant_ids]
+
+
+def access_events(person: Participant, exclude_pk: int | None = None) -> list[Event]:
+    return [
+        Event(
+            effective_on=row.at.date(),
+            recorded_at=row.at,
+            kind=_("läsning"),
+            who=row.user.get_username() if row.user else row.operator,
+            items=[Item(_("åtgärd"), row.action), Item(_("enheter"), row.unit_codes)],
+            ref=f"accesslog #{row.pk}",
+        )
+        for row in access_rows(person)
+        if row.pk != exclude_pk
+    ]
+
+
+def timeline(person: Participant) -> list[Event]:
+    """Chronological by effective date, ties by recorded time (D2)."""
+    cases = Case.objects.filter(participant=person)
+    events = journal_events(cases) + history_events(person) + access_events(person)
+    return sorted(events, key=lambda e: (e.effective_on, e.recorded_at))
+
+
+@dataclass
+class Extract:
+    person: Participant
+    identity: list[Item]
+    cases: list[tuple[Case, list[Item]]]
+    events: list[Event]
+    batches: list[ImportBatch]
+
+
+def register_extract(person: Participant) -> Extract:
+    cases = list(Case.objects.filter(participant=person).select_related("programme", "unit"))
+    identity = [
+        Item(_("personnummer"), person.personnummer),
+        Item(_("förnamn"), person.first_name),
+        Item(_("efternamn"), person.last_name),
+        Item(_("födelsedatum"), str(person.birth_date)),
+        Item(_("kön"), person.get_gender_display()),
+        Item(_("skyddad identitet"), _("ja") if person.skyddad_identitet else _("nej")),
+    ]
+    batch_ids = set()
+    for model in JOURNAL_MODELS:
+        batch_ids |= set(
+            model._base_manager.filter(case__in=cases, batch__isnull=False).values_list(
+                "batch_id", flat=True
+            )
+        )
+    return Extract(
+        person=person,
+        identity=identity,
+        cases=[(case, [Item(_("program"), str(case.programme)), *_items(case)]) for case in cases],
+        events=timeline(person),
+        batches=list(ImportBatch.objects.filter(pk__in=batch_ids)),
+    )
+
+
+def as_text(extract: Extract) -> str:
+    """The extract as plain text for the management command; [GRANSKA] marks G2 fields."""
+    lines = [_("REGISTERUTDRAG"), ""]
+    lines += [_("Identitet")] + [f"  {i.label}: {i.value}" for i in extract.identity]
+    for case, items in extract.cases:
+        lines += ["", _("Ärende #%(pk)s") % {"pk": case.pk}]
+        lines += [f"  {i.label}: {i.value}{'  [GRANSKA]' if i.review else ''}" for i in items]
+    lines += ["", _("Händelser (datum, registrerad, typ, av)")]
+    for e in extract.events:
+        struck = _(" [RÄTTAD]") if e.struck else ""
+        lines.append(
+            f"  {e.effective_on} {e.recorded_at:%Y-%m-%d %H:%M} {e.kind}{struck} ({e.who})"
+        )
+        lines += [f"    {i.label}: {i.value}{'  [GRANSKA]' if i.review else ''}" for i in e.items]
+    lines += ["", _("Importerade filer")]
+    lines += [
+        f"  {b.filename} ({b.imported_at:%Y-%m-%d}, {b.sha256[:12]})" for b in extract.batches
+    ]
+    lines += ["", _("[GRANSKA] = fritext som ska sekretessprövas före utlämnande (OSL).")]
+    return "\n".join(lines)

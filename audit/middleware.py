@@ -1,0 +1,86 @@
+"""Session and response hardening (K3, D5, L6)."""
+
+from __future__ import annotations
+
+import time
+
+from django.conf import settings
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.cache import add_never_cache_headers, patch_cache_control
+
+from casework.selectors import roles_of
+
+LAST_SEEN = "audit:last_seen"
+STARTED = "audit:started"
+
+
+class SessionTimeoutMiddleware:
+    """Log out after `SESSION_IDLE_TIMEOUT` seconds without a request (K3).
+
+    and after `SESSION_COOKIE_AGE` seconds since the first authenticated request
+    whatever the activity (absolute lifetime). `logout()` flushes the server-side session.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated:
+            now = int(time.time())
+            last = request.session.get(LAST_SEEN, now)
+            started = request.session.setdefault(STARTED, now)
+            idle = now - last > settings.SESSION_IDLE_TIMEOUT
+            if idle or now - started > settings.SESSION_COOKIE_AGE:
+                logout(request)
+                return redirect_to_login(request.get_full_path())
+            request.session[LAST_SEEN] = now
+        return self.get_response(request)
+
+
+class NoStoreMiddleware:
+    """Authenticated responses are never stored by any cache (D5)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if getattr(request, "user", None) is not None and request.user.is_authenticated:
+            add_never_cache_headers(response)
+            patch_cache_control(response, no_store=True, private=True)
+        return response
+
+
+class OTPRequiredMiddleware:
+    """In production, the roles that see personal data must have passed TOTP (L6).
+
+    A user of such a role whose session is not OTP-verified is sent to the second-factor
+    page; a user with no confirmed device is sent there too (the admin enrols devices).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if (
+            settings.OTP_REQUIRED
+            and user is not None
+            and user.is_authenticated
+            and not user.is_verified()
+            and set(settings.OTP_REQUIRED_ROLES) & (roles_of(user) | _staff_role(user))
+            and request.path not in _exempt_paths()
+        ):
+            return redirect(f"{reverse('audit:otp_verify')}?next={request.path}")
+        return self.get_response(request)
+
+
+def _staff_role(user) -> set[str]:
+    return {"admin"} if user.is_staff or user.is_superuser else set()
+
+
+def _exempt_paths() -> set[str]:
+    return {reverse("audit:otp_verify"), reverse("logout"), reverse("accessibility")}
