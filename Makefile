@@ -45,7 +45,7 @@ pytest-postgres: $(VENV)/.installed
 
 # Regenerate docs/screenshots/ by driving headless Chromium over demo data.
 screenshots: $(VENV)/.installed
-	SCREENSHOTS_DIR=docs/screenshots $(BIN)/pytest tests/browser/test_coordinator_screenshots.py -q
+	SCREENSHOTS_DIR=docs/screenshots $(BIN)/pytest tests/browser/test_screenshots.py -q
 
 clean:
 	rm -rf $(VENV) var/db.sqlite3

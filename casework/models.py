@@ -15,6 +15,7 @@ from simple_history.models import HistoricalRecords
 from programmes.models import IncomeSupport, InsatsType, Programme, Unit, Workplace
 
 from . import rules
+from .roles import ROLE_LABELS
 
 
 class State(models.TextChoices):
@@ -316,7 +317,7 @@ class Recorded(models.Model):
 def actor_label(user) -> str:
     """Name and roles at the time of writing (D1)."""
     name = user.get_full_name() or user.get_username()
-    roles = ", ".join(sorted(g.name for g in user.groups.all()))
+    roles = ", ".join(sorted(str(ROLE_LABELS.get(g.name, g.name)) for g in user.groups.all()))
     return f"{name} ({roles})" if roles else name
 
 

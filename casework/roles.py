@@ -1,5 +1,15 @@
 """The roles of domain.md as Django groups, with the permissions each needs."""
 
+from django.utils.translation import gettext_lazy as _
+
+ROLE_LABELS = {
+    "coordinator": _("samordnare"),
+    "coach": _("coach"),
+    "manager": _("enhetschef"),
+    "admin": _("administratör"),
+    "auditor": _("granskare"),
+}
+
 ROLE_PERMISSIONS = {
     "coordinator": [
         "casework.decide_referral",

@@ -192,6 +192,12 @@ def start_details_refusal(
     return None
 
 
+def has_extension_rule(case: Case) -> bool:
+    """The current insats can be extended at all in this programme (the button shows)."""
+    rule = case.programme.rule_for(case.state)
+    return bool(rule and rule.max_extensions and rule.extension_months)
+
+
 def extension_refusal(case: Case, *, on: date, reason: str) -> str | None:
     """Extension beyond the maximum, without reason, or without a required samråd."""
     rule = case.programme.rule_for(case.state)

@@ -19,6 +19,24 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip)
 
 
+def load_migration_rows() -> None:
+    """The programmes, units and role groups the data migrations create; safe to repeat."""
+    from django.contrib.auth.models import Group, Permission
+
+    from casework import roles
+    from programmes import seed
+    from programmes.models import InsatsRule, Organisation, Programme, Unit
+
+    seed.load(Organisation, Unit, Programme, InsatsRule)
+    roles.load(Group, Permission)
+
+
+@pytest.fixture
+def reseeded(transactional_db):
+    """Transactional tests flush every table after they run, the migrations' rows included."""
+    load_migration_rows()
+
+
 @pytest.fixture
 def jobbtorg(db):
     return Programme.objects.get(code="JOBBTORG")

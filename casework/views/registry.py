@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from programmes.models import InsatsType
 
-from .. import forms, services
+from .. import forms, rules, services
 from ..models import INSATS_STATES, Case, State
 from ..selectors import followups_due
 
@@ -207,7 +207,7 @@ def other_actions(case: Case, user) -> list[Action]:
     is_open = case.state != State.AVSLUTAD
     in_insats = case.state in INSATS_STATES
     may_change = user.has_perm("casework.change_insats")
-    if in_insats and may_change:
+    if in_insats and may_change and rules.has_extension_rule(case):
         names.append("extend")
     if is_open and (may_change or user.has_perm("casework.decide_referral")):
         names.append("samrad")

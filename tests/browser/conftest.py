@@ -18,6 +18,7 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
     "--no-first-run",
+    "--lang=sv-SE",  # date fields in the Swedish form, YYYY-MM-DD
 ]
 # Playwright's sync API keeps an event loop in this thread; the Django ORM calls made by
 # the tests themselves are still synchronous.
@@ -54,15 +55,7 @@ def seeded(request):
     """
     if "live_server" not in request.fixturenames:
         return
-    request.getfixturevalue("transactional_db")
-    from django.contrib.auth.models import Group, Permission
-
-    from casework import roles
-    from programmes import seed
-    from programmes.models import InsatsRule, Organisation, Programme, Unit
-
-    seed.load(Organisation, Unit, Programme, InsatsRule)
-    roles.load(Group, Permission)
+    request.getfixturevalue("reseeded")
 
 
 @pytest.fixture

@@ -12,7 +12,8 @@ from casework.services import case_exit, case_start_insats, spell_extend
 
 pytestmark = [
     pytest.mark.postgres,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("reseeded"),
 ]
 
 
