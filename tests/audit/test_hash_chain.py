@@ -104,7 +104,9 @@ def test_access_log_refuses_raw_update_and_delete_on_postgresql(logged):
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+# serialized_rollback: a plain transactional flush re-creates content types through
+# post_migrate, which the next serialized_rollback test then inserts a second time.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_fifty_concurrent_log_writes_leave_a_verifying_chain():
     user = UserFactory()
     errors = []
