@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from django.apps import apps
 from django.conf import settings
 from django.db import connection, transaction
+from django.utils.translation import gettext as _
 
 from .models import ChainEntry
 
@@ -117,7 +118,7 @@ class Mismatch:
     problem: str
 
     def __str__(self) -> str:
-        where = f"kedjepost {self.seq}" if self.seq else "utan kedjepost"
+        where = _("kedjepost %(seq)s") % {"seq": self.seq} if self.seq else _("utan kedjepost")
         return f"{self.kind} #{self.object_id} ({where}): {self.problem}"
 
 
@@ -129,20 +130,20 @@ def _participant_of(kind: str, obj) -> int | None:
 
 def _check_entry(entry: ChainEntry, prev: str, purged: set[int]) -> str | None:
     if entry.prev_hash != prev:
-        return "länken pekar inte på föregående post"
+        return _("länken pekar inte på föregående post")
     expected = link_hash(prev, entry.kind, entry.object_id, entry.digest, entry.content_digest)
     if entry.hash != expected:
-        return "kedjepostens hash stämmer inte"
+        return _("kedjepostens hash stämmer inte")
     if entry.kind == PURGE_KIND:
         return None
     obj = model_of(entry.kind)._base_manager.filter(pk=entry.object_id).first()
     if obj is None:
-        return "raden saknas (borttagen)"
+        return _("raden saknas (borttagen)")
     digest, content = row_digests(obj)
     if digest != entry.digest:
-        return "radens innehåll har ändrats"
+        return _("radens innehåll har ändrats")
     if content != entry.content_digest and _participant_of(entry.kind, obj) not in purged:
-        return "radens text har ändrats"
+        return _("radens text har ändrats")
     return None
 
 
@@ -162,5 +163,5 @@ def verify() -> Mismatch | None:
     for kind, ids in seen.items():
         stored = set(model_of(kind)._base_manager.values_list("pk", flat=True).iterator())
         if stored - ids:
-            return Mismatch(None, kind, min(stored - ids), "raden finns inte i kedjan")
+            return Mismatch(None, kind, min(stored - ids), _("raden finns inte i kedjan"))
     return None

@@ -83,4 +83,9 @@ def _staff_role(user) -> set[str]:
 
 
 def _exempt_paths() -> set[str]:
-    return {reverse("audit:otp_verify"), reverse("logout"), reverse("accessibility")}
+    return {
+        reverse("audit:otp_verify"),
+        reverse("logout"),
+        reverse("accessibility"),
+        reverse("set_language"),
+    }

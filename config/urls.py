@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
+from django.views.i18n import set_language
 
 from . import views
 
@@ -10,6 +11,8 @@ urlpatterns = [
     path("konto/logga-in/", auth_views.LoginView.as_view(), name="login"),
     path("konto/logga-ut/", login_not_required(auth_views.LogoutView.as_view()), name="logout"),
     path("tillganglighet/", views.accessibility, name="accessibility"),
+    # Django's set_language (what django.conf.urls.i18n includes), open before login too.
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("aktualiseringar/", include("referrals.urls")),
     path("granskning/", include("audit.urls")),
     path("indikatorer/", include("casework.indicators.urls", namespace="indicators")),

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import django_filters
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from casework.models import Case, Gender, Source
@@ -19,6 +20,12 @@ AGE_GROUPS = {
     "50-64": (50, 64),
     "65-": (65, 130),
 }
+
+
+def age_group_label(key: str):
+    """A label such as 18–24 år; the open-ended group reads 65–."""
+    span = key.replace("-", "–")
+    return span if key.endswith("-") else format_lazy(_("{span} år"), span=span)
 
 
 def born_between(low: int, high: int, today):
@@ -37,9 +44,7 @@ class QueueFilter(django_filters.FilterSet):
     )
     age_group = django_filters.ChoiceFilter(
         label=_("Åldersgrupp"),
-        choices=[
-            (k, k.replace("-", "–") + (" år" if not k.endswith("-") else "")) for k in AGE_GROUPS
-        ],
+        choices=[(k, age_group_label(k)) for k in AGE_GROUPS],
         method="filter_age_group",
         empty_label=_("Alla"),
     )

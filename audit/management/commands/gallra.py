@@ -5,20 +5,21 @@ import getpass
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from audit import retention
 
 
 class Command(BaseCommand):
-    help = (
+    help = _(
         "Gallrar identiteten för personer vars senaste anteckning är äldre än "
         "RETENTION_YEARS år och som saknar öppet ärende. Torrkörning om inte --execute anges."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--execute", action="store_true", help="Gallra på riktigt.")
+        parser.add_argument("--execute", action="store_true", help=_("Gallra på riktigt."))
         parser.add_argument(
-            "--report", action="store_true", help="Lista personer där gallringen är försenad."
+            "--report", action="store_true", help=_("Lista personer där gallringen är försenad.")
         )
         parser.add_argument("--years", type=int, default=None)
 
@@ -29,17 +30,25 @@ class Command(BaseCommand):
         criteria = f"senaste anteckning för mer än {years} år sedan, inget öppet ärende ({today})"
         if report:
             overdue = [c for c in found if c.overdue]
-            self.stdout.write(f"Försenad gallring: {len(overdue)} personer.")
+            self.stdout.write(_("Försenad gallring: %(n)s personer.") % {"n": len(overdue)})
             for c in overdue:
                 self.stdout.write(
-                    f"  deltagare #{c.participant_id}: senaste anteckning {c.last_entry}, "
-                    f"skulle gallrats senast {c.due_on.year + 1}-12-31"
+                    _(
+                        "  deltagare #%(id)s: senaste anteckning %(last)s, "
+                        "skulle gallrats senast %(year)s-12-31"
+                    )
+                    % {"id": c.participant_id, "last": c.last_entry, "year": c.due_on.year + 1}
                 )
             return
         for c in found:
-            self.stdout.write(f"  deltagare #{c.participant_id}: senaste anteckning {c.last_entry}")
+            self.stdout.write(
+                _("  deltagare #%(id)s: senaste anteckning %(last)s")
+                % {"id": c.participant_id, "last": c.last_entry}
+            )
         if not execute:
-            self.stdout.write(f"Torrkörning: {len(found)} personer skulle gallras. Ange --execute.")
+            self.stdout.write(
+                _("Torrkörning: %(n)s personer skulle gallras. Ange --execute.") % {"n": len(found)}
+            )
             return
         record = retention.purge(found, run_by=getpass.getuser(), criteria=criteria)
-        self.stdout.write(f"Gallrade {record.person_count} personer.")
+        self.stdout.write(_("Gallrade %(n)s personer.") % {"n": record.person_count})

@@ -8,6 +8,7 @@ import getpass
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from audit import extract
 from audit.services import log_read
@@ -16,24 +17,24 @@ from casework.personnummer import parse
 
 
 class Command(BaseCommand):
-    help = "Registerutdrag: allt som finns lagrat om en person."
+    help = _("Registerutdrag: allt som finns lagrat om en person.")
 
     def add_arguments(self, parser):
         parser.add_argument("personnummer")
         parser.add_argument(
             "--operator",
             default="",
-            help="Vem som begär utdraget (standard: inloggad OS-användare).",
+            help=_("Vem som begär utdraget (standard: inloggad OS-användare)."),
         )
 
     def handle(self, *args, personnummer, operator, **options):
         try:
             canonical = parse(personnummer).canonical
         except ValidationError as exc:
-            raise CommandError("Ogiltigt personnummer.") from exc
+            raise CommandError(_("Ogiltigt personnummer.")) from exc
         person = Participant.objects.filter(personnummer=canonical).first()
         if person is None:
-            raise CommandError("Ingen person med det personnumret finns lagrad.")
+            raise CommandError(_("Ingen person med det personnumret finns lagrad."))
         row = log_read(
             user=None,
             operator=f"kommando: {operator or getpass.getuser()}",

@@ -23,10 +23,10 @@ from casework.selectors import reminders_for
 
 
 class Command(BaseCommand):
-    help = "E-postar varje coach slutdatum inom 14 dagar, överskridna tider och uppföljningar."
+    help = _("E-postar varje coach slutdatum inom 14 dagar, överskridna tider och uppföljningar.")
 
     def add_arguments(self, parser):
-        parser.add_argument("--date", type=date.fromisoformat, help="Dagens datum (ÅÅÅÅ-MM-DD).")
+        parser.add_argument("--date", type=date.fromisoformat, help=_("Dagens datum (ÅÅÅÅ-MM-DD)."))
 
     def handle(self, *args, **options):
         today = options["date"] or timezone.localdate()

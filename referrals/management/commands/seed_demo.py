@@ -7,6 +7,7 @@ from django.contrib.auth.models import Group, User
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from casework.models import Case
 from casework.personnummer import luhn_digit
@@ -31,19 +32,19 @@ def demo_pnr(born: str, serial: int) -> str:
 
 
 class Command(BaseCommand):
-    help = "Fyller en tom databas med demodata och skriver ut inloggningar."
+    help = _("Fyller en tom databas med demodata och skriver ut inloggningar.")
 
     def add_arguments(self, parser):
-        parser.add_argument("--i-know", action="store_true", help="Kör även när DEBUG är av.")
+        parser.add_argument("--i-know", action="store_true", help=_("Kör även när DEBUG är av."))
 
     def handle(self, *args, i_know=False, **options):
         if not settings.DEBUG and not i_know:
-            raise CommandError("seed_demo körs bara i utvecklingsläge (DEBUG) utan --i-know.")
+            raise CommandError(_("seed_demo körs bara i utvecklingsläge (DEBUG) utan --i-know."))
         if Case.objects.exists():
-            self.stdout.write("Demodata finns redan.")
+            self.stdout.write(_("Demodata finns redan."))
         else:
             self._load()
-        self.stdout.write("Inloggning: användarnamn = lösenord för demo-användarna:")
+        self.stdout.write(_("Inloggning: användarnamn = lösenord för demo-användarna:"))
         for role in ROLES:
             self.stdout.write(f"  {role:12} demo-{role} / demo-{role}")
 
@@ -100,4 +101,6 @@ class Command(BaseCommand):
                     reason_code="ARBETE",
                     by=users["coach"],
                 )
-        self.stdout.write(self.style.SUCCESS(f"Demodata skapad: {len(PEOPLE)} ärenden."))
+        self.stdout.write(
+            self.style.SUCCESS(_("Demodata skapad: %(n)s ärenden.") % {"n": len(PEOPLE)})
+        )
