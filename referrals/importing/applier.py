@@ -222,7 +222,8 @@ class Applier:
                     event.line,
                     "handelse",
                     _(
-                        "Personen har inget öppet ärende i %(p)s; raden behöver en aktualisering först."
+                        "Personen har inget öppet ärende i %(p)s; "
+                        "raden behöver en aktualisering först."
                     )
                     % {"p": event.programme.code},
                 )

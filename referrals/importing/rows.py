@@ -107,28 +107,31 @@ def _unknown(line: int, column: str, value: str) -> RowInvalid:
     return RowInvalid(RowError(line, column, _("Okänd kod: %(v)s.") % {"v": value}))
 
 
+CODED_DETAIL = {
+    "aktualisering": set(IncomeSupport.values),
+    "avslut": set(ExitReason.values),
+    "uppfoljning": set(FOLLOWUP_CODES),
+}
+FREE_TEXT_REQUIRED = ("forlangning", "kompetens_start", "kompetens_slut")
+
+
 def _details(event: Event, v: dict[str, str]) -> None:
     """The columns that depend on the event (import-format.md "Events")."""
     line, kind, detail = event.line, event.kind, event.detail
-    if kind == "aktualisering":
+    if kind in CODED_DETAIL:
         event.detail = detail.upper()
-        if event.detail not in IncomeSupport.values:
+        if not detail:
+            raise _missing(line, "detalj")
+        if event.detail not in CODED_DETAIL[kind]:
             raise _unknown(line, "detalj", detail)
-        event.source = v.get("kalla", "").upper()
-        if event.source and event.source not in Source.values:
-            raise _unknown(line, "kalla", v["kalla"])
-    elif kind == "avslut":
-        event.detail = detail.upper()
-        if event.detail not in ExitReason.values:
-            raise _unknown(line, "detalj", detail) if detail else _missing(line, "detalj")
-    elif kind == "uppfoljning":
-        event.detail = detail.upper()
-        if event.detail not in FOLLOWUP_CODES:
-            raise _unknown(line, "detalj", detail) if detail else _missing(line, "detalj")
-    elif kind in ("forlangning", "kompetens_start", "kompetens_slut") and not detail:
+    elif kind in FREE_TEXT_REQUIRED and not detail:
         raise _missing(line, "detalj")
     elif kind == "anstallning" and detail and detail.upper() != "OSA":
         raise _unknown(line, "detalj", detail)
+    if kind == "aktualisering":
+        event.source = v.get("kalla", "").upper()
+        if event.source and event.source not in Source.values:
+            raise _unknown(line, "kalla", v["kalla"])
     if kind in NEEDS_WORKPLACE:
         _workplace(event, v)
     if v.get("planerat_slut"):
