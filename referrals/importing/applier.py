@@ -103,6 +103,8 @@ def run_import(
 ) -> ImportResult:
     """Validate and apply the file; write nothing unless every row is valid (IM3)."""
     user = user or system_user()
+    # Every journal row labels its author with the user's roles: read the groups once.
+    user = type(user).objects.prefetch_related("groups").get(pk=user.pk)
     result = ImportResult(filename=filename, dry_run=dry_run)
     sha = hashlib.sha256(data).hexdigest()
     refused = already_imported(sha)
@@ -148,6 +150,7 @@ class Applier:
         self.last_case: dict[tuple[str, int], int] = {}
         self.workplaces: dict[tuple[int, str, bool], Workplace] = {}
         self.units: dict[int, Unit | None] = {}
+        self.case_org: dict[int, int] = {}
         self.applied = 0
 
     def apply(self, events: list[Event]) -> list[RowError]:
@@ -207,6 +210,7 @@ class Applier:
         )
         key = (event.pnr, event.programme.pk)
         self.open_case[key] = self.last_case[key] = case.pk
+        self.case_org[case.pk] = case.unit.organisation_id
 
     def _case_id(self, event: Event, *, required: bool = True) -> int | None:
         key = (event.pnr, event.programme.pk)
@@ -253,9 +257,11 @@ class Applier:
     def _start(self, event: Event, common: dict) -> None:
         workplace = None
         if event.workplace_name:
-            org_id = Case.objects.values_list("unit__organisation_id", flat=True).get(
-                pk=common["case_id"]
-            )
+            org_id = self.case_org.get(common["case_id"])
+            if org_id is None:
+                org_id = Case.objects.values_list("unit__organisation_id", flat=True).get(
+                    pk=common["case_id"]
+                )
             workplace = self._workplace(org_id, event.workplace_name, event.kommunal)
         services.case_start_insats(
             insats=event.kind,
