@@ -11,6 +11,7 @@ ENTRIES = [
     ("referrals:overview", _("Kapacitet och ledtider"), {"coordinator"}),
     ("casework:indicators", _("Indikatorer"), {"manager", "coordinator"}),
     ("audit:access_log", _("Åtkomstlogg"), {"auditor"}),
+    ("imports:upload", _("Importera historik"), {"coordinator", "admin"}),
 ]
 
 

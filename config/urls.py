@@ -10,6 +10,7 @@ urlpatterns = [
     path("konto/logga-ut/", auth_views.LogoutView.as_view(), name="logout"),
     path("tillganglighet/", views.accessibility, name="accessibility"),
     path("aktualiseringar/", include("referrals.urls")),
+    path("import/", include("referrals.import_urls")),
     path("granskning/", include("audit.urls")),
     path("", include("casework.urls")),
     path("", views.home, name="home"),

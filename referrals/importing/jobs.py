@@ -22,12 +22,13 @@ from referrals.models import ImportJob
 
 from .applier import run_import
 
-_live: dict[int, int] = {}
+_live: dict[int, tuple[int, int]] = {}
 _lock = threading.Lock()
 PUBLISH_EVERY_SECONDS = 0.5
 
 
-def live_progress(job_id: int) -> int | None:
+def live_progress(job_id: int) -> tuple[int, int] | None:
+    """(processed, total) of a job running in this process, or None."""
     with _lock:
         return _live.get(job_id)
 
@@ -44,7 +45,7 @@ class _Publisher:
 
     def __call__(self, done: int, total: int) -> None:
         with _lock:
-            _live[self.job_id] = done
+            _live[self.job_id] = (done, total)
         now = time.monotonic()
         if self.side is None or (now - self.last < PUBLISH_EVERY_SECONDS and done != total):
             return
