@@ -44,5 +44,10 @@ pytest-postgres: $(VENV)/.installed
 		echo "SKIPPED: PostgreSQL at $(PG_URL) does not answer; the PostgreSQL tests did not run."; \
 	fi
 
+# A benchmark, never a timed test. Scale and engines: see bench/run.py (BENCH_ROWS, BENCH_PG_URL, …).
+bench: $(VENV)/.installed
+	$(BIN)/pip install --quiet -e ".[dev,bench]"
+	$(BIN)/python bench/run.py
+
 clean:
 	rm -rf $(VENV) var/db.sqlite3

@@ -41,9 +41,10 @@ def main(file: str) -> None:
 
     call_command("migrate", verbosity=0)
     data = Path(file).read_bytes()
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     result = run_import(data, filename=Path(file).name, unit=Unit.objects.get(code="sikta-sodra"))
     seconds = time.perf_counter() - started
+    cpu = time.process_time() - cpu
     if not result.ok:
         raise SystemExit(f"import failed: {[str(e) for e in result.errors[:5]]}")
     print(
@@ -53,6 +54,8 @@ def main(file: str) -> None:
                 "rows": result.rows,
                 "seconds": round(seconds, 2),
                 "rows_per_second": round(result.rows / seconds, 1),
+                "cpu_seconds": round(cpu, 2),
+                "rows_per_cpu_second": round(result.rows / cpu, 1),
             }
         )
     )
