@@ -204,7 +204,7 @@ class Applier:
             source=event.source,
             first_name=event.first_name,
             last_name=event.last_name,
-            risk_note=_("Importerad historik.") if event.detail == "RISK" else "",
+            risk_note=_risk_note(event, self.batch),
             by=self.user,
             batch=self.batch,
         )
@@ -312,6 +312,16 @@ def _latest_case(event: Event, *, open_only: bool = False) -> int | None:
     if open_only:
         cases = cases.open()
     return cases.values_list("pk", flat=True).first()
+
+
+def _risk_note(event: Event, batch: ImportBatch) -> str:
+    """The format has no column for the RISK note: say where the exception came from."""
+    if event.detail != "RISK":
+        return ""
+    return _("Undantaget RISK kommer från importerad historik: %(file)s, rad %(line)s.") % {
+        "file": batch.filename,
+        "line": event.line,
+    }
 
 
 def _reason(exc: Exception) -> str:
