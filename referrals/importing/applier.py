@@ -183,6 +183,8 @@ class Applier:
 
     def _blame(self, event: Event) -> str:
         """`datum` when the date is what the rules refuse, else the event itself."""
+        if event.kind == "aktualisering":
+            return "datum" if event.on > self.today else "handelse"
         case_id = self._case_id(event, required=False)
         if case_id is None:
             return "handelse"

@@ -76,6 +76,8 @@ def read_table(data: bytes, filename: str = "") -> list[Row]:
     if not table:
         raise ImportFileError([RowError(1, "", _("Filen är tom."))])
     (_line, header), body = table[0], table[1:]
+    while header and not header[-1].strip():
+        header = header[:-1]  # Excel often carries empty cells after the last column
     names = _header(header)
     rows = []
     for line, cells in body:

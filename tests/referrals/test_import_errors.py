@@ -168,3 +168,13 @@ def test_a_second_referral_while_the_case_is_open_is_refused():
 def test_sikta_without_unit_asks_for_one():
     rows = [{**ev(ANNA, "aktualisering", "2024-03-01", "SJUKPENNING"), "program": "SIKTA"}]
     assert "ange vilken enhet" in only(import_refused(to_csv(rows)), 2, "program")
+
+
+def test_trailing_empty_header_cells_are_ignored():
+    data = to_csv(good_person()).replace(b"efternamn\r\n", b"efternamn;;\r\n", 1)
+    assert run_import(data, filename="x.csv").ok
+
+
+def test_referral_in_the_future_is_blamed_on_the_date():
+    rows = [*good_person(), ev(ANNA, "aktualisering", "2099-01-01", "EB_ARBETSLOSHET")]
+    assert "framtiden" in only(import_refused(to_csv(rows)), 6, "datum")
