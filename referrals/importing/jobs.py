@@ -17,6 +17,7 @@ import time
 
 from django.db import connection, connections
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from referrals.models import ImportJob
 
@@ -25,6 +26,7 @@ from .applier import run_import
 _live: dict[int, tuple[int, int]] = {}
 _lock = threading.Lock()
 PUBLISH_EVERY_SECONDS = 0.5
+MAX_STORED_ERRORS = 1000  # a whole file of bad rows must not make the status page unusable
 
 
 def live_progress(job_id: int) -> tuple[int, int] | None:
@@ -81,7 +83,12 @@ def run_job(job_id: int, data: bytes) -> ImportJob:
         publish.close()
     job.total = result.rows
     job.processed = result.rows if result.ok else result.applied
-    job.errors = [e.as_dict() for e in result.errors]
+    job.errors = [e.as_dict() for e in result.errors[:MAX_STORED_ERRORS]]
+    if len(result.errors) > MAX_STORED_ERRORS:
+        more = len(result.errors) - MAX_STORED_ERRORS
+        job.errors.append(
+            {"line": 0, "column": "", "reason": _("… och %(n)s fel till.") % {"n": more}}
+        )
     job.status = ImportJob.Status.DONE if result.ok else ImportJob.Status.FAILED
     job.batch_id = result.batch_id
     job.finished_at = timezone.now()

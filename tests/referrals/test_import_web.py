@@ -100,3 +100,12 @@ def test_wrong_file_type_is_refused_on_the_form(client, coordinator):
     assert response.status_code == 200
     assert "Välj en fil som slutar på .csv eller .xlsx." in response.content.decode()
     assert not ImportJob.objects.exists()
+
+
+def test_a_long_error_report_is_capped_with_a_count(coordinator, monkeypatch):
+    monkeypatch.setattr("referrals.importing.jobs.MAX_STORED_ERRORS", 2)
+    rows = [ev(PNR, "avslut", "2024-02-01", f"JOBB{n}") for n in range(5)]
+    job = ImportJob.objects.create(filename="fel.csv", created_by=coordinator)
+    job = run_job(job.pk, to_csv(rows))
+    assert [e["line"] for e in job.errors] == [2, 3, 0]
+    assert job.errors[-1]["reason"] == "… och 3 fel till."
