@@ -7,8 +7,26 @@ from tests.browser.conftest import assert_accessible
 from tests.factories import UserFactory, unit
 from tests.referrals.test_import_errors import ERIK, ev, good_person
 
-# serialized_rollback: the seeded units and roles come back after each flush.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+def seeded():
+    """A transactional test flushes the migrations' seed data: put units and roles back."""
+    from django.contrib.auth.models import Group, Permission
+
+    from casework.roles import ROLE_PERMISSIONS
+    from programmes import seed
+    from programmes.models import InsatsRule, Organisation, Programme, Unit
+
+    seed.load(Organisation, Unit, Programme, InsatsRule)
+    for role, perms in ROLE_PERMISSIONS.items():
+        group = Group.objects.get_or_create(name=role)[0]
+        for dotted in perms:
+            app_label, codename = dotted.split(".")
+            group.permissions.add(
+                Permission.objects.get(content_type__app_label=app_label, codename=codename)
+            )
 
 
 def upload(page, tmp_path, rows, name="historik.csv"):
