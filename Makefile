@@ -47,5 +47,10 @@ pytest-postgres: $(VENV)/.installed
 screenshots: $(VENV)/.installed
 	SCREENSHOTS_DIR=docs/screenshots $(BIN)/pytest tests/browser/test_screenshots.py -q
 
+# A benchmark, never a timed test. Scale and engines: see bench/run.py (BENCH_ROWS, BENCH_PG_URL, …).
+bench: $(VENV)/.installed
+	$(BIN)/pip install --quiet -e ".[dev,bench]"
+	$(BIN)/python bench/run.py
+
 clean:
 	rm -rf $(VENV) var/db.sqlite3

@@ -42,7 +42,13 @@ def _refuse_if(reason: str | None) -> None:
 
 
 def _lock(case_id: int) -> Case:
-    return Case.objects.select_for_update().select_related("programme").get(pk=case_id)
+    # The rules ask for the programme's InsatsRule several times per write: fetch them once.
+    return (
+        Case.objects.select_for_update()
+        .select_related("programme")
+        .prefetch_related("programme__rules")
+        .get(pk=case_id)
+    )
 
 
 def _require_perm(user, perm: str) -> None:

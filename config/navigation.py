@@ -12,6 +12,7 @@ ENTRIES = [
     ("casework:inactive", _("Inaktiva ärenden"), {"coordinator"}),
     ("indicators:report", _("Indikatorer"), {"manager", "coordinator"}),
     ("audit:access_log", _("Åtkomstlogg"), {"auditor"}),
+    ("imports:upload", _("Importera historik"), {"coordinator", "admin"}),
 ]
 
 

@@ -14,6 +14,7 @@ urlpatterns = [
     # Django's set_language (what django.conf.urls.i18n includes), open before login too.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("aktualiseringar/", include("referrals.urls")),
+    path("import/", include("referrals.import_urls")),
     path("granskning/", include("audit.urls")),
     path("indikatorer/", include("casework.indicators.urls", namespace="indicators")),
     path("", include("casework.urls")),

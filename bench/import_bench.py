@@ -1,0 +1,65 @@
+"""Time `import_history` on one engine: a fresh schema, then one import of FILE.
+
+Usage: DATABASE_URL=... python bench/import_bench.py FILE   (prints one JSON object)
+The PostgreSQL database named by DATABASE_URL is wiped first (its public schema).
+"""
+
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
+
+
+def reset_database() -> str:
+    url = os.environ.get("DATABASE_URL", "")
+    if url.startswith("postgres"):
+        import psycopg
+
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute("DROP SCHEMA public CASCADE")
+            conn.execute("CREATE SCHEMA public")
+        return "postgresql"
+    path = Path(url.removeprefix("sqlite:///"))
+    path.unlink(missing_ok=True)
+    return "sqlite"
+
+
+def main(file: str) -> None:
+    engine = reset_database()
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from programmes.models import Unit
+    from referrals.importing.applier import run_import
+
+    call_command("migrate", verbosity=0)
+    data = Path(file).read_bytes()
+    started, cpu = time.perf_counter(), time.process_time()
+    result = run_import(data, filename=Path(file).name, unit=Unit.objects.get(code="sikta-sodra"))
+    seconds = time.perf_counter() - started
+    cpu = time.process_time() - cpu
+    if not result.ok:
+        raise SystemExit(f"import failed: {[str(e) for e in result.errors[:5]]}")
+    print(
+        json.dumps(
+            {
+                "engine": engine,
+                "rows": result.rows,
+                "seconds": round(seconds, 2),
+                "rows_per_second": round(result.rows / seconds, 1),
+                "cpu_seconds": round(cpu, 2),
+                "rows_per_cpu_second": round(result.rows / cpu, 1),
+            }
+        )
+    )
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])

@@ -1,0 +1,332 @@
+"""Apply a valid file through the same domain services as the web, in one transaction.
+
+Every event goes through `referral_register` or a `casework.services` function with
+`batch=`; a refusal becomes a row error. Nothing is written unless every row applies
+(import-format.md "Errors and safety").
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from casework import rules, services
+from casework.models import Case, ImportBatch
+from programmes.models import Programme, Unit, Workplace
+from referrals.services import referral_register
+
+from .reader import ImportFileError, RowError, read_table
+from .rows import FOLLOWUP_CODES, INSATS_EVENTS, Event, RowInvalid, parse_row
+
+SYSTEM_USERNAME = "import"
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class ImportResult:
+    filename: str
+    rows: int = 0
+    applied: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    batch_id: int | None = None
+    dry_run: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def system_user():
+    """The user an import is made by when none is named: the admin role, no password."""
+    user, created = get_user_model().objects.get_or_create(
+        username=SYSTEM_USERNAME, defaults={"first_name": "Historikimport"}
+    )
+    if created:
+        user.set_unusable_password()
+        user.save()
+        user.groups.add(Group.objects.get(name="admin"))
+    return user
+
+
+def already_imported(sha256: str) -> RowError | None:
+    batch = ImportBatch.objects.filter(sha256=sha256).select_related("imported_by").first()
+    if batch is None:
+        return None
+    return RowError(
+        0,
+        "",
+        _(
+            "Filen har redan importerats %(when)s (%(file)s, %(rows)s rader) och importeras "
+            "inte igen. Inget har ändrats."
+        )
+        % {
+            "when": timezone.localtime(batch.imported_at).strftime("%Y-%m-%d %H:%M"),
+            "file": batch.filename,
+            "rows": batch.rows,
+        },
+    )
+
+
+def parse_file(data: bytes, filename: str) -> tuple[list[Event], list[RowError], int]:
+    """The events of the file and every row error; nothing is applied."""
+    try:
+        rows = read_table(data, filename)
+    except ImportFileError as exc:
+        return [], exc.errors, 0
+    programmes = {p.code: p for p in Programme.objects.prefetch_related("rules", "shared_with")}
+    today = timezone.localdate()
+    events, errors = [], []
+    for row in rows:
+        try:
+            events.append(parse_row(row, programmes, today))
+        except RowInvalid as exc:
+            errors.append(exc.error)
+    return events, errors, len(rows)
+
+
+def run_import(
+    data: bytes,
+    *,
+    filename: str,
+    user=None,
+    unit: Unit | None = None,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+) -> ImportResult:
+    """Validate and apply the file; write nothing unless every row is valid (IM3)."""
+    user = user or system_user()
+    # Every journal row labels its author with the user's roles: read the groups once.
+    user = type(user).objects.prefetch_related("groups").get(pk=user.pk)
+    result = ImportResult(filename=filename, dry_run=dry_run)
+    sha = hashlib.sha256(data).hexdigest()
+    refused = already_imported(sha)
+    if refused:
+        result.errors.append(refused)
+        return result
+    events, result.errors, result.rows = parse_file(data, filename)
+    if result.errors:
+        return result
+    try:
+        with transaction.atomic():
+            batch = ImportBatch.objects.create(
+                sha256=sha, filename=filename[:255], rows=result.rows, imported_by=user
+            )
+            applier = Applier(user=user, unit=unit, batch=batch, progress=progress)
+            result.errors = applier.apply(events)
+            result.applied = applier.applied
+            result.batch_id = batch.pk
+            if result.errors or dry_run:
+                transaction.set_rollback(True)
+    except IntegrityError:  # a concurrent import of the same file won the race
+        result.errors = [already_imported(sha) or RowError(0, "", _("Importen krockade."))]
+    if result.errors or dry_run:
+        result.batch_id = None
+    return result
+
+
+def in_apply_order(events: list[Event]) -> list[Event]:
+    """Person by person in order of first appearance; each person's events by date, then line."""
+    first_seen: dict[str, int] = {}
+    for i, event in enumerate(events):
+        first_seen.setdefault(event.pnr, i)
+    return sorted(events, key=lambda e: (first_seen[e.pnr], e.on, e.line))
+
+
+class Applier:
+    """Feeds events to the services; keeps the open case of each person and programme."""
+
+    def __init__(self, *, user, unit: Unit | None, batch: ImportBatch, progress=None):
+        self.user, self.unit, self.batch, self.progress = user, unit, batch, progress
+        self.today = timezone.localdate()
+        self.open_case: dict[tuple[str, int], int | None] = {}
+        self.last_case: dict[tuple[str, int], int] = {}
+        self.workplaces: dict[tuple[int, str, bool], Workplace] = {}
+        self.units: dict[int, Unit | None] = {}
+        self.case_org: dict[int, int] = {}
+        self.applied = 0
+
+    def apply(self, events: list[Event]) -> list[RowError]:
+        errors: list[RowError] = []
+        failed: set[str] = set()
+        ordered = in_apply_order(events)
+        for done, event in enumerate(ordered, start=1):
+            if event.pnr not in failed:
+                error = self._apply_one(event)
+                if error is None:
+                    self.applied += 1
+                else:
+                    errors.append(error)
+                    failed.add(event.pnr)  # later rows of this person would only echo it
+            if self.progress is not None:
+                self.progress(done, len(ordered))
+        return sorted(errors, key=lambda e: e.line)
+
+    def _apply_one(self, event: Event) -> RowError | None:
+        try:
+            if event.kind == "aktualisering":
+                self._refer(event)
+            else:
+                self._case_event(event)
+        except RowInvalid as exc:
+            return exc.error
+        except (ValidationError, PermissionDenied) as exc:
+            return RowError(event.line, self._blame(event), _reason(exc))
+        return None
+
+    def _blame(self, event: Event) -> str:
+        """`datum` when the date is what the rules refuse, else the event itself."""
+        if event.kind == "aktualisering":
+            return "datum" if event.on > self.today else "handelse"
+        case_id = self._case_id(event, required=False)
+        if case_id is None:
+            return "handelse"
+        case = Case.objects.get(pk=case_id)
+        if rules.effective_date_refusal(case, event.on, self.today):
+            return "datum"
+        return "handelse"
+
+    # --- cases -----------------------------------------------------------------------------
+
+    def _refer(self, event: Event) -> None:
+        case = referral_register(
+            personnummer_value=event.pnr,
+            gender=event.gender,
+            programme=event.programme,
+            unit=self._unit(event),
+            on=event.on,
+            income_support=event.detail,
+            source=event.source,
+            first_name=event.first_name,
+            last_name=event.last_name,
+            risk_note=_risk_note(event, self.batch),
+            by=self.user,
+            batch=self.batch,
+        )
+        key = (event.pnr, event.programme.pk)
+        self.open_case[key] = self.last_case[key] = case.pk
+        self.case_org[case.pk] = case.unit.organisation_id
+
+    def _case_id(self, event: Event, *, required: bool = True) -> int | None:
+        key = (event.pnr, event.programme.pk)
+        if event.kind == "uppfoljning":
+            case_id = self.last_case.get(key) or _latest_case(event)
+        else:
+            if key not in self.open_case:
+                self.open_case[key] = _latest_case(event, open_only=True)
+            case_id = self.open_case[key]
+        if case_id is None and required:
+            raise RowInvalid(
+                RowError(
+                    event.line,
+                    "handelse",
+                    _(
+                        "Personen har inget öppet ärende i %(p)s; "
+                        "raden behöver en aktualisering först."
+                    )
+                    % {"p": event.programme.code},
+                )
+            )
+        return case_id
+
+    def _case_event(self, event: Event) -> None:
+        case_id = self._case_id(event)
+        common = {"case_id": case_id, "on": event.on, "by": self.user, "batch": self.batch}
+        kind = event.kind
+        if kind == "samrad":
+            services.samrad_record(note=event.detail, **common)
+        elif kind in INSATS_EVENTS:
+            self._start(event, common)
+        elif kind == "forlangning":
+            services.spell_extend(reason=event.detail, **common)
+        elif kind == "kompetens_start":
+            services.enrolment_start(course=event.detail, **common)
+        elif kind == "kompetens_slut":
+            services.enrolment_end(course=event.detail, **common)
+        elif kind == "avslut":
+            services.case_exit(reason_code=event.detail, **common)
+            self.open_case[(event.pnr, event.programme.pk)] = None
+        elif kind == "uppfoljning":
+            services.followup_record(receives_eb=FOLLOWUP_CODES[event.detail], **common)
+
+    def _start(self, event: Event, common: dict) -> None:
+        workplace = None
+        if event.workplace_name:
+            org_id = self.case_org.get(common["case_id"])
+            if org_id is None:
+                org_id = Case.objects.values_list("unit__organisation_id", flat=True).get(
+                    pk=common["case_id"]
+                )
+            workplace = self._workplace(org_id, event.workplace_name, event.kommunal)
+        services.case_start_insats(
+            insats=event.kind,
+            workplace=workplace,
+            is_osa=event.detail.upper() == "OSA",
+            planned_end=event.planned_end,
+            **common,
+        )
+
+    def _workplace(self, org_id: int, name: str, kommunal: bool) -> Workplace:
+        key = (org_id, name, kommunal)
+        if key not in self.workplaces:
+            self.workplaces[key] = Workplace.objects.get_or_create(
+                organisation_id=org_id, name=name, kommunal=kommunal
+            )[0]
+        return self.workplaces[key]
+
+    def _unit(self, event: Event) -> Unit:
+        """`--unit` for its own programmes; otherwise the owner's only unit."""
+        programme = event.programme
+        if programme.pk not in self.units:
+            self.units[programme.pk] = unit_for(programme, self.unit)
+        unit = self.units[programme.pk]
+        if unit is None:
+            raise RowInvalid(
+                RowError(
+                    event.line,
+                    "program",
+                    _("Programmet %(p)s finns i flera enheter: ange vilken enhet (--unit).")
+                    % {"p": programme.code},
+                )
+            )
+        return unit
+
+
+def unit_for(programme: Programme, chosen: Unit | None) -> Unit | None:
+    organisations = {programme.owner_id, *(o.pk for o in programme.shared_with.all())}
+    if chosen is not None and chosen.organisation_id in organisations:
+        return chosen
+    units = list(Unit.objects.filter(organisation_id=programme.owner_id)[:2])
+    return units[0] if len(units) == 1 else None
+
+
+def _latest_case(event: Event, *, open_only: bool = False) -> int | None:
+    cases = Case.objects.filter(
+        participant__personnummer=event.pnr, programme=event.programme
+    ).order_by("-referred_on", "-pk")
+    if open_only:
+        cases = cases.open()
+    return cases.values_list("pk", flat=True).first()
+
+
+def _risk_note(event: Event, batch: ImportBatch) -> str:
+    """The format has no column for the RISK note: say where the exception came from."""
+    if event.detail != "RISK":
+        return ""
+    return _("Undantaget RISK kommer från importerad historik: %(file)s, rad %(line)s.") % {
+        "file": batch.filename,
+        "line": event.line,
+    }
+
+
+def _reason(exc: Exception) -> str:
+    if isinstance(exc, ValidationError):
+        return " ".join(exc.messages)
+    return str(exc) or _("Behörighet saknas.")
