@@ -86,7 +86,6 @@ def _base_ctes(period: Period, programme_ids, as_of, params: dict) -> str:
     scope = "1 = 1"
     if programme_ids is not None:
         scope = f"c.programme_id IN ({_in_list('prog', programme_ids, params)})"
-    insats = _in_list("insats", INSATS_STATES, params)
     return f"""
     cases AS (
         SELECT c.id AS case_id, c.participant_id AS pid, p.gender, c.age_at_referral,
@@ -150,11 +149,6 @@ def _base_ctes(period: Period, programme_ids, as_of, params: dict) -> str:
         FROM spells s
         WHERE s.state = 'anstallning' AND s.s_to > s.s_from
           AND s.s_to BETWEEN %(due_low)s AND %(due_high)s
-    ),
-    first_insats AS (
-        SELECT trans.case_id, MIN(trans.effective_on) AS started_on
-        FROM trans WHERE trans.to_state IN ({insats})
-        GROUP BY trans.case_id
     )"""
 
 
@@ -239,15 +233,23 @@ def person_ids(
 def median_rows(period: Period, *, programme_ids=None, as_of=None) -> list[tuple]:
     """Rows (group, median days) for K2, group 'total' or a gender, in one query."""
     params: dict = {}
-    days = _date_sql("days", "fi.started_on", "r.effective_on")
+    days = _date_sql("days", "fi.started_on", "fi.referred_on")
+    insats = _in_list("k2_insats", INSATS_STATES, params)
+    # One grouped pass over the transitions: joining the CTEs to each other again made
+    # PostgreSQL loop over them, quadratic in the number of cases.
     sql = f"""
     WITH {_base_ctes(period, programme_ids, as_of, params)},
     lead_times AS (
-        SELECT cases.gender, {days} AS days
-        FROM first_insats fi
-        JOIN cases ON cases.case_id = fi.case_id
-        JOIN trans r ON r.case_id = fi.case_id
-             AND r.from_state = '' AND r.to_state = 'aktualisering'
+        SELECT gender, {days} AS days
+        FROM (
+            SELECT cases.gender,
+                   MIN(CASE WHEN trans.to_state IN ({insats})
+                       THEN trans.effective_on END) AS started_on,
+                   MIN(CASE WHEN trans.from_state = '' AND trans.to_state = 'aktualisering'
+                       THEN trans.effective_on END) AS referred_on
+            FROM trans JOIN cases ON cases.case_id = trans.case_id
+            GROUP BY trans.case_id, cases.gender
+        ) fi
         WHERE fi.started_on BETWEEN %(p_start)s AND %(p_end)s
     ),
     grouped AS (

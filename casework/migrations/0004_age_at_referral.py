@@ -1,13 +1,20 @@
 from django.db import migrations, models
 
 
+def _age(born, on):
+    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
+
 def backfill(apps, schema_editor):
-    """Age in whole years on the referral date, from the birth date (indicators.md)."""
-    Case = apps.get_model("casework", "Case")
-    for case in Case.objects.select_related("participant").iterator():
-        born, on = case.participant.birth_date, case.referred_on
-        age = on.year - born.year - ((on.month, on.day) < (born.month, born.day))
-        Case.objects.filter(pk=case.pk).update(age_at_referral=age)
+    """Age in whole years on the referral date, for cases and their history rows."""
+    Participant = apps.get_model("casework", "Participant")
+    born = dict(Participant.objects.values_list("pk", "birth_date"))
+    for name in ("Case", "HistoricalCase"):
+        model = apps.get_model("casework", name)
+        key = "pk" if name == "Case" else "history_id"
+        for row in model.objects.values(key, "participant_id", "referred_on").iterator():
+            age = _age(born[row["participant_id"]], row["referred_on"])
+            model.objects.filter(**{key: row[key]}).update(age_at_referral=age)
 
 
 class Migration(migrations.Migration):
@@ -17,12 +24,16 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="case",
             name="age_at_referral",
-            field=models.PositiveSmallIntegerField(null=True, verbose_name="ålder vid aktualisering"),
+            field=models.PositiveSmallIntegerField(
+                null=True, verbose_name="ålder vid aktualisering"
+            ),
         ),
         migrations.AddField(
             model_name="historicalcase",
             name="age_at_referral",
-            field=models.PositiveSmallIntegerField(null=True, verbose_name="ålder vid aktualisering"),
+            field=models.PositiveSmallIntegerField(
+                null=True, verbose_name="ålder vid aktualisering"
+            ),
         ),
         migrations.RunPython(backfill, migrations.RunPython.noop),
         migrations.AlterField(
