@@ -2,6 +2,7 @@
 
 import pytest
 
+from referrals.importing.jobs import run_job
 from referrals.importing.writer import to_csv
 from tests.browser.conftest import assert_accessible
 from tests.factories import UserFactory, unit
@@ -11,22 +12,13 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture(autouse=True)
-def seeded():
-    """A transactional test flushes the migrations' seed data: put units and roles back."""
-    from django.contrib.auth.models import Group, Permission
-
-    from casework.roles import ROLE_PERMISSIONS
-    from programmes import seed
-    from programmes.models import InsatsRule, Organisation, Programme, Unit
-
-    seed.load(Organisation, Unit, Programme, InsatsRule)
-    for role, perms in ROLE_PERMISSIONS.items():
-        group = Group.objects.get_or_create(name=role)[0]
-        for dotted in perms:
-            app_label, codename = dotted.split(".")
-            group.permissions.add(
-                Permission.objects.get(content_type__app_label=app_label, codename=codename)
-            )
+def inline_jobs(monkeypatch):
+    """Run the import in the request: SQLite's shared test database cannot take a second
+    writer thread beside the live server's session writes. The thread itself and the
+    polling are covered in tests/referrals/test_import_web.py."""
+    monkeypatch.setattr(
+        "referrals.import_views.start_in_background", lambda job_id, data: run_job(job_id, data)
+    )
 
 
 def upload(page, tmp_path, rows, name="historik.csv"):
