@@ -8,13 +8,30 @@ from django.utils.translation import gettext_lazy as _
 
 class AppendOnlyQuerySet(models.QuerySet):
     def update(self, **kwargs):
-        raise PermissionError("access-log rows are append-only")
+        raise PermissionError("audit rows are append-only")
 
     def delete(self):
-        raise PermissionError("access-log rows are append-only")
+        raise PermissionError("audit rows are append-only")
 
 
-class AccessLog(models.Model):
+class AppendOnly(models.Model):
+    """Rows that are written once and never changed or deleted by the application (L2)."""
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs) -> None:
+        if not self._state.adding:
+            raise PermissionError(f"{self._meta.label} rows are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError(f"{self._meta.label} rows are append-only")
+
+
+class AccessLog(AppendOnly):
     """Who read which participants, when, from which unit and how (L1). Ids only (L3)."""
 
     at = models.DateTimeField(_("tidpunkt"), default=timezone.now, db_index=True)
@@ -39,8 +56,6 @@ class AccessLog(models.Model):
     filter_description = models.TextField(_("urval"), blank=True)
     person_count = models.PositiveIntegerField(_("antal personer"), default=0)
 
-    objects = AppendOnlyQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("åtkomstloggpost")
         verbose_name_plural = _("åtkomstlogg")
@@ -49,16 +64,8 @@ class AccessLog(models.Model):
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action}"
 
-    def save(self, *args, **kwargs) -> None:
-        if not self._state.adding:
-            raise PermissionError("access-log rows are append-only")
-        super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
-        raise PermissionError("access-log rows are append-only")
-
-
-class SecurityEvent(models.Model):
+class SecurityEvent(AppendOnly):
     """A refused or suspicious access decision (A5), kept apart from the access log."""
 
     class Kind(models.TextChoices):
@@ -81,8 +88,6 @@ class SecurityEvent(models.Model):
     object_ref = models.CharField(_("begärt objekt"), max_length=100, blank=True)
     detail = models.CharField(_("detaljer"), max_length=300, blank=True)
 
-    objects = AppendOnlyQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("säkerhetshändelse")
         verbose_name_plural = _("säkerhetshändelser")
@@ -90,14 +95,6 @@ class SecurityEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.get_kind_display()}"
-
-    def save(self, *args, **kwargs) -> None:
-        if not self._state.adding:
-            raise PermissionError("security events are append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise PermissionError("security events are append-only")
 
 
 class ChainEntry(models.Model):
