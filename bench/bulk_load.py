@@ -32,8 +32,6 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
 
-BATCH = 20_000
-
 
 @dataclass
 class Spell:
@@ -48,7 +46,7 @@ class Spell:
 class OpenCase:
     """What the loader needs to know of a case while replaying its events."""
 
-    obj: object  # casework.models.Case
+    obj: dict  # the casework_case row being built
     org_id: int
     seq: int = 1
     spells: list[Spell] = field(default_factory=list)
@@ -105,7 +103,7 @@ class Loader:
             raise SystemExit("bulk_load fills an empty database: participants already exist")
         self.people: dict[str, object] = {}
         self.workplaces = {
-            (w.organisation_id, w.name, w.kommunal): w for w in Workplace.objects.all()
+            (w.organisation_id, w.name, w.kommunal): {"id": w.pk} for w in Workplace.objects.all()
         }
         self.units: dict[int, object] = {}
         self.open: dict[tuple[str, int], OpenCase] = {}
@@ -114,27 +112,32 @@ class Loader:
 
     # --- rows -----------------------------------------------------------------------------
 
-    def add(self, model, **fields):
-        obj = model(pk=self.ids.take(model), **fields)
-        self.pending[model].append(obj)
-        return obj
+    def add(self, model, **fields) -> dict:
+        """A row as a dict of attnames; model instances would cost more than the writing."""
+        fields["id"] = self.ids.take(model)
+        self.pending[model].append(fields)
+        return fields
 
     def journal(self, model, case: OpenCase, on: date, **fields):
         return self.add(
-            model, case=case.obj, effective_on=on, actor=self.user, actor_label=self.label, **fields
+            model,
+            case_id=case.obj["id"],
+            effective_on=on,
+            actor_id=self.user.pk,
+            actor_label=self.label,
+            **fields,
         )
 
     def flush(self) -> None:
-        from django.db import transaction
+        from django.db import connection, transaction
 
         with transaction.atomic():
             for model in self.order:
                 rows = self.pending[model]
                 if model is self.cw.Case:
-                    for obj in rows:
-                        obj.deadline = self.deadline(obj._bulk)
-                for start in range(0, len(rows), BATCH):
-                    model.objects.bulk_create(rows[start : start + BATCH], batch_size=BATCH)
+                    for row in rows:
+                        row["deadline"] = self.deadline(row.pop("_bulk"))
+                write_rows(connection, model, rows)
                 self.written += len(rows)
                 self.pending[model] = []
 
@@ -147,24 +150,24 @@ class Loader:
         key = (event.pnr, event.programme.pk)
         case = self.last[key] if event.kind == "uppfoljning" else self.open[key]
         obj = case.obj
-        obj.last_event_on = max(obj.last_event_on, event.on)
+        obj["last_event_on"] = max(obj["last_event_on"], event.on)
         kind = event.kind
         if kind == "samrad":
             row = self.journal(self.cw.Samrad, case, event.on, note=event.detail)
-            case.samrads.append((event.on, row.pk))
+            case.samrads.append((event.on, row["id"]))
         elif kind in self.insats_events:
             self.start(case, event)
         elif kind == "forlangning":
             self.extend(case, event)
         elif kind == "kompetens_start":
             row = self.journal(self.cw.Enrolment, case, event.on, course=event.detail)
-            case.enrolments.setdefault(event.detail, []).append((event.on, row.pk))
+            case.enrolments.setdefault(event.detail, []).append((event.on, row["id"]))
         elif kind == "kompetens_slut":
             started = case.enrolments[event.detail].pop()
             self.journal(self.cw.EnrolmentEnd, case, event.on, enrolment_id=started[1])
         elif kind == "avslut":
             self.transition(case, event.on, "avslutad", exit_reason=event.detail)
-            obj.exit_reason = event.detail
+            obj["exit_reason"] = event.detail
             self.open.pop(key)
         elif kind == "uppfoljning":
             ended = [s.end for s in case.spells if s.state == "anstallning" and s.end]
@@ -200,8 +203,8 @@ class Loader:
             )
             self.people[event.pnr] = person
         else:  # the services fill in empty names, never overwrite
-            person.first_name = person.first_name or event.first_name
-            person.last_name = person.last_name or event.last_name
+            person["first_name"] = person["first_name"] or event.first_name
+            person["last_name"] = person["last_name"] or event.last_name
         programme = event.programme
         if programme.pk not in self.units:
             self.units[programme.pk] = unit_for(programme, self.unit)
@@ -209,21 +212,22 @@ class Loader:
         batch = _FileName(self.filename)
         obj = self.add(
             cw.Case,
-            participant=person,
-            programme=programme,
-            unit=unit,
+            participant_id=person["id"],
+            programme_id=programme.pk,
+            unit_id=unit.pk,
             state="aktualisering",
             referred_on=event.on,
             income_support=event.detail,
             source=event.source,
             risk_note=_risk_note(event, batch),
-            age_at_referral=personnummer.age_on(person.birth_date, event.on),
+            age_at_referral=personnummer.age_on(person["birth_date"], event.on),
             state_since=event.on,
             last_event_on=event.on,
-            coach=None,
+            coach_id=None,
+            exit_reason="",
         )
         case = OpenCase(obj=obj, org_id=unit.organisation_id)
-        obj._bulk = case
+        obj["_bulk"] = case
         case.spells.append(Spell("aktualisering", event.on))
         self.journal(cw.Transition, case, event.on, seq=1, from_state="", to_state="aktualisering")
         key = (event.pnr, programme.pk)
@@ -233,12 +237,17 @@ class Loader:
         obj = case.obj
         case.seq += 1
         row = self.journal(
-            self.cw.Transition, case, on, seq=case.seq, from_state=obj.state, to_state=to, **fields
+            self.cw.Transition,
+            case,
+            on,
+            seq=case.seq,
+            from_state=obj["state"],
+            to_state=to,
+            **fields,
         )
         case.spells[-1].end = on
         case.spells.append(Spell(to, on, fields.get("is_osa", False), fields.get("planned_end")))
-        obj.__dict__["state"] = to  # the FSM field is protected against assignment
-        obj.state_since = on
+        obj["state"], obj["state_since"] = to, on
         return row
 
     def start(self, case: OpenCase, event) -> None:
@@ -258,14 +267,15 @@ class Loader:
             case,
             event.on,
             event.kind,
-            workplace=workplace,
+            workplace_id=workplace["id"] if workplace else None,
             is_osa=event.detail.upper() == "OSA",
             planned_end=event.planned_end,
         )
 
     def extend(self, case: OpenCase, event) -> None:
         obj = case.obj
-        rule = self.rules[obj.programme_id][obj.state]
+        state = obj["state"]
+        rule = self.rules[obj["programme_id"]][state]
         samrad_id = None
         if rule.extension_needs_samrad:
             samrad_id = self.unused_samrad(case, event.on)
@@ -273,20 +283,20 @@ class Loader:
             self.cw.Extension,
             case,
             event.on,
-            insats_type=obj.state,
+            insats_type=state,
             months=rule.extension_months,
             reason=event.detail,
             samrad_id=samrad_id,
         )
-        case.extensions[obj.state] = case.extensions.get(obj.state, 0) + 1
-        case.last_ext[obj.state] = (event.on, samrad_id)
+        case.extensions[state] = case.extensions.get(state, 0) + 1
+        case.last_ext[state] = (event.on, samrad_id)
         return row
 
     def unused_samrad(self, case: OpenCase, on: date) -> int | None:
         """`casework.rules.unused_samrad` over the loader's memory of the case."""
-        since = case.obj.state_since
+        since = case.obj["state_since"]
         found = [(d, pk) for d, pk in case.samrads if since < d <= on]
-        last = case.last_ext.get(case.obj.state)
+        last = case.last_ext.get(case.obj["state"])
         if last is not None:
             found = [(d, pk) for d, pk in found if d >= last[0] and pk != last[1]]
         return max(found)[1] if found else None
@@ -296,20 +306,58 @@ class Loader:
         from casework.rules import add_months
 
         obj = case.obj
-        if obj.state in ("aktualisering", "avslutad"):
+        state = obj["state"]
+        if state in ("aktualisering", "avslutad"):
             return None
-        rule = self.rules[obj.programme_id].get(obj.state)
+        rule = self.rules[obj["programme_id"]].get(state)
         current = case.spells[-1]
         if current.planned_end and (current.is_osa or (rule and rule.coordinator_sets_max)):
             return current.planned_end
         if rule is None or rule.base_months is None:
             return None
-        of_type = [s for s in case.spells if s.state == obj.state]
+        of_type = [s for s in case.spells if s.state == state]
         used = sum((s.end - s.start).days for s in of_type if s.end is not None)
         first = of_type[0].start
-        months = rule.base_months + case.extensions.get(obj.state, 0) * rule.extension_months
+        months = rule.base_months + case.extensions.get(state, 0) * rule.extension_months
         days = (add_months(first, months) - first).days
         return current.start + timedelta(days=days - used - 1)
+
+
+def write_rows(connection, model, rows: list[dict]) -> None:
+    """COPY on PostgreSQL, executemany elsewhere; absent columns get the field default."""
+    if not rows:
+        return
+    fields = model._meta.concrete_fields
+    defaults = {f.attname: f.get_default() for f in fields}
+    names = [f.attname for f in fields]
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    table = connection.ops.quote_name(model._meta.db_table)
+    values = ([row.get(n, defaults[n]) for n in names] for row in rows)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for value in values:
+                    copy.write_row(value)
+            return
+        adapt = [_adapter(connection, f) for f in fields]
+        marks = ", ".join(["%s"] * len(fields))
+        cursor.executemany(
+            f"INSERT INTO {table} ({columns}) VALUES ({marks})",
+            [
+                [a(v) if a and v is not None else v for a, v in zip(adapt, row, strict=True)]
+                for row in values
+            ],
+        )
+
+
+def _adapter(connection, field):
+    from django.db import models
+
+    if isinstance(field, models.DateTimeField):
+        return connection.ops.adapt_datetimefield_value
+    if isinstance(field, models.DateField):
+        return connection.ops.adapt_datefield_value
+    return None
 
 
 @dataclass
