@@ -431,15 +431,24 @@ def main() -> None:
     parser.add_argument("file")
     parser.add_argument("--unit", default="sikta-sodra")
     parser.add_argument("--migrate", action="store_true", help="run migrate first")
+    parser.add_argument("--reset", action="store_true", help="WIPE the database, then migrate")
     args = parser.parse_args()
+    if args.reset:
+        from import_bench import reset_database
+
+        reset_database()
     django.setup()
     from django.core.management import call_command
 
     from programmes.models import Unit
 
-    if args.migrate:
+    if args.migrate or args.reset:
+        began = time.perf_counter()
         call_command("migrate", verbosity=0)
+        migrated = time.perf_counter() - began
     result = bulk_load(args.file, unit=Unit.objects.get(code=args.unit))
+    if args.migrate or args.reset:
+        result["migrate_seconds"] = round(migrated, 2)
     print(json.dumps(result))
 
 
