@@ -131,12 +131,13 @@ def web_load(url: str) -> dict:
     setup = in_database(url, "load_probe.py", "setup")
     port = free_port()
     server_env = {**os.environ, "DATABASE_URL": url, "DEBUG": "0", "CONN_MAX_AGE": "60"}
+    log = (ROOT / "var" / "bench" / "runserver.log").open("w")
     server = subprocess.Popen(
         [PY, "manage.py", "runserver", "--noreload", "--insecure", f"127.0.0.1:{port}"],
         cwd=ROOT,
         env=server_env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stdout=log,
+        stderr=log,
     )
     try:
         for _ in range(100):
@@ -165,6 +166,7 @@ def web_load(url: str) -> dict:
     finally:
         server.terminate()
         server.wait(timeout=30)
+        log.close()
 
 
 def scale_part(engine: str, url: str, persons: int, seed: int, until: str, periods) -> dict:
