@@ -57,6 +57,45 @@ def generate(until: str, seed: int, *, persons: int, rows: int | None = None) ->
     return out, round(time.perf_counter() - began, 1)
 
 
+CHUNK = 100_000  # persons per generator run; larger runs exhaust the generator's serials
+
+
+def generate_scale(until: str, seed: int, persons: int) -> tuple[Path, float]:
+    """A file of `persons` people: chunks of 100,000 from seeds seed, seed+1, …
+
+    The generator draws serials from 980–999 only, so a single run of a million persons
+    spends most of its time looking for free birth dates. Chunk k is moved to serials
+    980-20k … 999-20k (check digit recomputed), so personnummer stay unique across chunks.
+    """
+    if persons <= CHUNK:
+        return generate(until, seed, persons=persons)
+    out = ROOT / "var" / "bench" / f"persons-{persons}-{seed}-{until}.csv"
+    if out.exists():
+        return out, 0.0
+    began = time.perf_counter()
+    partial = out.with_suffix(".part")
+    with partial.open("w", encoding="utf-8", newline="") as target:
+        for k in range((persons + CHUNK - 1) // CHUNK):
+            chunk, _ = generate(until, seed + k, persons=min(CHUNK, persons - k * CHUNK))
+            with chunk.open(encoding="utf-8", newline="") as source:
+                header = next(source)
+                if k == 0:
+                    target.write(header)
+                for line in source:
+                    target.write(shift_serial(line, 20 * k) if k else line)
+    partial.rename(out)
+    return out, round(time.perf_counter() - began, 1)
+
+
+def shift_serial(line: str, offset: int) -> str:
+    from casework.personnummer import luhn_digit
+
+    pnr = line[:12]
+    serial = int(pnr[8:11]) - offset
+    nine = f"{pnr[2:8]}{serial:03d}"
+    return f"{pnr[:8]}{serial:03d}{luhn_digit(nine)}{line[12:]}"
+
+
 def in_database(url: str, script: str, *args: str) -> dict:
     done = subprocess.run(
         [PY, str(ROOT / "bench" / script), *args],
@@ -169,8 +208,10 @@ def web_load(url: str) -> dict:
         log.close()
 
 
-def scale_part(engine: str, url: str, persons: int, seed: int, until: str, periods) -> dict:
-    path, gen_seconds = generate(until, seed, persons=persons)
+def scale_part(
+    engine: str, url: str, persons: int, seed: int, until: str, periods, *, load: bool = True
+) -> dict:
+    path, gen_seconds = generate_scale(until, seed, persons)
     part: dict = {"persons": persons, "file": path.name, "generate_seconds": gen_seconds}
     part["duckdb"] = duck = duckdb_part(path, periods)
     part["bulk_load"] = in_database(url, "bulk_load.py", str(path), "--reset")
@@ -186,7 +227,7 @@ def scale_part(engine: str, url: str, persons: int, seed: int, until: str, perio
     }
     part["duckdb_differences"] = compare(probe["indicators"], duck)
     part["app_numbers"] = {p: d["report"]["indicators"] for p, d in probe["indicators"].items()}
-    if engine in env("BENCH_LOAD_ENGINES", "postgresql").split(","):
+    if load and engine in env("BENCH_LOAD_ENGINES", "postgresql").split(","):
         part["web_load"] = web_load(url)
     return part
 
@@ -194,9 +235,9 @@ def scale_part(engine: str, url: str, persons: int, seed: int, until: str, perio
 def main() -> None:
     seed, until = int(env("BENCH_SEED", "42")), env("BENCH_UNTIL", "2026-11-23")
     rows = int(env("BENCH_ROWS", "2000"))
-    scale = {
-        "sqlite": int(env("BENCH_SQLITE_PERSONS", "100000")),
-        "postgresql": int(env("BENCH_PG_PERSONS", "1000000")),
+    scale = {  # a comma list measures the scaling; the web load runs at the last size
+        "sqlite": [int(n) for n in env("BENCH_SQLITE_PERSONS", "100000").split(",")],
+        "postgresql": [int(n) for n in env("BENCH_PG_PERSONS", "1000000").split(",")],
     }
     periods = tertials(until)
     result = {
@@ -217,12 +258,21 @@ def main() -> None:
             result["notes"].append(f"{engine}: hoppades över (sätt BENCH_PG_URL)")
             continue
         part = {"import": in_database(url, "import_bench.py", str(import_file))}
-        part["scale"] = scale_part(engine, url, scale[engine], seed, until, periods)
+        sizes = scale[engine]
+        part["smaller"] = [
+            scale_part(engine, url, n, seed, until, periods, load=False) for n in sizes[:-1]
+        ]
+        part["scale"] = scale_part(engine, url, sizes[-1], seed, until, periods)
         result["engines"][engine] = part
         write(result)  # keep what is measured even if a later engine fails
     write(result)
     report(result)
-    differences = [d for e in result["engines"].values() for d in e["scale"]["duckdb_differences"]]
+    differences = [
+        d
+        for e in result["engines"].values()
+        for part in [*e["smaller"], e["scale"]]
+        for d in part["duckdb_differences"]
+    ]
     if differences:
         print("\nFEL: applikationens indikatorer skiljer sig från DuckDB:s:", file=sys.stderr)
         for line in differences:
@@ -269,6 +319,13 @@ def report(result: dict) -> None:
     line("ärendelista p50 / p95, ms", lambda e: _pair(e["scale"]["web_load"]["caseload"]))
     line("anteckning (POST) p50 / p95, ms", lambda e: _pair(e["scale"]["web_load"]["note"]))
     line("avvikelser mot DuckDB", lambda e: len(e["scale"]["duckdb_differences"]))
+    for name in names:
+        for part in engines[name]["smaller"]:
+            times = ", ".join(f"{d['seconds']}" for d in part["indicators"].values())
+            print(
+                f"{name} vid {part['counts']['participants']} deltagare: indikatorrapport "
+                f"per tertial {times} s; bulkladdning {part['bulk_load']['seconds']} s"
+            )
     for note in result["notes"]:
         print(f"OBS: {note}")
     print(f"Resultat: bench/results/{result['date']}-scale.json")
