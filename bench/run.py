@@ -1,17 +1,23 @@
-"""`make bench`: import throughput, indicator timing, load on the web, DuckDB cross-check.
+"""`make bench`: import throughput, indicator timing at scale, DuckDB cross-check, web load.
 
-A benchmark, not a test: it prints a table and writes bench/results/<date>.json.
+A benchmark, not a test: it prints a table and writes bench/results/<date>-scale.json.
+It exits non-zero when the application's indicators differ from DuckDB's.
 Scale and engines come from the environment:
 
-  BENCH_ROWS      rows in the generated history (default 100000)
-  BENCH_SEED      generator seed (default 42)
-  BENCH_ENGINES   comma list of sqlite,postgresql (default both)
-  BENCH_PG_URL    PostgreSQL database to use; its public schema is WIPED (no default:
-                  without it the PostgreSQL part is skipped with a note)
-  BENCH_UNTIL     last date of the history (default 2026-11-23, so files are comparable)
+  BENCH_ROWS            rows of the file `import_history` is timed on (default 2000: the
+                        importer runs at ~20–40 rows/s here, so 100,000 rows take hours)
+  BENCH_PG_PERSONS      participants bulk-loaded into PostgreSQL (default 1000000)
+  BENCH_SQLITE_PERSONS  participants bulk-loaded into SQLite (default 100000)
+  BENCH_SEED            generator seed (default 42)
+  BENCH_ENGINES         comma list of sqlite,postgresql (default both)
+  BENCH_PG_URL          PostgreSQL database to use; its public schema is WIPED (no default:
+                        without it the PostgreSQL part is skipped with a note)
+  BENCH_UNTIL           last date of the history (default 2026-11-23, so files are comparable)
+  BENCH_LOAD_ENGINES    engines the web load test runs on (default postgresql)
+  BENCH_USERS, BENCH_CASELOAD, BENCH_REQUESTS, BENCH_LOAD_SECONDS   see bench/load_probe.py
 
-Parts whose code is not in this branch (casework.indicators, the caseload view) are
-skipped with a printed note rather than faked.
+The scale databases are filled by `bench/bulk_load.py` (the same content as
+`import_history`, tests/referrals/test_bulk_load_equivalence.py), without audit chain rows.
 """
 
 from __future__ import annotations
@@ -19,8 +25,10 @@ from __future__ import annotations
 import json
 import os
 import platform
+import socket
 import subprocess
 import sys
+import tempfile
 import time
 from datetime import date
 from pathlib import Path
@@ -34,31 +42,58 @@ def env(name: str, default: str) -> str:
     return os.environ.get(name, default)
 
 
-def generate(rows: int, seed: int, until: str) -> Path:
-    out = ROOT / "var" / "bench" / f"history-{rows}-{seed}-{until}.csv"
+def generate(until: str, seed: int, *, persons: int, rows: int | None = None) -> tuple[Path, float]:
+    """The generated file (reused when it exists) and the seconds generating it took now."""
+    name = f"history-{rows}-{seed}-{until}.csv" if rows else f"persons-{persons}-{seed}-{until}.csv"
+    out = ROOT / "var" / "bench" / name
     out.parent.mkdir(parents=True, exist_ok=True)
-    if not out.exists():
-        persons = rows // 5 + 100  # about 5.7 events per person; the file is cut at `rows`
-        subprocess.run(
-            [
-                PY,
-                "manage.py",
-                "generate_history",
-                "--persons",
-                str(persons),
-                "--seed",
-                str(seed),
-                "--rows",
-                str(rows),
-                "--until",
-                until,
-                "--out",
-                str(out),
-            ],
-            cwd=ROOT,
-            check=True,
-        )
-    return out
+    if out.exists():
+        return out, 0.0
+    args = ["--persons", str(persons), "--seed", str(seed), "--until", until, "--out", str(out)]
+    if rows:
+        args += ["--rows", str(rows)]
+    began = time.perf_counter()
+    subprocess.run([PY, "manage.py", "generate_history", *args], cwd=ROOT, check=True)
+    return out, round(time.perf_counter() - began, 1)
+
+
+CHUNK = 100_000  # persons per generator run; larger runs exhaust the generator's serials
+
+
+def generate_scale(until: str, seed: int, persons: int) -> tuple[Path, float]:
+    """A file of `persons` people: chunks of 100,000 from seeds seed, seed+1, …
+
+    The generator draws serials from 980–999 only, so a single run of a million persons
+    spends most of its time looking for free birth dates. Chunk k is moved to serials
+    980-20k … 999-20k (check digit recomputed), so personnummer stay unique across chunks.
+    """
+    if persons <= CHUNK:
+        return generate(until, seed, persons=persons)
+    out = ROOT / "var" / "bench" / f"persons-{persons}-{seed}-{until}.csv"
+    if out.exists():
+        return out, 0.0
+    began = time.perf_counter()
+    partial = out.with_suffix(".part")
+    with partial.open("w", encoding="utf-8", newline="") as target:
+        for k in range((persons + CHUNK - 1) // CHUNK):
+            chunk, _ = generate(until, seed + k, persons=min(CHUNK, persons - k * CHUNK))
+            with chunk.open(encoding="utf-8", newline="") as source:
+                header = next(source)
+                if k == 0:
+                    target.write(header)
+                for line in source:
+                    target.write(shift_serial(line, 20 * k) if k else line)
+    partial.rename(out)
+    return out, round(time.perf_counter() - began, 1)
+
+
+def shift_serial(line: str, offset: int) -> str:
+    from casework.personnummer import luhn_digit
+
+    pnr = line[:12]
+    serial = int(pnr[8:11]) - offset
+    nine = f"{pnr[2:8]}{serial:03d}"
+    return f"{pnr[:8]}{serial:03d}{luhn_digit(nine)}{line[12:]}"
 
 
 def in_database(url: str, script: str, *args: str) -> dict:
@@ -66,10 +101,11 @@ def in_database(url: str, script: str, *args: str) -> dict:
         [PY, str(ROOT / "bench" / script), *args],
         cwd=ROOT,
         env={**os.environ, "DATABASE_URL": url},
-        check=True,
         capture_output=True,
         text=True,
     )
+    if done.returncode != 0:
+        raise SystemExit(f"bench/{script} failed:\n{done.stderr[-3000:]}")
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
@@ -90,12 +126,14 @@ def duckdb_part(path: Path, periods: list[list[str]]) -> dict:
     load_seconds = time.perf_counter() - began
     out = {"load_seconds": round(load_seconds, 3), "periods": {}}
     for start, end in periods:
-        began = time.perf_counter()
-        numbers = duckdb_indicators.indicators(con, start, end)
-        out["periods"][f"{start}..{end}"] = {
-            "seconds": round(time.perf_counter() - began, 3),
-            "indicators": numbers,
-        }
+        duckdb_indicators.indicators(con, start, end)  # warm-up, like the app's
+        best, numbers = None, None
+        for _ in range(3):
+            began = time.perf_counter()
+            numbers = duckdb_indicators.indicators(con, start, end)
+            took = time.perf_counter() - began
+            best = took if best is None else min(best, took)
+        out["periods"][f"{start}..{end}"] = {"seconds": round(best, 3), "indicators": numbers}
     return out
 
 
@@ -121,10 +159,86 @@ def engine_urls() -> dict[str, str | None]:
     return urls
 
 
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def web_load(url: str) -> dict:
+    """A runserver on loopback over the benchmark database, driven from a second process."""
+    setup = in_database(url, "load_probe.py", "setup")
+    port = free_port()
+    server_env = {**os.environ, "DATABASE_URL": url, "DEBUG": "0", "CONN_MAX_AGE": "60"}
+    log = (ROOT / "var" / "bench" / "runserver.log").open("w")
+    server = subprocess.Popen(
+        [PY, "manage.py", "runserver", "--noreload", "--insecure", f"127.0.0.1:{port}"],
+        cwd=ROOT,
+        env=server_env,
+        stdout=log,
+        stderr=log,
+    )
+    try:
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.2)
+        with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
+            json.dump(setup, f)
+        done = subprocess.run(
+            [
+                PY,
+                str(ROOT / "bench" / "load_probe.py"),
+                "drive",
+                f"http://127.0.0.1:{port}",
+                f.name,
+            ],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        Path(f.name).unlink()
+        return {"unit": setup["unit"], **json.loads(done.stdout.strip().splitlines()[-1])}
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        log.close()
+
+
+def scale_part(
+    engine: str, url: str, persons: int, seed: int, until: str, periods, *, load: bool = True
+) -> dict:
+    path, gen_seconds = generate_scale(until, seed, persons)
+    part: dict = {"persons": persons, "file": path.name, "generate_seconds": gen_seconds}
+    part["duckdb"] = duck = duckdb_part(path, periods)
+    part["bulk_load"] = in_database(url, "bulk_load.py", str(path), "--reset")
+    probe = in_database(url, "app_probe.py", json.dumps(periods))
+    part["counts"] = probe["counts"]
+    part["indicators"] = {
+        period: {"seconds": data["seconds"], "all_seconds": data["all_seconds"]}
+        for period, data in probe["indicators"].items()
+    }
+    part["ratio_app_duckdb"] = {
+        period: round(data["seconds"] / max(duck["periods"][period]["seconds"], 1e-6), 1)
+        for period, data in probe["indicators"].items()
+    }
+    part["duckdb_differences"] = compare(probe["indicators"], duck)
+    part["app_numbers"] = {p: d["report"]["indicators"] for p, d in probe["indicators"].items()}
+    if load and engine in env("BENCH_LOAD_ENGINES", "postgresql").split(","):
+        part["web_load"] = web_load(url)
+    return part
+
+
 def main() -> None:
-    rows, seed = int(env("BENCH_ROWS", "100000")), int(env("BENCH_SEED", "42"))
-    until = env("BENCH_UNTIL", "2026-11-23")
-    path = generate(rows, seed, until)
+    seed, until = int(env("BENCH_SEED", "42")), env("BENCH_UNTIL", "2026-11-23")
+    rows = int(env("BENCH_ROWS", "2000"))
+    scale = {  # a comma list measures the scaling; the web load runs at the last size
+        "sqlite": [int(n) for n in env("BENCH_SQLITE_PERSONS", "100000").split(",")],
+        "postgresql": [int(n) for n in env("BENCH_PG_PERSONS", "1000000").split(",")],
+    }
     periods = tertials(until)
     result = {
         "date": date.today().isoformat(),
@@ -133,64 +247,92 @@ def main() -> None:
             "platform": platform.platform(),
             "python": platform.python_version(),
         },
-        "rows": rows,
         "seed": seed,
-        "file": path.name,
+        "until": until,
         "engines": {},
         "notes": [],
     }
-    duck = duckdb_part(path, periods)
-    result["duckdb"] = duck
+    import_file, _ = generate(until, seed, persons=rows // 5 + 100, rows=rows)
     for engine, url in engine_urls().items():
         if url is None:
             result["notes"].append(f"{engine}: hoppades över (sätt BENCH_PG_URL)")
             continue
-        part = {"import": in_database(url, "import_bench.py", str(path))}
-        probe = in_database(url, "app_probe.py", json.dumps(periods))
-        part["indicators"] = probe["indicators"]
-        if "skipped" in probe["indicators"]:
-            result["notes"].append(f"{engine}: indikatorer: {probe['indicators']['skipped']}")
-        else:
-            part["duckdb_differences"] = compare(probe["indicators"], duck)
-        if not any(probe["views"].values()):
-            result["notes"].append(
-                f"{engine}: belastningstest hoppades över: ärendelistan och statusbytet finns "
-                "inte i den här grenen"
-            )
+        part = {"import": in_database(url, "import_bench.py", str(import_file))}
+        sizes = scale[engine]
+        part["smaller"] = [
+            scale_part(engine, url, n, seed, until, periods, load=False) for n in sizes[:-1]
+        ]
+        part["scale"] = scale_part(engine, url, sizes[-1], seed, until, periods)
         result["engines"][engine] = part
+        write(result)  # keep what is measured even if a later engine fails
     write(result)
+    report(result)
+    differences = [
+        d
+        for e in result["engines"].values()
+        for part in [*e["smaller"], e["scale"]]
+        for d in part["duckdb_differences"]
+    ]
+    if differences:
+        print("\nFEL: applikationens indikatorer skiljer sig från DuckDB:s:", file=sys.stderr)
+        for line in differences:
+            print(f"  {line}", file=sys.stderr)
+        raise SystemExit(1)
 
 
-def write(result: dict) -> None:
-    out = ROOT / "bench" / "results" / f"{result['date']}.json"
+def write(result: dict) -> Path:
+    out = ROOT / "bench" / "results" / f"{result['date']}-scale.json"
     out.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
-    print(
-        f"\nBenchmark {result['date']} — {result['machine']['cpus']} kärnor, "
-        f"{result['rows']} rader ({result['file']})"
-    )
-    print(f"{'del':34} {'sqlite':>14} {'postgresql':>14}")
+    return out
+
+
+def report(result: dict) -> None:
     engines = result["engines"]
+    names = list(engines)
+    print(f"\nBenchmark {result['date']}: {result['machine']['cpus']} kärnor")
+    print("| del | " + " | ".join(names) + " |")
+    print("|---|" + "---:|" * len(names))
 
-    def cell(engine: str, pick) -> str:
-        try:
-            return str(pick(engines[engine]))
-        except (KeyError, TypeError):
-            return "–"
+    def line(label: str, pick) -> None:
+        cells = []
+        for name in names:
+            try:
+                cells.append(str(pick(engines[name])))
+            except (KeyError, TypeError, IndexError):
+                cells.append("–")
+        print(f"| {label} | " + " | ".join(cells) + " |")
 
-    print(
-        f"{'import, rader/s':34} {cell('sqlite', lambda e: e['import']['rows_per_second']):>14}"
-        f" {cell('postgresql', lambda e: e['import']['rows_per_second']):>14}"
-    )
-    print(
-        f"{'import, rader per CPU-sekund':34} "
-        f"{cell('sqlite', lambda e: e['import']['rows_per_cpu_second']):>14}"
-        f" {cell('postgresql', lambda e: e['import']['rows_per_cpu_second']):>14}"
-    )
-    for period, data in result["duckdb"]["periods"].items():
-        print(f"{'duckdb ' + period + ', s':34} {data['seconds']:>14}")
+    line("import_history, rader/s", lambda e: e["import"]["rows_per_second"])
+    line("deltagare (bulkladdade)", lambda e: e["scale"]["counts"]["participants"])
+    line("övergångar", lambda e: e["scale"]["counts"]["transitions"])
+    line("bulkladdning, s", lambda e: e["scale"]["bulk_load"]["seconds"])
+    periods = next(iter(engines.values()))["scale"]["indicators"] if engines else {}
+    for period in periods:
+        line(
+            f"indikatorrapport {period}, s",
+            lambda e, p=period: e["scale"]["indicators"][p]["seconds"],
+        )
+        line(
+            f"DuckDB {period}, s", lambda e, p=period: e["scale"]["duckdb"]["periods"][p]["seconds"]
+        )
+        line(f"kvot app/DuckDB {period}", lambda e, p=period: e["scale"]["ratio_app_duckdb"][p])
+    line("ärendelista p50 / p95, ms", lambda e: _pair(e["scale"]["web_load"]["caseload"]))
+    line("anteckning (POST) p50 / p95, ms", lambda e: _pair(e["scale"]["web_load"]["note"]))
+    line("avvikelser mot DuckDB", lambda e: len(e["scale"]["duckdb_differences"]))
+    for name in names:
+        for part in engines[name]["smaller"]:
+            times = ", ".join(f"{d['seconds']}" for d in part["indicators"].values())
+            print(
+                f"{name} vid {part['counts']['participants']} deltagare: indikatorrapport "
+                f"per tertial {times} s; bulkladdning {part['bulk_load']['seconds']} s"
+            )
     for note in result["notes"]:
         print(f"OBS: {note}")
-    print(f"Resultat: {out.relative_to(ROOT)}")
+    print(f"Resultat: bench/results/{result['date']}-scale.json")
+
+
+def _pair(data: dict) -> str:
+    return f"{data['p50_ms']} / {data['p95_ms']} ({data['requests']} st)"
 
 
 if __name__ == "__main__":
