@@ -36,6 +36,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(1, str(ROOT))
 
 
 def env(name: str, default: str) -> str:
@@ -252,6 +253,12 @@ def main() -> None:
         "engines": {},
         "notes": [],
     }
+    earlier = ROOT / "bench" / "results" / f"{result['date']}-scale.json"
+    if earlier.exists():  # engines not chosen this time keep today's earlier measurement
+        kept = json.loads(earlier.read_text())["engines"]
+        for engine in kept.keys() - engine_urls().keys():
+            result["engines"][engine] = kept[engine]
+            result["notes"].append(f"{engine}: från en tidigare körning i dag")
     import_file, _ = generate(until, seed, persons=rows // 5 + 100, rows=rows)
     for engine, url in engine_urls().items():
         if url is None:
