@@ -120,7 +120,8 @@ class Programme(models.Model):
     )
     tracks_attendance = models.BooleanField(_("följer upp närvaro"), default=False)
     progression_steps = models.JSONField(_("stegskala"), default=default_steps)
-    history = HistoricalRecords()
+    # Sharing widens who may see the cases (S5): who shared and when is kept.
+    history = HistoricalRecords(m2m_fields=[shared_with])
 
     class Meta:
         verbose_name = _("program")

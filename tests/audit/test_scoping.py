@@ -56,6 +56,19 @@ def test_shared_programme_opens_cases_to_the_other_municipality_except_skyddad(w
     assert ids(visible_cases(other)) == {world.other.pk, world.case.pk}
 
 
+def test_sharing_a_programme_is_kept_in_its_history(world):
+    """Who may see a programme's cases (S5) is itself audited: each change is a version."""
+    jobbtorg = Programme.objects.get(code="JOBBTORG")
+    other_org = Organisation.objects.get(code="linkoping")
+    versions = jobbtorg.history.count()
+    jobbtorg.shared_with.add(other_org)
+    jobbtorg.shared_with.remove(other_org)
+    latest, shared = jobbtorg.history.order_by("-history_id")[:2]
+    assert jobbtorg.history.count() == versions + 2
+    assert [s.organisation_id for s in shared.shared_with.all()] == [other_org.pk]
+    assert list(latest.shared_with.all()) == []
+
+
 def test_refused_read_is_a_security_event_and_no_access_log(world):
     before = AccessLog.objects.count()
     with pytest.raises(Http404):
