@@ -62,6 +62,17 @@ class ExitReason(models.TextChoices):
     OVRIGT = "OVRIGT", _("Övrigt")
 
 
+class ParticipantQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        # Setting or clearing skyddad identitet is an audited action (P4): it goes
+        # through save(), where audit records it, one person at a time.
+        if "skyddad_identitet" in kwargs:
+            raise rules.ImmutableRecordError(
+                _("Skyddad identitet ändras per person, aldrig för många på en gång.")
+            )
+        return super().update(**kwargs)
+
+
 class Participant(models.Model):
     """A person; gender is its own field, never derived from the number (N5)."""
 
@@ -73,6 +84,8 @@ class Participant(models.Model):
     skyddad_identitet = models.BooleanField(_("skyddad identitet"), default=False)
     created_at = models.DateTimeField(_("skapad"), default=timezone.now, editable=False)
     history = HistoricalRecords()
+
+    objects = ParticipantQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("deltagare")

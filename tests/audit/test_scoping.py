@@ -75,7 +75,7 @@ def test_refused_read_is_a_security_event_and_no_access_log(world):
         case_in_scope_or_404(world.users["coach_same_unit"], world.case.pk, route="/x/")
     with pytest.raises(Http404):
         auditable_participant_or_404(world.users["auditor"], world.skyddad.participant_id)
-    events = list(SecurityEvent.objects.order_by("pk"))
+    events = list(SecurityEvent.objects.filter(kind="scope_refused").order_by("pk"))
     assert [e.object_ref for e in events] == [
         f"case:{world.case.pk}",
         f"participant:{world.skyddad.participant_id}",
@@ -99,9 +99,23 @@ def test_setting_and_clearing_skyddad_identitet_is_audited(world):
     person.save()
     person.skyddad_identitet = False
     person.save()
-    events = SecurityEvent.objects.filter(kind="skyddad_identitet").order_by("pk")
+    events = SecurityEvent.objects.filter(
+        kind="skyddad_identitet", object_ref=f"participant:{person.pk}"
+    ).order_by("pk")
     assert [(e.detail, e.object_ref, e.user) for e in events] == [
         ("satt", f"participant:{person.pk}", world.users["coordinator"]),
         ("borttagen", f"participant:{person.pk}", world.users["coordinator"]),
     ]
     assert person.history.count() >= 3  # simple-history keeps who changed it, too
+
+
+def test_a_bulk_update_cannot_change_skyddad_identitet_unaudited(world):
+    """P4: a queryset update would bypass the security event, so it is refused."""
+    from casework.models import Participant
+    from casework.rules import ImmutableRecordError
+
+    people = Participant.objects.filter(pk=world.case.participant_id)
+    with pytest.raises(ImmutableRecordError):
+        people.update(skyddad_identitet=True)
+    assert not people.get().skyddad_identitet
+    assert people.update(first_name="Ny") == 1  # other fields still update in bulk

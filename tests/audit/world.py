@@ -46,7 +46,9 @@ def build_world() -> World:
     coord = users["coordinator"]
     case = _refer(coord, serial=981, first_name="Ingrid", last_name="Testsson")
     skyddad = _refer(coord, serial=982, first_name="Hemlig", last_name="Skyddadsson")
-    Participant.objects.filter(pk=skyddad.participant_id).update(skyddad_identitet=True)
+    hidden = Participant.objects.get(pk=skyddad.participant_id)
+    hidden.skyddad_identitet = True
+    hidden.save()
     for c in (case, skyddad):
         case_assign_coach(case_id=c.pk, coach=users["coach_assigned"], by=coord)
         samrad_record(case_id=c.pk, on=date(2026, 1, 2), by=coord)
