@@ -116,7 +116,9 @@ def verify(setup: dict) -> int:
 
 
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
-ERROR = re.compile(r'class="errorlist[^"]*"[^>]*>\s*<li>([^<]+)')
+ERROR = re.compile(
+    r'id="error-summary".*?<li>(?:<a[^>]*>)?([^<]+)', re.DOTALL
+)  # the form's first error
 
 
 class Coach:
@@ -141,6 +143,12 @@ class Coach:
         return response, text
 
     def run(self, today: str, deadline: float) -> None:
+        try:
+            self.work(today, deadline)
+        finally:
+            self.conn.close()
+
+    def work(self, today: str, deadline: float) -> None:
         response, text = self.request("GET", f"/arenden/{self.cases[0]}/atgard/{ACTION}/")
         found = TOKEN.search(text)
         if response.status != 200 or not found:
