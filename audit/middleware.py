@@ -15,6 +15,10 @@ from casework.selectors import roles_of
 
 LAST_SEEN = "audit:last_seen"
 STARTED = "audit:started"
+# The last request is recorded at most this often: a write on every request would cost an
+# UPDATE and a commit of the session row per page. The idle limit may then end a session
+# up to this many seconds early, never late.
+LAST_SEEN_STEP = 60
 
 
 class SessionTimeoutMiddleware:
@@ -22,6 +26,7 @@ class SessionTimeoutMiddleware:
 
     and after `SESSION_COOKIE_AGE` seconds since the first authenticated request
     whatever the activity (absolute lifetime). `logout()` flushes the server-side session.
+    The session is saved only when it changes: at the first request and once a minute.
     """
 
     def __init__(self, get_response):
@@ -36,7 +41,8 @@ class SessionTimeoutMiddleware:
             if idle or now - started > settings.SESSION_COOKIE_AGE:
                 logout(request)
                 return redirect_to_login(request.get_full_path())
-            request.session[LAST_SEEN] = now
+            if now - last >= LAST_SEEN_STEP or LAST_SEEN not in request.session:
+                request.session[LAST_SEEN] = now
         return self.get_response(request)
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.db import transaction
+
 from .models import AccessLog
 
 
@@ -19,17 +21,19 @@ def log_read(
     """One row per read: a detail page names one person, a list or export all it showed.
 
     `user` is the signed-in reader; a management command passes `user=None` and names
-    the person who ran it in `operator`.
+    the person who ran it in `operator`. The row and its chain link commit together, in
+    one transaction: never a log row outside the chain, and one commit per read, not two.
     """
     ids = sorted(set(participant_ids))
     units = ",".join(sorted(user.units.values_list("code", flat=True))) if user else ""
-    return AccessLog.objects.create(
-        user=user,
-        operator=operator,
-        unit_codes=units,
-        action=action,
-        route=route,
-        participant_ids=ids,
-        filter_description=filter_description,
-        person_count=len(ids),
-    )
+    with transaction.atomic():
+        return AccessLog.objects.create(
+            user=user,
+            operator=operator,
+            unit_codes=units,
+            action=action,
+            route=route,
+            participant_ids=ids,
+            filter_description=filter_description,
+            person_count=len(ids),
+        )

@@ -15,6 +15,9 @@ Scale and engines come from the environment:
   BENCH_UNTIL           last date of the history (default 2026-11-23, so files are comparable)
   BENCH_LOAD_ENGINES    engines the web load test runs on (default postgresql)
   BENCH_USERS, BENCH_CASELOAD, BENCH_REQUESTS, BENCH_LOAD_SECONDS   see bench/load_probe.py
+  BENCH_WORKERS, BENCH_THREADS   gunicorn processes and threads of the web load test
+
+`python bench/run.py web_load` runs only the web load test on BENCH_PG_URL as it stands.
 
 The scale databases are filled by `bench/bulk_load.py` (the same content as
 `import_history`, tests/referrals/test_bulk_load_equivalence.py), without audit chain rows.
@@ -97,11 +100,11 @@ def shift_serial(line: str, offset: int) -> str:
     return f"{pnr[:8]}{serial:03d}{luhn_digit(nine)}{line[12:]}"
 
 
-def in_database(url: str, script: str, *args: str) -> dict:
+def in_database(url: str, script: str, *args: str, settings: dict | None = None) -> dict:
     done = subprocess.run(
         [PY, str(ROOT / "bench" / script), *args],
         cwd=ROOT,
-        env={**os.environ, "DATABASE_URL": url},
+        env=settings or {**os.environ, "DATABASE_URL": url},
         capture_output=True,
         text=True,
     )
@@ -166,16 +169,49 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+WORKERS = int(env("BENCH_WORKERS", str(2 * (os.cpu_count() or 1) + 1)))
+THREADS = int(env("BENCH_THREADS", "2"))
+GUNICORN = [
+    f"--workers={WORKERS}",
+    "--worker-class=gthread",
+    f"--threads={THREADS}",
+    "--keep-alive=30",
+]
+
+
+def serve_env(url: str) -> dict:
+    """Production settings (DEBUG off, whitenoise, CSP, TOTP) on plain-HTTP loopback."""
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.production",
+        "DATABASE_URL": url,
+        "CONN_MAX_AGE": "600",  # persistent connections, one per worker thread
+        "SECRET_KEY": "bench-only-secret-key-" + "x" * 40,
+        "AUDIT_CHAIN_KEY": "bench-only-chain-key",
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_SSL_REDIRECT": "0",  # no TLS on loopback; a proxy terminates it in production
+    }
+
+
 def web_load(url: str) -> dict:
-    """A runserver on loopback over the benchmark database, driven from a second process."""
-    setup = in_database(url, "load_probe.py", "setup")
+    """gunicorn on loopback over the benchmark database, driven from a second process.
+
+    WORKERS processes (default 2 × cores + 1, gunicorn's advice: a request waits on
+    PostgreSQL part of its time) with THREADS threads each (gthread keeps the probe's
+    connections alive). The probe's coaches are made first; afterwards the journal must
+    hold one move per successful POST.
+    """
+    served = serve_env(url)  # the sessions are signed with the server's SECRET_KEY
+    setup = in_database(url, "load_probe.py", "setup", settings=served)
+    subprocess.run(
+        [PY, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=served, check=True
+    )
     port = free_port()
-    server_env = {**os.environ, "DATABASE_URL": url, "DEBUG": "0", "CONN_MAX_AGE": "60"}
-    log = (ROOT / "var" / "bench" / "runserver.log").open("w")
+    log = (ROOT / "var" / "bench" / "gunicorn.log").open("w")
     server = subprocess.Popen(
-        [PY, "manage.py", "runserver", "--noreload", "--insecure", f"127.0.0.1:{port}"],
+        [PY, "-m", "gunicorn", "config.wsgi:application", f"--bind=127.0.0.1:{port}", *GUNICORN],
         cwd=ROOT,
-        env=server_env,
+        env=served,
         stdout=log,
         stderr=log,
     )
@@ -201,12 +237,17 @@ def web_load(url: str) -> dict:
             text=True,
             check=True,
         )
+        result = json.loads(done.stdout.strip().splitlines()[-1])
+        moved = in_database(url, "load_probe.py", "verify", f.name)["moved"]
         Path(f.name).unlink()
-        return {"unit": setup["unit"], **json.loads(done.stdout.strip().splitlines()[-1])}
     finally:
         server.terminate()
         server.wait(timeout=30)
         log.close()
+    if moved != result["state_change"]["requests"]:
+        result["errors"]["journal"] = f"{moved} flyttar i journalen"
+    server_info = {"server": "gunicorn gthread", "workers": WORKERS, "threads": THREADS}
+    return {"unit": setup["unit"], **server_info, **result}
 
 
 def scale_part(
@@ -324,7 +365,10 @@ def report(result: dict) -> None:
         )
         line(f"kvot app/DuckDB {period}", lambda e, p=period: e["scale"]["ratio_app_duckdb"][p])
     line("ärendelista p50 / p95, ms", lambda e: _pair(e["scale"]["web_load"]["caseload"]))
-    line("anteckning (POST) p50 / p95, ms", lambda e: _pair(e["scale"]["web_load"]["note"]))
+    line(
+        "byte av insats (POST) p50 / p95, ms",
+        lambda e: _pair(e["scale"]["web_load"]["state_change"]),
+    )
     line("avvikelser mot DuckDB", lambda e: len(e["scale"]["duckdb_differences"]))
     for name in names:
         for part in engines[name]["smaller"]:
@@ -343,4 +387,7 @@ def _pair(data: dict) -> str:
 
 
 if __name__ == "__main__":
-    main()
+    if sys.argv[1:] == ["web_load"]:  # only the load test, on BENCH_PG_URL as it is now
+        print(json.dumps(web_load(os.environ["BENCH_PG_URL"]), indent=2, ensure_ascii=False))
+    else:
+        main()

@@ -132,8 +132,16 @@ def followups_due(cases: QuerySet[Case], *, until: date) -> list[tuple[Case, dat
     return result
 
 
-def reminders_for(user, *, today: date) -> list[Reminder]:
-    """The coach's due spells, overstays and follow-ups: the e-mail and the caseload's top list."""
+def coach_followups(user) -> list[tuple[Case, date, date]]:
+    """`followups_due` over every case in scope assigned to the user, open or ended."""
+    return followups_due(visible_cases(user).filter(coach=user), until=date.max)
+
+
+def reminders_for(user, *, today: date, followups=None) -> list[Reminder]:
+    """The coach's due spells, overstays and follow-ups: the e-mail and the caseload's top list.
+
+    `followups` is `coach_followups(user)` when the caller has it already.
+    """
     mine = visible_cases(user).filter(coach=user)
     horizon = today + timedelta(days=REMINDER_HORIZON_DAYS)
     spells_due = (
@@ -148,8 +156,9 @@ def reminders_for(user, *, today: date) -> list[Reminder]:
             items.append(Reminder("overstay", case, case.deadline, (today - case.deadline).days))
         else:
             items.append(Reminder("due", case, case.deadline, (case.deadline - today).days))
-    for case, _ended, due in followups_due(mine, until=horizon):
-        items.append(Reminder("followup", case, due, (due - today).days))
+    for case, _ended, due in coach_followups(user) if followups is None else followups:
+        if due <= horizon:
+            items.append(Reminder("followup", case, due, (due - today).days))
     return sorted(items, key=lambda r: (r.on, r.case.pk, r.kind))
 
 

@@ -20,12 +20,13 @@ from ..models import Case
 PAGE_SIZE = 25
 
 
-def caseload_rows(cases: list, today: date) -> list[dict]:
-    """Each case with its days in state, days left or overstay, and next follow-up due."""
+def caseload_rows(cases: list, today: date, followups: list) -> list[dict]:
+    """Each case with its days in state, days left or overstay, and next follow-up due.
+
+    `followups` is `selectors.coach_followups`: the page's cases are among them.
+    """
     due = {}
-    for case, _ended, on in selectors.followups_due(
-        Case.objects.filter(pk__in=[c.pk for c in cases]), until=date.max
-    ):
+    for case, _ended, on in followups:
         due[case.pk] = min(on, due.get(case.pk, on))
     rows = []
     for case in cases:
@@ -55,8 +56,9 @@ def caseload(request):
     invalid = filterset.is_bound and not filterset.is_valid()
     cases = Case.objects.none() if invalid else filterset.qs
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("sida"))
-    rows = caseload_rows(list(page.object_list), today)
-    reminders = selectors.reminders_for(user, today=today)
+    followups = selectors.coach_followups(user)  # one query for the rows and the reminders
+    rows = caseload_rows(list(page.object_list), today, followups)
+    reminders = selectors.reminders_for(user, today=today, followups=followups)
     inactive_rows = list(selectors.inactive_cases(user, today=today).filter(coach=user))
     shown = [r["case"].participant_id for r in rows]
     shown += [r.case.participant_id for r in reminders]

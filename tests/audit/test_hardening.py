@@ -11,7 +11,9 @@ from pathlib import Path
 import pytest
 import time_machine
 from django.conf import settings
+from django.db import connection
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from audit.models import SecurityEvent
@@ -173,6 +175,24 @@ def test_idle_timeout_sends_back_to_login(client, db):
         response = client.get(reverse("audit:access_log"))
     assert response.status_code == 302 and "logga-in" in response["Location"]
     assert "_auth_user_id" not in client.session
+
+
+def test_the_session_is_written_once_a_minute_not_on_every_request(client, db):
+    user = UserFactory(roles=["auditor"], units=[unit()])
+    with time_machine.travel("2026-05-04 09:00 +02:00", tick=False) as clock:
+        client.force_login(user)
+        client.get(reverse("audit:access_log"))
+        with CaptureQueriesContext(connection) as first:
+            clock.shift(timedelta(seconds=59))
+            assert client.get(reverse("audit:access_log")).status_code == 200
+        with CaptureQueriesContext(connection) as later:
+            clock.shift(timedelta(seconds=1))
+            assert client.get(reverse("audit:access_log")).status_code == 200
+
+    def session_writes(ctx):
+        return [q for q in ctx.captured_queries if q["sql"].startswith('UPDATE "django_session"')]
+
+    assert session_writes(first) == [] and len(session_writes(later)) == 1
 
 
 def test_absolute_lifetime_ends_an_active_session(client, db):

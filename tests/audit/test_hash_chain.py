@@ -131,3 +131,18 @@ def test_fifty_concurrent_log_writes_leave_a_verifying_chain():
         range(1, ChainEntry.objects.count() + 1)
     )
     assert chain.verify() is None
+
+
+def test_an_access_log_row_is_never_committed_without_its_chain_link(
+    coordinator, ready_case, monkeypatch
+):
+    def broken(obj):
+        raise DatabaseError("the chain append failed")
+
+    monkeypatch.setattr(chain, "append_row", broken)
+    before = AccessLog.objects.count()
+    with pytest.raises(DatabaseError):
+        log_read(
+            user=coordinator, action="case.detail", participant_ids=[ready_case.participant_id]
+        )
+    assert AccessLog.objects.count() == before
