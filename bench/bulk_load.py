@@ -398,6 +398,10 @@ def bulk_load(path: str | Path, *, unit=None, filename: str | None = None, progr
             progress(done, len(ordered))
     loader.flush()
     _reset_sequences(connection, loader.order)
+    # The spell projection the services keep per case, here for all cases at once.
+    from casework.projections import refresh_all_spells
+
+    refresh_all_spells()
     # Planner statistics, as autovacuum would have gathered over the hours an import takes:
     # without them PostgreSQL plans the indicator queries for empty tables.
     with connection.cursor() as cursor:

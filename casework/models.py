@@ -343,6 +343,41 @@ class Transition(Recorded):
         indexes = [models.Index(fields=["case", "effective_on", "seq"])]
 
 
+class Spell(models.Model):
+    """A projection of the current transitions: one row per spell `[start_on, end_on)`.
+
+    Written only by `casework.projections.refresh_spells`, which every writer of a
+    `Transition` row calls. Participant and gender are copied from the case's person so
+    the indicator report needs no join per spell; neither changes after a referral.
+    """
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+", db_index=False)
+    participant = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    programme = models.ForeignKey(
+        Programme, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    gender = models.CharField(max_length=1, choices=Gender.choices)
+    state = models.CharField(max_length=20, choices=State.choices)
+    workplace = models.ForeignKey(
+        Workplace, on_delete=models.PROTECT, null=True, related_name="+", db_index=False
+    )
+    exit_reason = models.CharField(max_length=20, blank=True)
+    start_on = models.DateField()
+    end_on = models.DateField(null=True)  # exclusive; NULL while open
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["case", "start_on"]),  # refresh; "no earlier insats" (K2)
+            models.Index(fields=["state", "start_on"]),  # starts in P: referrals, exits, K2
+            models.Index(fields=["state", "end_on"]),  # overlaps P; ends in the UT6 window
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.state} {self.start_on}–{self.end_on or ''}"
+
+
 class Samrad(Recorded):
     """A samråd with Arbetsförmedlingen (000 §4.4)."""
 

@@ -33,6 +33,7 @@ from .models import (
     State,
     Transition,
 )
+from .projections import refresh_spells
 from .rules import CaseRuleError
 
 
@@ -76,7 +77,7 @@ def rules_states() -> set[str]:
 
 def _append_transition(case: Case, *, from_state: str, on: date, by, batch, **fields) -> Transition:
     seq = (case.transitions.aggregate(m=Max("seq"))["m"] or 0) + 1
-    return Transition.objects.create(
+    row = Transition.objects.create(
         case=case,
         seq=seq,
         from_state=from_state,
@@ -86,6 +87,8 @@ def _append_transition(case: Case, *, from_state: str, on: date, by, batch, **fi
         batch=batch,
         **fields,
     )
+    refresh_spells([case.pk])
+    return row
 
 
 class CapacityFull(CaseRuleError):
