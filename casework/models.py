@@ -366,6 +366,9 @@ class Spell(models.Model):
     exit_reason = models.CharField(max_length=20, blank=True)
     start_on = models.DateField()
     end_on = models.DateField(null=True)  # exclusive; NULL while open
+    # Of the whole case, on each of its spells (K2).
+    referred_on = models.DateField()
+    first_insats_on = models.DateField(null=True)
 
     class Meta:
         indexes = [

@@ -14,20 +14,27 @@ from datetime import datetime
 
 from django.db import connection, transaction
 
+from .models import INSATS_STATES
+
 SPELL_COLUMNS = (
     "case_id, participant_id, programme_id, gender, state, workplace_id, exit_reason, "
-    "start_on, end_on"
+    "start_on, end_on, referred_on, first_insats_on"
 )
-SPELLS_SQL = """
+_INSATS = ", ".join(f"'{state}'" for state in INSATS_STATES)
+# The referral is the case's first transition; K2 reads its date and the first insats'
+# start from any spell of the case without looking for the others.
+SPELLS_SQL = f"""
     SELECT t.case_id, c.participant_id, c.programme_id, p.gender, t.to_state,
            t.workplace_id, t.exit_reason, t.effective_on,
-           LEAD(t.effective_on) OVER (
-               PARTITION BY t.case_id ORDER BY t.effective_on, t.seq
-           )
-    FROM {transitions} t
+           LEAD(t.effective_on) OVER journal,
+           FIRST_VALUE(t.effective_on) OVER journal,
+           MIN(CASE WHEN t.to_state IN ({_INSATS}) THEN t.effective_on END)
+               OVER (PARTITION BY t.case_id)
+    FROM {{transitions}} t
     JOIN casework_case c ON c.id = t.case_id
     JOIN casework_participant p ON p.id = c.participant_id
-    WHERE {where}"""
+    WHERE {{where}}
+    WINDOW journal AS (PARTITION BY t.case_id ORDER BY t.effective_on, t.seq)"""
 # SQLite's historical limit on bound parameters is 999.
 _CHUNK = 900
 

@@ -87,8 +87,8 @@ def _base_ctes(period: Period, programme_ids, as_of, params: dict) -> str:
     first, spells, scope = _source(period, programme_ids, as_of, params)
     return f"""{first}
     overlapping AS (
-        SELECT s.participant_id AS pid, s.gender, s.state, s.workplace_id
-        FROM {spells} s
+        SELECT s.participant_id AS pid, s.gender, s.state, w.kommunal
+        FROM {spells} s LEFT JOIN programmes_workplace w ON w.id = s.workplace_id
         WHERE s.state IN ({_ACTIVE}) AND {scope.format(a="s")} AND s.start_on <= %(p_end)s
           AND (s.end_on IS NULL OR (s.end_on > %(p_start)s AND s.end_on > s.start_on))
     ),
@@ -112,10 +112,6 @@ def _base_ctes(period: Period, programme_ids, as_of, params: dict) -> str:
         WHERE s.state = 'aktualisering' AND {scope.format(a="s")}
           AND s.start_on BETWEEN %(p_start)s AND %(p_end)s
     ),
-    first_referral AS (
-        SELECT pid, gender, MIN(age_at_referral) AS age
-        FROM referrals GROUP BY pid, gender
-    ),
     exits AS (
         SELECT s.participant_id AS pid, s.gender, s.case_id, s.exit_reason
         FROM {spells} s
@@ -137,74 +133,98 @@ def _base_ctes(period: Period, programme_ids, as_of, params: dict) -> str:
     )"""
 
 
-def _facts(params: dict) -> str:
-    """One row per (code, pid, gender, key, key date) that an indicator counts."""
+# What one row of each source says of its person. Person codes are 0/1 and a person
+# counts once however many rows say 1; row codes count every row (K1 per exit, UT6
+# due/missing per ended spell: each is one row of its source).
+_SOURCES = {
+    "referrals": {
+        "IN1": "income_support = 'EB_ARBETSLOSHET'",
+        "IN2": "income_support IN ('EB_ARBETSLOSHET', 'EB_ANNAT')",
+    },
+    "overlapping": {
+        "AKT1": "state = 'kartlaggning'",
+        "AKT2": "state = 'arbetstraning'",
+        "AKT3": "state = 'arbetspraktik'",
+        "AKT4": "state = 'anstallning'",
+        "UT1": "state IN ('arbetspraktik', 'anstallning') AND kommunal = %(kommunal)s",
+        "UT5": "1 = 1",
+    },
+    "enrolled_in_p": {"AKT5": "1 = 1", "UT5": "1 = 1"},
+    "exits": {
+        "UT2": "exit_reason = 'ARBETE'",
+        "UT3": "exit_reason = 'STUDIER'",
+        "UT4": "exit_reason IN ('AF', 'FK', 'SOCIALTJANST')",
+        "K1_exits": "exit_reason <> %(ej_aktuell)s",
+        "K1_work_or_study": "exit_reason IN ('ARBETE', 'STUDIER')",
+    },
+    "due": {"UT6": "outcome = 1", "UT6_due": "1 = 1", "UT6_missing": "outcome IS NULL"},
+}
+ROW_CODES = ["UT6_due", "UT6_missing", "K1_exits", "K1_work_or_study"]
+FLAG_CODES = [c for codes in _SOURCES.values() for c in codes if c not in ROW_CODES]
+FLAG_CODES = list(dict.fromkeys(FLAG_CODES))
+# IN3/IN4: the age at the person's first referral in P (the youngest age).
+_AGE_CODES = {"IN3": "MIN(age) <= 24", "IN4": "MIN(age) >= 25"}
+PERSON_CODES = [*FLAG_CODES, *_AGE_CODES]
+
+
+def _col(code: str) -> str:
+    return f"c_{code.lower()}"
+
+
+def _persons_sql(period: Period, programme_ids, as_of, params: dict) -> str:
+    """CTE `persons`: one row per person in any source, a column per code."""
     params.update(ej_aktuell=EJ_AKTUELL, kommunal=True)
-    person = "pid, gender, pid, CAST(NULL AS DATE)"
-    parts = [
-        f"SELECT 'IN1', {person} FROM referrals WHERE income_support = 'EB_ARBETSLOSHET'",
-        f"SELECT 'IN2', {person} FROM referrals "
-        "WHERE income_support IN ('EB_ARBETSLOSHET', 'EB_ANNAT')",
-        f"SELECT 'IN3', {person} FROM first_referral WHERE age <= 24",
-        f"SELECT 'IN4', {person} FROM first_referral WHERE age >= 25",
-        f"SELECT 'AKT1', {person} FROM overlapping WHERE state = 'kartlaggning'",
-        f"SELECT 'AKT2', {person} FROM overlapping WHERE state = 'arbetstraning'",
-        f"SELECT 'AKT3', {person} FROM overlapping WHERE state = 'arbetspraktik'",
-        f"SELECT 'AKT4', {person} FROM overlapping WHERE state = 'anstallning'",
-        f"SELECT 'AKT5', {person} FROM enrolled_in_p",
-        "SELECT 'UT1', o.pid, o.gender, o.pid, CAST(NULL AS DATE) FROM overlapping o "
-        "JOIN programmes_workplace w ON w.id = o.workplace_id "
-        "WHERE o.state IN ('arbetspraktik', 'anstallning') AND w.kommunal = %(kommunal)s",
-        f"SELECT 'UT2', {person} FROM exits WHERE exit_reason = 'ARBETE'",
-        f"SELECT 'UT3', {person} FROM exits WHERE exit_reason = 'STUDIER'",
-        f"SELECT 'UT4', {person} FROM exits WHERE exit_reason IN ('AF', 'FK', 'SOCIALTJANST')",
-        f"SELECT 'UT5', {person} FROM overlapping",
-        f"SELECT 'UT5', {person} FROM enrolled_in_p",
-        f"SELECT 'UT6', {person} FROM due WHERE outcome = 1",
-        "SELECT 'UT6_due', pid, gender, case_id, end_on FROM due",
-        "SELECT 'UT6_missing', pid, gender, case_id, end_on FROM due WHERE outcome IS NULL",
-        "SELECT 'K1_exits', pid, gender, case_id, CAST(NULL AS DATE) FROM exits "
-        "WHERE exit_reason <> %(ej_aktuell)s",
-        "SELECT 'K1_work_or_study', pid, gender, case_id, CAST(NULL AS DATE) FROM exits "
-        "WHERE exit_reason IN ('ARBETE', 'STUDIER')",
-    ]
-    return "\n        UNION ALL ".join(parts)
-
-
-def _facts_sql(period: Period, programme_ids, as_of, params: dict) -> str:
+    codes = [*FLAG_CODES, *ROW_CODES]
+    parts = []
+    for source, exprs in _SOURCES.items():
+        age = "age_at_referral" if source == "referrals" else "NULL"
+        flags = ", ".join(
+            f"CASE WHEN {exprs[c]} THEN 1 ELSE 0 END" if c in exprs else "0" for c in codes
+        )
+        parts.append(f"SELECT pid, gender, {age}, {flags} FROM {source}")
+    per_person = ", ".join(
+        [f"MAX({_col(c)}) AS {_col(c)}" for c in FLAG_CODES]
+        + [f"SUM({_col(c)}) AS {_col(c)}" for c in ROW_CODES]
+        + [f"CASE WHEN {e} THEN 1 ELSE 0 END AS {_col(c)}" for c, e in _AGE_CODES.items()]
+    )
+    union = "\n        UNION ALL ".join(parts)
     return f"""
     WITH {_base_ctes(period, programme_ids, as_of, params)},
-    facts (code, pid, gender, k, k_on) AS (
-        {_facts(params)}
+    person_rows (pid, gender, age, {", ".join(_col(c) for c in codes)}) AS (
+        {union}
+    ),
+    persons AS (
+        SELECT pid, gender, {per_person} FROM person_rows GROUP BY pid, gender
     )"""
 
 
 def count_rows(period: Period, *, programme_ids=None, as_of=None) -> list[tuple]:
-    """Rows (code, total, K, M, X) of distinct counting keys, in one query."""
+    """Rows (code, total, K, M, X) of the counts, from one query."""
     params: dict = {}
-    # A key belongs to one person, so to one gender: counting the distinct
-    # (code, gender, key) rows once gives the total and each gender without a sort per
-    # COUNT(DISTINCT ...).
-    per_gender = ", ".join(f"COUNT(CASE WHEN gender = '{g}' THEN 1 END)" for g in GENDERS)
-    sql = (
-        _facts_sql(period, programme_ids, as_of, params)
-        + f"""
-    SELECT code, COUNT(*), {per_gender}
-    FROM (SELECT DISTINCT code, gender, k, k_on FROM facts) distinct_facts
-    GROUP BY code"""
+    codes = [*PERSON_CODES, *ROW_CODES]
+    sums = ", ".join(f"SUM({_col(c)})" for c in codes)
+    sql = _persons_sql(period, programme_ids, as_of, params) + (
+        f"\n    SELECT gender, {sums} FROM persons GROUP BY gender"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return cursor.fetchall()
+        by_gender = {row[0]: [int(n or 0) for n in row[1:]] for row in cursor.fetchall()}
+    per_gender = [by_gender.get(g, [0] * len(codes)) for g in GENDERS]
+    return [
+        (code, sum(col), *col)
+        for code, col in zip(codes, zip(*per_gender, strict=True), strict=True)
+    ]
 
 
 def person_ids(
     period: Period, code: str, gender: str | None, *, programme_ids=None, as_of=None
 ) -> list[int]:
     """The participants behind one cell of the report (drill-down), in one query."""
-    params: dict = {"code": code, "gender": gender}
-    sql = _facts_sql(period, programme_ids, as_of, params) + (
-        "\n    SELECT DISTINCT pid FROM facts WHERE code = %(code)s"
+    if code not in PERSON_CODES:
+        raise ValueError(f"not a person indicator: {code}")
+    params: dict = {"gender": gender}
+    sql = _persons_sql(period, programme_ids, as_of, params) + (
+        f"\n    SELECT pid FROM persons WHERE {_col(code)} > 0"
         + (" AND gender = %(gender)s" if gender else "")
         + " ORDER BY pid"
     )
@@ -218,26 +238,17 @@ def median_rows(period: Period, *, programme_ids=None, as_of=None) -> list[tuple
     params: dict = {}
     first, spells, scope = _source(period, programme_ids, as_of, params)
     insats = _in_list("k2_insats", INSATS_STATES, params)
-    days = _date_sql("days", "fi.start_on", "r.start_on")
-    # Cases whose first insats starts in P: an insats spell starting in P with no
-    # earlier insats spell of the case (two starting the same day are one case).
+    days = _date_sql("days", "s.first_insats_on", "s.referred_on")
+    # A case whose first insats starts in P, once: its spells in an insats starting in P
+    # carry the case's first insats date and referral date (casework.projections).
     sql = f"""
     WITH {first}
-    first_insats AS (
-        SELECT DISTINCT s.case_id, s.gender, s.start_on
+    lead_times AS (
+        SELECT DISTINCT s.case_id, s.gender, {days} AS days
         FROM {spells} s
         WHERE s.state IN ({insats}) AND {scope.format(a="s")}
           AND s.start_on BETWEEN %(p_start)s AND %(p_end)s
-          AND NOT EXISTS (
-              SELECT 1 FROM {spells} e
-              WHERE e.case_id = s.case_id AND e.start_on < s.start_on
-                AND e.state IN ({insats})
-          )
-    ),
-    lead_times AS (
-        SELECT fi.gender, {days} AS days
-        FROM first_insats fi
-        JOIN {spells} r ON r.case_id = fi.case_id AND r.state = 'aktualisering'
+          AND s.start_on = s.first_insats_on
     ),
     grouped AS (
         SELECT 'total' AS grp, days FROM lead_times
