@@ -344,11 +344,13 @@ class Transition(Recorded):
 
 
 class Spell(models.Model):
-    """A projection of the current transitions: one row per spell `[start_on, end_on)`.
+    """A projection of the journal: one row per spell `[start_on, end_on)` of a state or of
+    a kompetenshöjande enrolment.
 
     Written only by `casework.projections.refresh_spells`, which every writer of a
-    `Transition` row calls. Participant and gender are copied from the case's person so
-    the indicator report needs no join per spell; neither changes after a referral.
+    transition or an enrolment row calls. Participant and gender are copied from the
+    case's person so the indicator report needs no join per spell; neither changes after
+    a referral.
     """
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+", db_index=False)
@@ -359,16 +361,18 @@ class Spell(models.Model):
         Programme, on_delete=models.PROTECT, related_name="+", db_index=False
     )
     gender = models.CharField(max_length=1, choices=Gender.choices)
-    state = models.CharField(max_length=20, choices=State.choices)
+    state = models.CharField(max_length=20)  # a State, or projections.ENROLMENT
     workplace = models.ForeignKey(
         Workplace, on_delete=models.PROTECT, null=True, related_name="+", db_index=False
     )
     exit_reason = models.CharField(max_length=20, blank=True)
     start_on = models.DateField()
     end_on = models.DateField(null=True)  # exclusive; NULL while open
-    # Of the whole case, on each of its spells (K2).
-    referred_on = models.DateField()
+    # Of the whole case, on each of its state spells (IN1–IN4, K2); empty on an enrolment.
+    referred_on = models.DateField(null=True)
     first_insats_on = models.DateField(null=True)
+    income_support = models.CharField(max_length=24, blank=True)
+    age_at_referral = models.PositiveSmallIntegerField(null=True)
 
     class Meta:
         indexes = [

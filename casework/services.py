@@ -251,6 +251,7 @@ def enrolment_start(*, case_id: int, course: str, on: date, by, batch=None) -> E
     if _open_enrolment(case, course) is not None:
         raise CaseRuleError(_("Deltagaren är redan inskriven i %(c)s.") % {"c": course})
     row = Enrolment.objects.create(case=case, effective_on=on, course=course, actor=by, batch=batch)
+    refresh_spells([case.pk])
     _save(case, by=by, reason="enrolment.start", on=on)
     return row
 
@@ -275,6 +276,7 @@ def enrolment_end(*, case_id: int, course: str, on: date, by, batch=None) -> Enr
         case=case, enrolment=enrolment, effective_on=on, actor=by, batch=batch
     )
     _save(case, by=by, reason="enrolment.end", on=on)
+    refresh_spells([case.pk])
     return row
 
 

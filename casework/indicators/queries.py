@@ -31,7 +31,7 @@ from __future__ import annotations
 from django.db import connection
 
 from casework.models import INSATS_STATES
-from casework.projections import SPELL_COLUMNS, current, spells_sql
+from casework.projections import ENROLMENT, SPELL_COLUMNS, current, spells_sql
 from casework.rules import EJ_AKTUELL
 
 from .periods import Period, follow_up_window
@@ -47,7 +47,7 @@ _DATE_SQL = {
     },
 }
 # Spells a person is "in" for AKT1–AKT4, UT1 and UT5: every state but the referral
-# and the exit.
+# and the exit (and, read with them, the enrolments for AKT5 and UT5).
 _ACTIVE = "'kartlaggning', 'jobbsok', 'arbetstraning', 'arbetspraktik', 'anstallning'"
 
 
@@ -83,32 +83,19 @@ def _source(period: Period, programme_ids, as_of, params: dict) -> tuple[str, st
 
 
 def _base_ctes(period: Period, programme_ids, as_of, params: dict) -> str:
-    """Spells overlapping P, enrolments, referrals, exits and due follow-ups."""
+    """Spells and enrolments overlapping P, referrals, exits and due follow-ups."""
     first, spells, scope = _source(period, programme_ids, as_of, params)
     return f"""{first}
     overlapping AS (
         SELECT s.participant_id AS pid, s.gender, s.state, w.kommunal
         FROM {spells} s LEFT JOIN programmes_workplace w ON w.id = s.workplace_id
-        WHERE s.state IN ({_ACTIVE}) AND {scope.format(a="s")} AND s.start_on <= %(p_end)s
+        WHERE s.state IN ({_ACTIVE}, '{ENROLMENT}') AND {scope.format(a="s")}
+          AND s.start_on <= %(p_end)s
           AND (s.end_on IS NULL OR (s.end_on > %(p_start)s AND s.end_on > s.start_on))
     ),
-    enrolled_in_p AS (
-        SELECT c.participant_id AS pid, p.gender
-        FROM {current("casework_enrolment", "e", as_of)} e
-        JOIN casework_case c ON c.id = e.case_id
-        JOIN casework_participant p ON p.id = c.participant_id
-        LEFT JOIN (
-            SELECT ee.enrolment_id, MIN(ee.effective_on) AS end_on
-            FROM {current("casework_enrolmentend", "ee", as_of)} ee
-            GROUP BY ee.enrolment_id
-        ) ends ON ends.enrolment_id = e.id
-        WHERE {scope.format(a="c")} AND e.effective_on <= %(p_end)s
-          AND (ends.end_on IS NULL
-               OR (ends.end_on > %(p_start)s AND ends.end_on > e.effective_on))
-    ),
     referrals AS (
-        SELECT s.participant_id AS pid, s.gender, c.income_support, c.age_at_referral
-        FROM {spells} s JOIN casework_case c ON c.id = s.case_id
+        SELECT s.participant_id AS pid, s.gender, s.income_support, s.age_at_referral
+        FROM {spells} s
         WHERE s.state = 'aktualisering' AND {scope.format(a="s")}
           AND s.start_on BETWEEN %(p_start)s AND %(p_end)s
     ),
@@ -147,9 +134,9 @@ _SOURCES = {
         "AKT3": "state = 'arbetspraktik'",
         "AKT4": "state = 'anstallning'",
         "UT1": "state IN ('arbetspraktik', 'anstallning') AND kommunal = %(kommunal)s",
+        "AKT5": f"state = '{ENROLMENT}'",
         "UT5": "1 = 1",
     },
-    "enrolled_in_p": {"AKT5": "1 = 1", "UT5": "1 = 1"},
     "exits": {
         "UT2": "exit_reason = 'ARBETE'",
         "UT3": "exit_reason = 'STUDIER'",
