@@ -10,9 +10,9 @@ Two queries make a report, whatever the number of participants:
    is the exiting case (a case exits once); for UT6 due/missing it is the ended spell
    (case and end date).
 2. `median_rows` — one statement for K2. The per-case lead times (referral to first
-   insats) are ranked per gender and in total with ROW_NUMBER and COUNT windows, and
-   AVG over the one or two middle rows is the median, in the database. An even count
-   gives the mean of the two middle values (x.5).
+   insats) are counted per number of days, per gender and in total; running sums over
+   that histogram find the one or two middle values and AVG of them is the median, in
+   the database. An even count gives the mean of the two middle values (x.5).
 
 The spells come from the `Spell` projection (casework.projections), read through its
 indexes with the period's bounds, so a report touches the rows of P and not the whole
@@ -30,7 +30,6 @@ from __future__ import annotations
 
 from django.db import connection
 
-from casework.models import INSATS_STATES
 from casework.projections import ENROLMENT, SPELL_COLUMNS, current, spells_sql
 from casework.rules import EJ_AKTUELL
 
@@ -224,32 +223,38 @@ def median_rows(period: Period, *, programme_ids=None, as_of=None) -> list[tuple
     """Rows (group, median days) for K2, group 'total' or a gender, in one query."""
     params: dict = {}
     first, spells, scope = _source(period, programme_ids, as_of, params)
-    insats = _in_list("k2_insats", INSATS_STATES, params)
     days = _date_sql("days", "s.first_insats_on", "s.referred_on")
-    # A case whose first insats starts in P, once: its spells in an insats starting in P
-    # carry the case's first insats date and referral date (casework.projections).
+    # One row per case whose first insats starts in P: its referral spell carries the
+    # first insats date (casework.projections). The lead times are few distinct day
+    # counts, so the median is read off their histogram: the value at rank (n + 1) / 2
+    # and at rank (n + 2) / 2, averaged.
     sql = f"""
     WITH {first}
-    lead_times AS (
-        SELECT DISTINCT s.case_id, s.gender, {days} AS days
+    histogram AS (
+        SELECT s.gender, {days} AS days, COUNT(*) AS cnt
         FROM {spells} s
-        WHERE s.state IN ({insats}) AND {scope.format(a="s")}
-          AND s.start_on BETWEEN %(p_start)s AND %(p_end)s
-          AND s.start_on = s.first_insats_on
+        WHERE s.state = 'aktualisering' AND {scope.format(a="s")}
+          AND s.first_insats_on BETWEEN %(p_start)s AND %(p_end)s
+        GROUP BY s.gender, {days}
     ),
     grouped AS (
-        SELECT 'total' AS grp, days FROM lead_times
-        UNION ALL SELECT gender, days FROM lead_times
+        SELECT 'total' AS grp, days, SUM(cnt) AS cnt FROM histogram GROUP BY days
+        UNION ALL SELECT gender, days, cnt FROM histogram
     ),
     ranked AS (
-        SELECT grp, days,
-               ROW_NUMBER() OVER (PARTITION BY grp ORDER BY days) AS rn,
-               COUNT(*) OVER (PARTITION BY grp) AS n
+        SELECT grp, days, CAST(cnt AS BIGINT) AS cnt,
+               CAST(SUM(cnt) OVER (PARTITION BY grp ORDER BY days) AS BIGINT) AS upto,
+               CAST(SUM(cnt) OVER (PARTITION BY grp) AS BIGINT) AS n
         FROM grouped
+    ),
+    middle AS (
+        SELECT grp, days FROM ranked
+        WHERE upto - cnt < (n + 1) / 2 AND (n + 1) / 2 <= upto
+        UNION ALL
+        SELECT grp, days FROM ranked
+        WHERE upto - cnt < (n + 2) / 2 AND (n + 2) / 2 <= upto
     )
-    SELECT grp, AVG(days) FROM ranked
-    WHERE rn = (n + 1) / 2 OR rn = (n + 2) / 2
-    GROUP BY grp"""
+    SELECT grp, AVG(days) FROM middle GROUP BY grp"""
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
