@@ -275,8 +275,8 @@ def enrolment_end(*, case_id: int, course: str, on: date, by, batch=None) -> Enr
     row = EnrolmentEnd.objects.create(
         case=case, enrolment=enrolment, effective_on=on, actor=by, batch=batch
     )
-    _save(case, by=by, reason="enrolment.end", on=on)
     refresh_spells([case.pk])
+    _save(case, by=by, reason="enrolment.end", on=on)
     return row
 
 

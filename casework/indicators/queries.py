@@ -81,16 +81,27 @@ def _source(period: Period, programme_ids, as_of, params: dict) -> tuple[str, st
     return f"replayed ({SPELL_COLUMNS}) AS ({spells_sql(as_of)}),", "replayed", scope
 
 
+# An open spell, or one that ends after P starts and is not empty. Two conjunctions,
+# each a range of one index, where one OR would make PostgreSQL read every spell that
+# starts before P ends.
+_ENDS_IN_OR_AFTER_P = "s.end_on > %(p_start)s AND s.end_on > s.start_on"
+
+
+def _overlapping(spells: str, scope: str, ends: str) -> str:
+    return f"""SELECT s.participant_id AS pid, s.gender, s.state, w.kommunal
+        FROM {spells} s LEFT JOIN programmes_workplace w ON w.id = s.workplace_id
+        WHERE s.state IN ({_ACTIVE}, '{ENROLMENT}') AND {scope}
+          AND s.start_on <= %(p_end)s AND {ends}"""
+
+
 def _base_ctes(period: Period, programme_ids, as_of, params: dict) -> str:
     """Spells and enrolments overlapping P, referrals, exits and due follow-ups."""
     first, spells, scope = _source(period, programme_ids, as_of, params)
     return f"""{first}
     overlapping AS (
-        SELECT s.participant_id AS pid, s.gender, s.state, w.kommunal
-        FROM {spells} s LEFT JOIN programmes_workplace w ON w.id = s.workplace_id
-        WHERE s.state IN ({_ACTIVE}, '{ENROLMENT}') AND {scope.format(a="s")}
-          AND s.start_on <= %(p_end)s
-          AND (s.end_on IS NULL OR (s.end_on > %(p_start)s AND s.end_on > s.start_on))
+        {_overlapping(spells, scope.format(a="s"), "s.end_on IS NULL")}
+        UNION ALL
+        {_overlapping(spells, scope.format(a="s"), _ENDS_IN_OR_AFTER_P)}
     ),
     referrals AS (
         SELECT s.participant_id AS pid, s.gender, s.income_support, s.age_at_referral
