@@ -130,68 +130,74 @@ def _base_ctes(period: Period, programme_ids, as_of, params: dict) -> str:
     )"""
 
 
-# What one row of each source says of its person. Person codes are 0/1 and a person
-# counts once however many rows say 1; row codes count every row (K1 per exit, UT6
-# due/missing per ended spell: each is one row of its source).
+# What one row of each source says of its person, as bits of one integer: a person is
+# counted for a code when any of their rows sets its bit (BIT_OR per person). IN3/IN4
+# go by the youngest age at a referral in P: IN3 when any referral row was at most 24,
+# IN4 when the person was referred in P (REF) and none was.
 _SOURCES = {
     "referrals": {
         "IN1": "income_support = 'EB_ARBETSLOSHET'",
         "IN2": "income_support IN ('EB_ARBETSLOSHET', 'EB_ANNAT')",
+        "IN3": "age_at_referral <= 24",
+        "REF": "1 = 1",
     },
     "overlapping": {
         "AKT1": "state = 'kartlaggning'",
         "AKT2": "state = 'arbetstraning'",
         "AKT3": "state = 'arbetspraktik'",
         "AKT4": "state = 'anstallning'",
-        "UT1": "state IN ('arbetspraktik', 'anstallning') AND kommunal = %(kommunal)s",
         "AKT5": f"state = '{ENROLMENT}'",
+        "UT1": "state IN ('arbetspraktik', 'anstallning') AND kommunal = %(kommunal)s",
         "UT5": "1 = 1",
     },
     "exits": {
         "UT2": "exit_reason = 'ARBETE'",
         "UT3": "exit_reason = 'STUDIER'",
         "UT4": "exit_reason IN ('AF', 'FK', 'SOCIALTJANST')",
+    },
+    "due": {"UT6": "outcome = 1"},
+}
+_BIT = {code: 1 << i for i, code in enumerate(c for codes in _SOURCES.values() for c in codes)}
+_PERSON_TEST = {code: f"(mask & {bit}) <> 0" for code, bit in _BIT.items() if code != "REF"}
+_PERSON_TEST["IN4"] = f"(mask & {_BIT['REF']}) <> 0 AND (mask & {_BIT['IN3']}) = 0"
+PERSON_CODES = list(_PERSON_TEST)
+# Counted per row, not per person: K1 per exit, UT6 due/missing per ended spell.
+_ROW_COUNTS = {
+    "exits": {
         "K1_exits": "exit_reason <> %(ej_aktuell)s",
         "K1_work_or_study": "exit_reason IN ('ARBETE', 'STUDIER')",
     },
-    "due": {"UT6": "outcome = 1", "UT6_due": "1 = 1", "UT6_missing": "outcome IS NULL"},
+    "due": {"UT6_due": "1 = 1", "UT6_missing": "outcome IS NULL"},
 }
-ROW_CODES = ["UT6_due", "UT6_missing", "K1_exits", "K1_work_or_study"]
-FLAG_CODES = [c for codes in _SOURCES.values() for c in codes if c not in ROW_CODES]
-FLAG_CODES = list(dict.fromkeys(FLAG_CODES))
-# IN3/IN4: the age at the person's first referral in P (the youngest age).
-_AGE_CODES = {"IN3": "MIN(age) <= 24", "IN4": "MIN(age) >= 25"}
-PERSON_CODES = [*FLAG_CODES, *_AGE_CODES]
+ROW_CODES = [code for codes in _ROW_COUNTS.values() for code in codes]
+# BIT_OR is PostgreSQL's; SQLite adds up the MAX of each bit, which is the same number.
+_BIT_OR = {
+    "postgresql": "BIT_OR(mask)",
+    "sqlite": " + ".join(f"MAX(mask & {bit})" for bit in _BIT.values()),
+}
 
 
-def _col(code: str) -> str:
-    return f"c_{code.lower()}"
+def _when(condition: str, then: str) -> str:
+    return f"CASE WHEN {condition} THEN {then} ELSE 0 END"
 
 
 def _persons_sql(period: Period, programme_ids, as_of, params: dict) -> str:
-    """CTE `persons`: one row per person in any source, a column per code."""
+    """CTE `persons`: one row per person in any source, with the bits of their codes."""
     params.update(ej_aktuell=EJ_AKTUELL, kommunal=True)
-    codes = [*FLAG_CODES, *ROW_CODES]
-    parts = []
-    for source, exprs in _SOURCES.items():
-        age = "age_at_referral" if source == "referrals" else "NULL"
-        flags = ", ".join(
-            f"CASE WHEN {exprs[c]} THEN 1 ELSE 0 END" if c in exprs else "0" for c in codes
-        )
-        parts.append(f"SELECT pid, gender, {age}, {flags} FROM {source}")
-    per_person = ", ".join(
-        [f"MAX({_col(c)}) AS {_col(c)}" for c in FLAG_CODES]
-        + [f"SUM({_col(c)}) AS {_col(c)}" for c in ROW_CODES]
-        + [f"CASE WHEN {e} THEN 1 ELSE 0 END AS {_col(c)}" for c, e in _AGE_CODES.items()]
-    )
+    parts = [
+        f"SELECT pid, gender, {' + '.join(_when(e, str(_BIT[c])) for c, e in exprs.items())} "
+        f"FROM {source}"
+        for source, exprs in _SOURCES.items()
+    ]
     union = "\n        UNION ALL ".join(parts)
     return f"""
     WITH {_base_ctes(period, programme_ids, as_of, params)},
-    person_rows (pid, gender, age, {", ".join(_col(c) for c in codes)}) AS (
+    person_rows (pid, gender, mask) AS (
         {union}
     ),
     persons AS (
-        SELECT pid, gender, {per_person} FROM person_rows GROUP BY pid, gender
+        SELECT pid, gender, {_BIT_OR[connection.vendor]} AS mask
+        FROM person_rows GROUP BY pid, gender
     )"""
 
 
@@ -199,9 +205,24 @@ def count_rows(period: Period, *, programme_ids=None, as_of=None) -> list[tuple]
     """Rows (code, total, K, M, X) of the counts, from one query."""
     params: dict = {}
     codes = [*PERSON_CODES, *ROW_CODES]
-    sums = ", ".join(f"SUM({_col(c)})" for c in codes)
-    sql = _persons_sql(period, programme_ids, as_of, params) + (
-        f"\n    SELECT gender, {sums} FROM persons GROUP BY gender"
+    # Persons by gender and set of codes (few rows), then the per-row counts beside them.
+    cells = [_when(test, "n") for test in _PERSON_TEST.values()] + ["0"] * len(ROW_CODES)
+    named = ", ".join(f"{cell} AS c{i}" for i, cell in enumerate(cells))
+    branches = [
+        f"SELECT gender, {named} FROM ("
+        "SELECT gender, mask, COUNT(*) AS n FROM persons GROUP BY gender, mask) masks"
+    ]
+    for source, counts in _ROW_COUNTS.items():
+        row = dict.fromkeys(codes, "0") | {c: _when(e, "1") for c, e in counts.items()}
+        branches.append(f"SELECT gender, {', '.join(row.values())} FROM {source}")
+    sums = ", ".join(f"SUM(c{i})" for i in range(len(codes)))
+    union = "\n        UNION ALL ".join(branches)
+    sql = (
+        _persons_sql(period, programme_ids, as_of, params)
+        + f"""
+    SELECT gender, {sums} FROM (
+        {union}
+    ) counted GROUP BY gender"""
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -217,11 +238,11 @@ def person_ids(
     period: Period, code: str, gender: str | None, *, programme_ids=None, as_of=None
 ) -> list[int]:
     """The participants behind one cell of the report (drill-down), in one query."""
-    if code not in PERSON_CODES:
+    if code not in _PERSON_TEST:
         raise ValueError(f"not a person indicator: {code}")
     params: dict = {"gender": gender}
     sql = _persons_sql(period, programme_ids, as_of, params) + (
-        f"\n    SELECT pid FROM persons WHERE {_col(code)} > 0"
+        f"\n    SELECT pid FROM persons WHERE {_PERSON_TEST[code]}"
         + (" AND gender = %(gender)s" if gender else "")
         + " ORDER BY pid"
     )
