@@ -97,6 +97,25 @@ def _overlapping(spells: str, scope: str, ends: str) -> str:
 def _base_ctes(period: Period, programme_ids, as_of, params: dict) -> str:
     """Spells and enrolments overlapping P, referrals, exits and due follow-ups."""
     first, spells, scope = _source(period, programme_ids, as_of, params)
+    exits = f"""
+        SELECT s.participant_id AS pid, s.gender, s.exit_reason
+        FROM {spells} s
+        WHERE s.state = 'avslutad' AND {scope.format(a="s")}
+          AND s.start_on BETWEEN %(p_start)s AND %(p_end)s
+"""
+    due = f"""
+        SELECT s.case_id, s.participant_id AS pid, s.gender, s.end_on, f.outcome
+        FROM {spells} s
+        LEFT JOIN (
+            SELECT f.case_id, f.spell_ended_on,
+                   MAX(CASE WHEN f.receives_eb THEN 1 ELSE 0 END) AS outcome
+            FROM {current("casework_followup", "f", as_of)} f
+            WHERE f.spell_ended_on BETWEEN %(due_low)s AND %(due_high)s
+            GROUP BY f.case_id, f.spell_ended_on
+        ) f ON f.case_id = s.case_id AND f.spell_ended_on = s.end_on
+        WHERE s.state = 'anstallning' AND {scope.format(a="s")} AND s.end_on > s.start_on
+          AND s.end_on BETWEEN %(due_low)s AND %(due_high)s
+"""
     return f"""{first}
     overlapping AS (
         {_overlapping(spells, scope.format(a="s"), "s.end_on IS NULL")}
@@ -109,25 +128,10 @@ def _base_ctes(period: Period, programme_ids, as_of, params: dict) -> str:
         WHERE s.state = 'aktualisering' AND {scope.format(a="s")}
           AND s.start_on BETWEEN %(p_start)s AND %(p_end)s
     ),
-    exits AS (
-        SELECT s.participant_id AS pid, s.gender, s.case_id, s.exit_reason
-        FROM {spells} s
-        WHERE s.state = 'avslutad' AND {scope.format(a="s")}
-          AND s.start_on BETWEEN %(p_start)s AND %(p_end)s
-    ),
-    due AS (
-        SELECT s.case_id, s.participant_id AS pid, s.gender, s.end_on, f.outcome
-        FROM {spells} s
-        LEFT JOIN (
-            SELECT f.case_id, f.spell_ended_on,
-                   MAX(CASE WHEN f.receives_eb THEN 1 ELSE 0 END) AS outcome
-            FROM {current("casework_followup", "f", as_of)} f
-            WHERE f.spell_ended_on BETWEEN %(due_low)s AND %(due_high)s
-            GROUP BY f.case_id, f.spell_ended_on
-        ) f ON f.case_id = s.case_id AND f.spell_ended_on = s.end_on
-        WHERE s.state = 'anstallning' AND {scope.format(a="s")} AND s.end_on > s.start_on
-          AND s.end_on BETWEEN %(due_low)s AND %(due_high)s
-    )"""
+    exits AS ({exits}    ),
+    exit_rows AS ({exits}    ),
+    due AS ({due}    ),
+    due_rows AS ({due}    )"""
 
 
 # What one row of each source says of its person, as bits of one integer: a person is
@@ -161,13 +165,15 @@ _BIT = {code: 1 << i for i, code in enumerate(c for codes in _SOURCES.values() f
 _PERSON_TEST = {code: f"(mask & {bit}) <> 0" for code, bit in _BIT.items() if code != "REF"}
 _PERSON_TEST["IN4"] = f"(mask & {_BIT['REF']}) <> 0 AND (mask & {_BIT['IN3']}) = 0"
 PERSON_CODES = list(_PERSON_TEST)
-# Counted per row, not per person: K1 per exit, UT6 due/missing per ended spell.
+# Counted per row, not per person: K1 per exit, UT6 due/missing per ended spell. The
+# sources are read again under their own names, each CTE once, so PostgreSQL inlines
+# them all and may scan in parallel.
 _ROW_COUNTS = {
-    "exits": {
+    "exit_rows": {
         "K1_exits": "exit_reason <> %(ej_aktuell)s",
         "K1_work_or_study": "exit_reason IN ('ARBETE', 'STUDIER')",
     },
-    "due": {"UT6_due": "1 = 1", "UT6_missing": "outcome IS NULL"},
+    "due_rows": {"UT6_due": "1 = 1", "UT6_missing": "outcome IS NULL"},
 }
 ROW_CODES = [code for codes in _ROW_COUNTS.values() for code in codes]
 # BIT_OR is PostgreSQL's; SQLite adds up the MAX of each bit, which is the same number.
