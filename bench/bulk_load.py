@@ -398,10 +398,17 @@ def bulk_load(path: str | Path, *, unit=None, filename: str | None = None, progr
             progress(done, len(ordered))
     loader.flush()
     _reset_sequences(connection, loader.order)
+    # The spell projection the services keep per case, here for all cases at once.
+    from casework.projections import refresh_all_spells
+
+    refresh_all_spells()
     # Planner statistics, as autovacuum would have gathered over the hours an import takes:
     # without them PostgreSQL plans the indicator queries for empty tables.
+    # VACUUM also sets the visibility map, as autovacuum would, so the report's
+    # index-only scans need not visit the heap (not possible inside a transaction).
+    vacuum = connection.vendor == "postgresql" and not connection.in_atomic_block
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+        cursor.execute("VACUUM ANALYZE" if vacuum else "ANALYZE")
     return {
         "rows": rows,
         "written": loader.written,

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from . import rules
 from .models import Case, FollowUp, State, Transition
+from .projections import refresh_spells
 from .rules import CaseRuleError
 from .services import _lock, rules_states
 
@@ -119,6 +120,7 @@ def transition_correct_date(*, transition_id: int, on: date, by, reason: str) ->
         actor=by,
         batch=None,
     )
+    refresh_spells([case.pk])
     _refresh_projections(case, by=by, reason="transition.correct_date")
     return row
 

@@ -356,6 +356,69 @@ class Transition(Recorded):
         indexes = [models.Index(fields=["case", "effective_on", "seq"])]
 
 
+_REPORTED = ["participant", "gender", "programme", "workplace"]
+
+
+class Spell(models.Model):
+    """A projection of the journal: one row per spell `[start_on, end_on)` of a state or of
+    a kompetenshöjande enrolment.
+
+    Written only by `casework.projections.refresh_spells`, which every writer of a
+    transition or an enrolment row calls. Participant and gender are copied from the
+    case's person so the indicator report needs no join per spell; neither changes after
+    a referral.
+    """
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
+    participant = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    programme = models.ForeignKey(
+        Programme, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    gender = models.CharField(max_length=1, choices=Gender.choices)
+    state = models.CharField(max_length=20)  # a State, or projections.ENROLMENT
+    workplace = models.ForeignKey(
+        Workplace, on_delete=models.PROTECT, null=True, related_name="+", db_index=False
+    )
+    exit_reason = models.CharField(max_length=20, blank=True)
+    start_on = models.DateField()
+    end_on = models.DateField(null=True)  # exclusive; NULL while open
+    # Of the whole case, on each of its state spells (IN1–IN4, K2); empty on an enrolment.
+    referred_on = models.DateField(null=True)
+    first_insats_on = models.DateField(null=True)
+    income_support = models.CharField(max_length=24, blank=True)
+    age_at_referral = models.PositiveSmallIntegerField(null=True)
+
+    class Meta:
+        # Both orders: the planner reads whichever bound of "overlaps P" is the narrower
+        # and checks the other inside the index. Starts in P: referrals, exits. The
+        # report reads only the included columns, so PostgreSQL answers from the index
+        # (index-only scans) instead of visiting a heap page per spell.
+        indexes = [
+            models.Index(
+                fields=["state", "start_on", "end_on"],
+                include=[*_REPORTED, "income_support", "age_at_referral", "exit_reason"],
+                name="casework_spell_starts",
+            ),
+            models.Index(
+                fields=["state", "end_on", "start_on"],
+                include=[*_REPORTED, "case"],
+                name="casework_spell_ends",
+            ),
+            # K2: the cases whose first insats starts in P, one row each.
+            models.Index(
+                fields=["first_insats_on"],
+                include=["referred_on", "gender", "programme"],
+                condition=models.Q(state="aktualisering"),
+                name="casework_spell_first_insats",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.state} {self.start_on}–{self.end_on or ''}"
+
+
 class Samrad(Recorded):
     """A samråd with Arbetsförmedlingen (000 §4.4)."""
 

@@ -33,6 +33,7 @@ from .models import (
     State,
     Transition,
 )
+from .projections import refresh_spells
 from .rules import CaseRuleError
 
 
@@ -76,7 +77,7 @@ def rules_states() -> set[str]:
 
 def _append_transition(case: Case, *, from_state: str, on: date, by, batch, **fields) -> Transition:
     seq = (case.transitions.aggregate(m=Max("seq"))["m"] or 0) + 1
-    return Transition.objects.create(
+    row = Transition.objects.create(
         case=case,
         seq=seq,
         from_state=from_state,
@@ -86,6 +87,8 @@ def _append_transition(case: Case, *, from_state: str, on: date, by, batch, **fi
         batch=batch,
         **fields,
     )
+    refresh_spells([case.pk])
+    return row
 
 
 class CapacityFull(CaseRuleError):
@@ -248,6 +251,7 @@ def enrolment_start(*, case_id: int, course: str, on: date, by, batch=None) -> E
     if _open_enrolment(case, course) is not None:
         raise CaseRuleError(_("Deltagaren är redan inskriven i %(c)s.") % {"c": course})
     row = Enrolment.objects.create(case=case, effective_on=on, course=course, actor=by, batch=batch)
+    refresh_spells([case.pk])
     _save(case, by=by, reason="enrolment.start", on=on)
     return row
 
@@ -271,6 +275,7 @@ def enrolment_end(*, case_id: int, course: str, on: date, by, batch=None) -> Enr
     row = EnrolmentEnd.objects.create(
         case=case, enrolment=enrolment, effective_on=on, actor=by, batch=batch
     )
+    refresh_spells([case.pk])
     _save(case, by=by, reason="enrolment.end", on=on)
     return row
 

@@ -20,6 +20,7 @@ from casework.models import (
     State,
     Transition,
 )
+from casework.projections import refresh_spells
 from casework.rules import CaseRuleError
 from casework.services import CapacityFull, case_exit, case_start_insats, ensure_startable
 from programmes.models import IncomeSupport, Programme, Unit, Workplace
@@ -157,6 +158,7 @@ def referral_register(
         actor=by,
         batch=batch,
     )
+    refresh_spells([case.pk])
     return case
 
 

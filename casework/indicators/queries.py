@@ -4,33 +4,33 @@ Two queries make a report, whatever the number of participants:
 
 1. `count_rows` — one statement. Common table expressions build the *facts* of the
    period, one row per (indicator code, person, gender, counting key): referrals in P,
-   spells from the `Transition` rows (LEAD over the case ordered by effective date and
-   seq gives each spell its exclusive end), enrolments, exits and due follow-ups. One
-   `GROUP BY code` with conditional aggregation counts distinct keys in total and per
-   gender K/M/X. For person indicators the key is the participant, so a person with two
-   cases or two events counts once; for K1 it is the exit row (counted per exit); for
-   UT6 due/missing it is the ended spell (case and end date).
+   spells overlapping P, enrolments, exits and due follow-ups. The distinct facts are
+   then counted per code, in total and per gender K/M/X. For person indicators the key
+   is the participant, so a person with two cases or two events counts once; for K1 it
+   is the exiting case (a case exits once); for UT6 due/missing it is the ended spell
+   (case and end date).
 2. `median_rows` — one statement for K2. The per-case lead times (referral to first
-   insats) are ranked per gender and in total with ROW_NUMBER and COUNT windows, and
-   AVG over the one or two middle rows is the median, in the database. An even count
-   gives the mean of the two middle values (x.5).
+   insats) are counted per number of days, per gender and in total; running sums over
+   that histogram find the one or two middle values and AVG of them is the median, in
+   the database. An even count gives the mean of the two middle values (x.5).
+
+The spells come from the `Spell` projection (casework.projections), read through its
+indexes with the period's bounds, so a report touches the rows of P and not the whole
+journal. `as_of` replays the journal instead: only rows recorded at or before T, and a
+row superseded by a correction recorded at or before T is replaced by that correction
+(models.Recorded); the spells are then derived by the projection's own SQL
+(`projections.spells_sql`) in a CTE with the same columns, and the rest of the
+statement is the same text.
 
 Both run on SQLite (3.25+, window functions) and PostgreSQL. The only engine-specific
-SQL is date arithmetic (`_DATE_SQL`): a date as the integer YYYYMMDD for whole-year
-ages, and the difference of two dates in days.
-
-`as_of`: only rows recorded at or before T, and a row superseded by a correction
-recorded at or before T is replaced by that correction (models.Recorded). Without
-`as_of` the current rows are those no correction supersedes.
+SQL is the difference of two dates in days (`_DATE_SQL`).
 """
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from django.db import connection
 
-from casework.models import INSATS_STATES
+from casework.projections import ENROLMENT, SPELL_COLUMNS, current, spells_sql
 from casework.rules import EJ_AKTUELL
 
 from .periods import Period, follow_up_window
@@ -45,22 +45,13 @@ _DATE_SQL = {
         "days": "({0} - {1})",
     },
 }
+# Spells a person is "in" for AKT1–AKT4, UT1 and UT5: every state but the referral
+# and the exit (and, read with them, the enrolments for AKT5 and UT5).
+_ACTIVE = "'kartlaggning', 'jobbsok', 'arbetstraning', 'arbetspraktik', 'anstallning'"
 
 
 def _date_sql(name: str, *args: str) -> str:
     return _DATE_SQL[connection.vendor][name].format(*args)
-
-
-def _current(table: str, alias: str, as_of: datetime | None) -> str:
-    """A FROM item of the rows of `table` that are current (as of T when given)."""
-    if as_of is None:
-        where = f"NOT EXISTS (SELECT 1 FROM {table} sup WHERE sup.supersedes_id = {alias}.id)"
-    else:
-        where = (
-            f"{alias}.recorded_at <= %(as_of)s AND NOT EXISTS (SELECT 1 FROM {table} sup "
-            f"WHERE sup.supersedes_id = {alias}.id AND sup.recorded_at <= %(as_of)s)"
-        )
-    return f"(SELECT {alias}.* FROM {table} {alias} WHERE {where})"
 
 
 def _in_list(prefix: str, values, params: dict) -> str:
@@ -71,8 +62,8 @@ def _in_list(prefix: str, values, params: dict) -> str:
     return ", ".join(names) or "NULL"
 
 
-def _base_ctes(period: Period, programme_ids, as_of, params: dict) -> str:
-    """Cases in scope, their current transitions as spells, enrolments and exits."""
+def _source(period: Period, programme_ids, as_of, params: dict) -> tuple[str, str, str]:
+    """(CTEs that must come first, the spell table to read, the programme scope on `{a}`)."""
     ops = connection.ops
     due_low, due_high = follow_up_window(period)
     params.update(
@@ -81,147 +72,183 @@ def _base_ctes(period: Period, programme_ids, as_of, params: dict) -> str:
         due_low=ops.adapt_datefield_value(due_low),
         due_high=ops.adapt_datefield_value(due_high),
     )
-    if as_of is not None:
-        params["as_of"] = ops.adapt_datetimefield_value(as_of)
     scope = "1 = 1"
     if programme_ids is not None:
-        scope = f"c.programme_id IN ({_in_list('prog', programme_ids, params)})"
-    return f"""
-    cases AS (
-        SELECT c.id AS case_id, c.participant_id AS pid, p.gender, c.age_at_referral,
-               c.income_support
-        FROM casework_case c JOIN casework_participant p ON p.id = c.participant_id
-        WHERE {scope}
-    ),
-    trans AS (
-        SELECT t.id, t.case_id, t.seq, t.effective_on, t.from_state, t.to_state,
-               t.exit_reason, t.workplace_id
-        FROM {_current("casework_transition", "t", as_of)} t
-        JOIN cases ON cases.case_id = t.case_id
-    ),
-    spells AS (
-        SELECT cases.case_id, cases.pid, cases.gender, trans.to_state AS state,
-               trans.workplace_id, trans.effective_on AS s_from,
-               LEAD(trans.effective_on) OVER (
-                   PARTITION BY trans.case_id ORDER BY trans.effective_on, trans.seq
-               ) AS s_to
-        FROM trans JOIN cases ON cases.case_id = trans.case_id
-    ),
+        scope = f"{{a}}.programme_id IN ({_in_list('prog', programme_ids, params)})"
+    if as_of is None:
+        return "", "casework_spell", scope
+    params["as_of"] = ops.adapt_datetimefield_value(as_of)
+    return f"replayed ({SPELL_COLUMNS}) AS ({spells_sql(as_of)}),", "replayed", scope
+
+
+# An open spell, or one that ends after P starts and is not empty. Two conjunctions,
+# each a range of one index, where one OR would make PostgreSQL read every spell that
+# starts before P ends.
+_ENDS_IN_OR_AFTER_P = "s.end_on > %(p_start)s AND s.end_on > s.start_on"
+
+
+def _overlapping(spells: str, scope: str, ends: str) -> str:
+    return f"""SELECT s.participant_id AS pid, s.gender, s.state, w.kommunal
+        FROM {spells} s LEFT JOIN programmes_workplace w ON w.id = s.workplace_id
+        WHERE s.state IN ({_ACTIVE}, '{ENROLMENT}') AND {scope}
+          AND s.start_on <= %(p_end)s AND {ends}"""
+
+
+def _base_ctes(period: Period, programme_ids, as_of, params: dict) -> str:
+    """Spells and enrolments overlapping P, referrals, exits and due follow-ups."""
+    first, spells, scope = _source(period, programme_ids, as_of, params)
+    exits = f"""
+        SELECT s.participant_id AS pid, s.gender, s.exit_reason
+        FROM {spells} s
+        WHERE s.state = 'avslutad' AND {scope.format(a="s")}
+          AND s.start_on BETWEEN %(p_start)s AND %(p_end)s
+"""
+    due = f"""
+        SELECT s.case_id, s.participant_id AS pid, s.gender, s.end_on, f.outcome
+        FROM {spells} s
+        LEFT JOIN (
+            SELECT f.case_id, f.spell_ended_on,
+                   MAX(CASE WHEN f.receives_eb THEN 1 ELSE 0 END) AS outcome
+            FROM {current("casework_followup", "f", as_of)} f
+            WHERE f.spell_ended_on BETWEEN %(due_low)s AND %(due_high)s
+            GROUP BY f.case_id, f.spell_ended_on
+        ) f ON f.case_id = s.case_id AND f.spell_ended_on = s.end_on
+        WHERE s.state = 'anstallning' AND {scope.format(a="s")} AND s.end_on > s.start_on
+          AND s.end_on BETWEEN %(due_low)s AND %(due_high)s
+"""
+    return f"""{first}
     overlapping AS (
-        SELECT * FROM spells
-        WHERE s_from <= %(p_end)s
-          AND (s_to IS NULL OR (s_to > %(p_start)s AND s_to > s_from))
-    ),
-    enrolled AS (
-        SELECT cases.case_id, cases.pid, cases.gender, e.effective_on AS s_from,
-               (SELECT MIN(ee.effective_on)
-                FROM {_current("casework_enrolmentend", "ee", as_of)} ee
-                WHERE ee.enrolment_id = e.id) AS s_to
-        FROM {_current("casework_enrolment", "e", as_of)} e
-        JOIN cases ON cases.case_id = e.case_id
-    ),
-    enrolled_in_p AS (
-        SELECT * FROM enrolled
-        WHERE s_from <= %(p_end)s
-          AND (s_to IS NULL OR (s_to > %(p_start)s AND s_to > s_from))
+        {_overlapping(spells, scope.format(a="s"), "s.end_on IS NULL")}
+        UNION ALL
+        {_overlapping(spells, scope.format(a="s"), _ENDS_IN_OR_AFTER_P)}
     ),
     referrals AS (
-        SELECT cases.*, trans.effective_on
-        FROM trans JOIN cases ON cases.case_id = trans.case_id
-        WHERE trans.from_state = '' AND trans.to_state = 'aktualisering'
-          AND trans.effective_on BETWEEN %(p_start)s AND %(p_end)s
+        SELECT s.participant_id AS pid, s.gender, s.income_support, s.age_at_referral
+        FROM {spells} s
+        WHERE s.state = 'aktualisering' AND {scope.format(a="s")}
+          AND s.start_on BETWEEN %(p_start)s AND %(p_end)s
     ),
-    first_referral AS (
-        SELECT pid, gender, MIN(age_at_referral) AS age
-        FROM referrals GROUP BY pid, gender
-    ),
-    exits AS (
-        SELECT cases.pid, cases.gender, trans.id, trans.exit_reason
-        FROM trans JOIN cases ON cases.case_id = trans.case_id
-        WHERE trans.to_state = 'avslutad'
-          AND trans.effective_on BETWEEN %(p_start)s AND %(p_end)s
-    ),
-    due AS (
-        SELECT s.case_id, s.pid, s.gender, s.s_to,
-               (SELECT MAX(CASE WHEN f.receives_eb THEN 1 ELSE 0 END)
-                FROM {_current("casework_followup", "f", as_of)} f
-                WHERE f.case_id = s.case_id AND f.spell_ended_on = s.s_to) AS outcome
-        FROM spells s
-        WHERE s.state = 'anstallning' AND s.s_to > s.s_from
-          AND s.s_to BETWEEN %(due_low)s AND %(due_high)s
-    )"""
+    exits AS ({exits}    ),
+    exit_rows AS ({exits}    ),
+    due AS ({due}    ),
+    due_rows AS ({due}    )"""
 
 
-def _facts(params: dict) -> str:
-    """One row per (code, pid, gender, key) that an indicator counts."""
-    pid = "CAST(pid AS TEXT)"
-    params.update(ej_aktuell=EJ_AKTUELL)
+# What one row of each source says of its person, as bits of one integer: a person is
+# counted for a code when any of their rows sets its bit (BIT_OR per person). IN3/IN4
+# go by the youngest age at a referral in P: IN3 when any referral row was at most 24,
+# IN4 when the person was referred in P (REF) and none was.
+_SOURCES = {
+    "referrals": {
+        "IN1": "income_support = 'EB_ARBETSLOSHET'",
+        "IN2": "income_support IN ('EB_ARBETSLOSHET', 'EB_ANNAT')",
+        "IN3": "age_at_referral <= 24",
+        "REF": "1 = 1",
+    },
+    "overlapping": {
+        "AKT1": "state = 'kartlaggning'",
+        "AKT2": "state = 'arbetstraning'",
+        "AKT3": "state = 'arbetspraktik'",
+        "AKT4": "state = 'anstallning'",
+        "AKT5": f"state = '{ENROLMENT}'",
+        "UT1": "state IN ('arbetspraktik', 'anstallning') AND kommunal = %(kommunal)s",
+        "UT5": "1 = 1",
+    },
+    "exits": {
+        "UT2": "exit_reason = 'ARBETE'",
+        "UT3": "exit_reason = 'STUDIER'",
+        "UT4": "exit_reason IN ('AF', 'FK', 'SOCIALTJANST')",
+    },
+    "due": {"UT6": "outcome = 1"},
+}
+_BIT = {code: 1 << i for i, code in enumerate(c for codes in _SOURCES.values() for c in codes)}
+_PERSON_TEST = {code: f"(mask & {bit}) <> 0" for code, bit in _BIT.items() if code != "REF"}
+_PERSON_TEST["IN4"] = f"(mask & {_BIT['REF']}) <> 0 AND (mask & {_BIT['IN3']}) = 0"
+PERSON_CODES = list(_PERSON_TEST)
+# Counted per row, not per person: K1 per exit, UT6 due/missing per ended spell. The
+# sources are read again under their own names, each CTE once, so PostgreSQL inlines
+# them all and may scan in parallel.
+_ROW_COUNTS = {
+    "exit_rows": {
+        "K1_exits": "exit_reason <> %(ej_aktuell)s",
+        "K1_work_or_study": "exit_reason IN ('ARBETE', 'STUDIER')",
+    },
+    "due_rows": {"UT6_due": "1 = 1", "UT6_missing": "outcome IS NULL"},
+}
+ROW_CODES = [code for codes in _ROW_COUNTS.values() for code in codes]
+# BIT_OR is PostgreSQL's; SQLite adds up the MAX of each bit, which is the same number.
+_BIT_OR = {
+    "postgresql": "BIT_OR(mask)",
+    "sqlite": " + ".join(f"MAX(mask & {bit})" for bit in _BIT.values()),
+}
+
+
+def _when(condition: str, then: str) -> str:
+    return f"CASE WHEN {condition} THEN {then} ELSE 0 END"
+
+
+def _persons_sql(period: Period, programme_ids, as_of, params: dict) -> str:
+    """CTE `persons`: one row per person in any source, with the bits of their codes."""
+    params.update(ej_aktuell=EJ_AKTUELL, kommunal=True)
     parts = [
-        f"SELECT 'IN1', pid, gender, {pid} FROM referrals WHERE income_support = 'EB_ARBETSLOSHET'",
-        f"SELECT 'IN2', pid, gender, {pid} FROM referrals "
-        "WHERE income_support IN ('EB_ARBETSLOSHET', 'EB_ANNAT')",
-        f"SELECT 'IN3', pid, gender, {pid} FROM first_referral WHERE age <= 24",
-        f"SELECT 'IN4', pid, gender, {pid} FROM first_referral WHERE age >= 25",
-        f"SELECT 'AKT1', pid, gender, {pid} FROM overlapping WHERE state = 'kartlaggning'",
-        f"SELECT 'AKT2', pid, gender, {pid} FROM overlapping WHERE state = 'arbetstraning'",
-        f"SELECT 'AKT3', pid, gender, {pid} FROM overlapping WHERE state = 'arbetspraktik'",
-        f"SELECT 'AKT4', pid, gender, {pid} FROM overlapping WHERE state = 'anstallning'",
-        f"SELECT 'AKT5', pid, gender, {pid} FROM enrolled_in_p",
-        "SELECT 'UT1', o.pid, o.gender, CAST(o.pid AS TEXT) FROM overlapping o "
-        "JOIN programmes_workplace w ON w.id = o.workplace_id "
-        "WHERE o.state IN ('arbetspraktik', 'anstallning') AND w.kommunal = %(kommunal)s",
-        f"SELECT 'UT2', pid, gender, {pid} FROM exits WHERE exit_reason = 'ARBETE'",
-        f"SELECT 'UT3', pid, gender, {pid} FROM exits WHERE exit_reason = 'STUDIER'",
-        f"SELECT 'UT4', pid, gender, {pid} FROM exits "
-        "WHERE exit_reason IN ('AF', 'FK', 'SOCIALTJANST')",
-        f"SELECT 'UT5', pid, gender, {pid} FROM overlapping "
-        "WHERE state IN ('kartlaggning', 'jobbsok', 'arbetstraning', 'arbetspraktik', "
-        "'anstallning')",
-        f"SELECT 'UT5', pid, gender, {pid} FROM enrolled_in_p",
-        f"SELECT 'UT6', pid, gender, {pid} FROM due WHERE outcome = 1",
-        "SELECT 'UT6_due', pid, gender, CAST(case_id AS TEXT) || ':' || CAST(s_to AS TEXT) "
-        "FROM due",
-        "SELECT 'UT6_missing', pid, gender, "
-        "CAST(case_id AS TEXT) || ':' || CAST(s_to AS TEXT) FROM due WHERE outcome IS NULL",
-        "SELECT 'K1_exits', pid, gender, CAST(id AS TEXT) FROM exits "
-        "WHERE exit_reason <> %(ej_aktuell)s",
-        "SELECT 'K1_work_or_study', pid, gender, CAST(id AS TEXT) FROM exits "
-        "WHERE exit_reason IN ('ARBETE', 'STUDIER')",
+        f"SELECT pid, gender, {' + '.join(_when(e, str(_BIT[c])) for c, e in exprs.items())} "
+        f"FROM {source}"
+        for source, exprs in _SOURCES.items()
     ]
-    params["kommunal"] = True
-    return "\n        UNION ALL ".join(parts)
-
-
-def _facts_sql(period: Period, programme_ids, as_of, params: dict) -> str:
+    union = "\n        UNION ALL ".join(parts)
     return f"""
     WITH {_base_ctes(period, programme_ids, as_of, params)},
-    facts (code, pid, gender, k) AS (
-        {_facts(params)}
+    person_rows (pid, gender, mask) AS (
+        {union}
+    ),
+    persons AS (
+        SELECT pid, gender, {_BIT_OR[connection.vendor]} AS mask
+        FROM person_rows GROUP BY pid, gender
     )"""
 
 
 def count_rows(period: Period, *, programme_ids=None, as_of=None) -> list[tuple]:
-    """Rows (code, total, K, M, X) of distinct counting keys, in one query."""
+    """Rows (code, total, K, M, X) of the counts, from one query."""
     params: dict = {}
-    per_gender = ", ".join(
-        f"COUNT(DISTINCT CASE WHEN gender = '{g}' THEN k END) AS n_{g}" for g in GENDERS
-    )
+    codes = [*PERSON_CODES, *ROW_CODES]
+    # Persons by gender and set of codes (few rows), then the per-row counts beside them.
+    cells = [_when(test, "n") for test in _PERSON_TEST.values()] + ["0"] * len(ROW_CODES)
+    named = ", ".join(f"{cell} AS c{i}" for i, cell in enumerate(cells))
+    branches = [
+        f"SELECT gender, {named} FROM ("
+        "SELECT gender, mask, COUNT(*) AS n FROM persons GROUP BY gender, mask) masks"
+    ]
+    for source, counts in _ROW_COUNTS.items():
+        row = dict.fromkeys(codes, "0") | {c: _when(e, "1") for c, e in counts.items()}
+        branches.append(f"SELECT gender, {', '.join(row.values())} FROM {source}")
+    sums = ", ".join(f"SUM(c{i})" for i in range(len(codes)))
+    union = "\n        UNION ALL ".join(branches)
     sql = (
-        _facts_sql(period, programme_ids, as_of, params)
-        + f"\n    SELECT code, COUNT(DISTINCT k) AS total, {per_gender} FROM facts GROUP BY code"
+        _persons_sql(period, programme_ids, as_of, params)
+        + f"""
+    SELECT gender, {sums} FROM (
+        {union}
+    ) counted GROUP BY gender"""
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return cursor.fetchall()
+        by_gender = {row[0]: [int(n or 0) for n in row[1:]] for row in cursor.fetchall()}
+    per_gender = [by_gender.get(g, [0] * len(codes)) for g in GENDERS]
+    return [
+        (code, sum(col), *col)
+        for code, col in zip(codes, zip(*per_gender, strict=True), strict=True)
+    ]
 
 
 def person_ids(
     period: Period, code: str, gender: str | None, *, programme_ids=None, as_of=None
 ) -> list[int]:
     """The participants behind one cell of the report (drill-down), in one query."""
-    params: dict = {"code": code, "gender": gender}
-    sql = _facts_sql(period, programme_ids, as_of, params) + (
-        "\n    SELECT DISTINCT pid FROM facts WHERE code = %(code)s"
+    if code not in _PERSON_TEST:
+        raise ValueError(f"not a person indicator: {code}")
+    params: dict = {"gender": gender}
+    sql = _persons_sql(period, programme_ids, as_of, params) + (
+        f"\n    SELECT pid FROM persons WHERE {_PERSON_TEST[code]}"
         + (" AND gender = %(gender)s" if gender else "")
         + " ORDER BY pid"
     )
@@ -233,38 +260,39 @@ def person_ids(
 def median_rows(period: Period, *, programme_ids=None, as_of=None) -> list[tuple]:
     """Rows (group, median days) for K2, group 'total' or a gender, in one query."""
     params: dict = {}
-    days = _date_sql("days", "fi.started_on", "fi.referred_on")
-    insats = _in_list("k2_insats", INSATS_STATES, params)
-    # One grouped pass over the transitions: joining the CTEs to each other again made
-    # PostgreSQL loop over them, quadratic in the number of cases.
+    first, spells, scope = _source(period, programme_ids, as_of, params)
+    days = _date_sql("days", "s.first_insats_on", "s.referred_on")
+    # One row per case whose first insats starts in P: its referral spell carries the
+    # first insats date (casework.projections). The lead times are few distinct day
+    # counts, so the median is read off their histogram: the value at rank (n + 1) / 2
+    # and at rank (n + 2) / 2, averaged.
     sql = f"""
-    WITH {_base_ctes(period, programme_ids, as_of, params)},
-    lead_times AS (
-        SELECT gender, {days} AS days
-        FROM (
-            SELECT cases.gender,
-                   MIN(CASE WHEN trans.to_state IN ({insats})
-                       THEN trans.effective_on END) AS started_on,
-                   MIN(CASE WHEN trans.from_state = '' AND trans.to_state = 'aktualisering'
-                       THEN trans.effective_on END) AS referred_on
-            FROM trans JOIN cases ON cases.case_id = trans.case_id
-            GROUP BY trans.case_id, cases.gender
-        ) fi
-        WHERE fi.started_on BETWEEN %(p_start)s AND %(p_end)s
+    WITH {first}
+    histogram AS (
+        SELECT s.gender, {days} AS days, COUNT(*) AS cnt
+        FROM {spells} s
+        WHERE s.state = 'aktualisering' AND {scope.format(a="s")}
+          AND s.first_insats_on BETWEEN %(p_start)s AND %(p_end)s
+        GROUP BY s.gender, {days}
     ),
     grouped AS (
-        SELECT 'total' AS grp, days FROM lead_times
-        UNION ALL SELECT gender, days FROM lead_times
+        SELECT 'total' AS grp, days, SUM(cnt) AS cnt FROM histogram GROUP BY days
+        UNION ALL SELECT gender, days, cnt FROM histogram
     ),
     ranked AS (
-        SELECT grp, days,
-               ROW_NUMBER() OVER (PARTITION BY grp ORDER BY days) AS rn,
-               COUNT(*) OVER (PARTITION BY grp) AS n
+        SELECT grp, days, CAST(cnt AS BIGINT) AS cnt,
+               CAST(SUM(cnt) OVER (PARTITION BY grp ORDER BY days) AS BIGINT) AS upto,
+               CAST(SUM(cnt) OVER (PARTITION BY grp) AS BIGINT) AS n
         FROM grouped
+    ),
+    middle AS (
+        SELECT grp, days FROM ranked
+        WHERE upto - cnt < (n + 1) / 2 AND (n + 1) / 2 <= upto
+        UNION ALL
+        SELECT grp, days FROM ranked
+        WHERE upto - cnt < (n + 2) / 2 AND (n + 2) / 2 <= upto
     )
-    SELECT grp, AVG(days) FROM ranked
-    WHERE rn = (n + 1) / 2 OR rn = (n + 2) / 2
-    GROUP BY grp"""
+    SELECT grp, AVG(days) FROM middle GROUP BY grp"""
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()

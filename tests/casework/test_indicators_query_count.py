@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from casework.indicators import report
 from casework.indicators.periods import tertial
 from casework.models import Case, Participant, Transition
+from casework.projections import refresh_spells
 from programmes.models import Programme
 from tests.factories import make_pnr, unit, workplace
 
@@ -55,6 +56,7 @@ def _bulk_journal(count: int, offset: int) -> None:
                                    to_state="avslutad", exit_reason="ARBETE",
                                    effective_on=date(2026, 3, 1)))  # fmt: skip
     Transition.objects.bulk_create(rows)
+    refresh_spells(case.pk for case in cases)  # what every writer of transitions does
 
 
 def _queries_for_report() -> tuple[int, dict]:

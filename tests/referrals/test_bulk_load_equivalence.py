@@ -39,6 +39,7 @@ NATURAL = {
     "supersedes": ("effective_on",),
 }
 WIPED = [  # children first
+    "casework.Spell",
     "casework.EnrolmentEnd",
     "casework.Extension",
     "casework.FollowUp",

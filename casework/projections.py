@@ -1,0 +1,99 @@
+"""Projections of the journal that the domain layer keeps for fast reads (docs/adr/0104).
+
+`Spell`: one row per spell of a case, `[start_on, end_on)`. A state spell comes from the
+current `Transition` rows by LEAD over the case in journal order; an enrolment spell
+(state `ENROLMENT`) from a current `Enrolment` and its earliest current end.
+`spells_sql` is the one text of that derivation: `refresh_spells` runs it for the cases
+it is given, and the indicator report's `as_of` path runs it over the journal as
+recorded at T. Every writer of a transition or an enrolment row calls `refresh_spells`
+in the same transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from django.db import connection, transaction
+
+from .models import INSATS_STATES
+
+ENROLMENT = "kompetens"  # a kompetenshöjande enrolment beside the state (indicators.md)
+SPELL_COLUMNS = (
+    "case_id, participant_id, programme_id, gender, state, workplace_id, exit_reason, "
+    "start_on, end_on, referred_on, first_insats_on, income_support, age_at_referral"
+)
+_INSATS = ", ".join(f"'{state}'" for state in INSATS_STATES)
+# The referral is the case's first transition; K2 reads its date and the first insats'
+# start from any state spell of the case without looking for the others, and IN1–IN4
+# read the case's referral facts from its aktualisering spell without joining the case.
+_SPELLS_SQL = f"""
+    SELECT t.case_id, c.participant_id, c.programme_id, p.gender, t.to_state,
+           t.workplace_id, t.exit_reason, t.effective_on,
+           LEAD(t.effective_on) OVER journal,
+           FIRST_VALUE(t.effective_on) OVER journal,
+           MIN(CASE WHEN t.to_state IN ({_INSATS}) THEN t.effective_on END)
+               OVER (PARTITION BY t.case_id),
+           c.income_support, c.age_at_referral
+    FROM {{transitions}} t
+    JOIN casework_case c ON c.id = t.case_id
+    JOIN casework_participant p ON p.id = c.participant_id
+    WHERE {{t_cases}}
+    WINDOW journal AS (PARTITION BY t.case_id ORDER BY t.effective_on, t.seq)
+    UNION ALL
+    SELECT e.case_id, c.participant_id, c.programme_id, p.gender, '{ENROLMENT}',
+           NULL, '', e.effective_on, ends.end_on, NULL, NULL, '', NULL
+    FROM {{enrolments}} e
+    JOIN casework_case c ON c.id = e.case_id
+    JOIN casework_participant p ON p.id = c.participant_id
+    LEFT JOIN (
+        SELECT ee.enrolment_id, MIN(ee.effective_on) AS end_on
+        FROM {{ends}} ee WHERE {{ee_cases}} GROUP BY ee.enrolment_id
+    ) ends ON ends.enrolment_id = e.id
+    WHERE {{e_cases}}"""
+# Each chunk of case ids is bound three times; SQLite's historical limit is 999.
+_CHUNK = 300
+
+
+def current(table: str, alias: str, as_of: datetime | None) -> str:
+    """A FROM item of the rows of `table` that are current (as of T when given)."""
+    if as_of is None:
+        where = f"NOT EXISTS (SELECT 1 FROM {table} sup WHERE sup.supersedes_id = {alias}.id)"
+    else:
+        where = (
+            f"{alias}.recorded_at <= %(as_of)s AND NOT EXISTS (SELECT 1 FROM {table} sup "
+            f"WHERE sup.supersedes_id = {alias}.id AND sup.recorded_at <= %(as_of)s)"
+        )
+    return f"(SELECT {alias}.* FROM {table} {alias} WHERE {where})"
+
+
+def spells_sql(as_of: datetime | None = None, cases: str | None = None) -> str:
+    """The spells of the current journal (as of T), of the cases `IN (cases)` or all."""
+    return _SPELLS_SQL.format(
+        transitions=current("casework_transition", "t", as_of),
+        enrolments=current("casework_enrolment", "e", as_of),
+        ends=current("casework_enrolmentend", "ee", as_of),
+        **{
+            f"{a}_cases": f"{a}.case_id IN ({cases})" if cases else "1 = 1"
+            for a in ("t", "e", "ee")
+        },
+    )
+
+
+def refresh_spells(case_ids: Iterable[int]) -> None:
+    """Rewrite the spell rows of these cases from their current journal."""
+    ids = sorted(set(case_ids))
+    insert = f"INSERT INTO casework_spell ({SPELL_COLUMNS})"
+    with transaction.atomic(), connection.cursor() as cursor:
+        for i in range(0, len(ids), _CHUNK):
+            chunk = ids[i : i + _CHUNK]
+            marks = ", ".join(["%s"] * len(chunk))
+            cursor.execute(f"DELETE FROM casework_spell WHERE case_id IN ({marks})", chunk)
+            cursor.execute(insert + spells_sql(cases=marks), chunk * 3)
+
+
+def refresh_all_spells() -> None:
+    """Rebuild the whole projection in one statement (migration, bulk load)."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM casework_spell")
+        cursor.execute(f"INSERT INTO casework_spell ({SPELL_COLUMNS})" + spells_sql())
