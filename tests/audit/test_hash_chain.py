@@ -131,3 +131,30 @@ def test_fifty_concurrent_log_writes_leave_a_verifying_chain():
         range(1, ChainEntry.objects.count() + 1)
     )
     assert chain.verify() is None
+
+
+def test_rows_chained_in_bulk_verify_like_rows_chained_one_by_one(logged, coordinator):
+    """`append_rows` digests the objects as bulk-inserted; `verify` reads them back."""
+    case = logged.case
+    notes = [
+        Note(
+            case=case,
+            effective_on=date(2026, 1, 6 + n),
+            text=f"Anteckning {n} åäö",
+            actor=coordinator,
+        )
+        for n in range(3)
+    ]
+    for note in notes:
+        note.stamp()
+    Note.objects.bulk_create(notes)
+    assert chain.verify() is not None  # not chained yet: named as missing
+    chain.append_rows(notes)
+    assert chain.verify() is None
+    links = ChainEntry.objects.order_by("-seq")[:3]
+    assert [e.object_id for e in reversed(links)] == [n.pk for n in notes]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE casework_note SET effective_on = %s WHERE id = %s", ["2026-02-01", notes[1].pk]
+        )
+    assert str(chain.verify()).startswith(f"casework.note #{notes[1].pk}")
