@@ -66,8 +66,11 @@ def _save(case: Case, *, by, reason: str, on: date) -> None:
     store.current().save(case)
 
 
-def rules_states() -> set[str]:
-    return {s for s in State.values if s not in (State.AKTUALISERING, State.AVSLUTAD)}
+_RULES_STATES = frozenset(s for s in State.values if s not in (State.AKTUALISERING, State.AVSLUTAD))
+
+
+def rules_states() -> frozenset[str]:
+    return _RULES_STATES
 
 
 def _append_transition(case: Case, *, from_state: str, on: date, by, batch, **fields) -> Transition:

@@ -143,6 +143,7 @@ class BatchStore(Store):
         self.rules: dict[tuple[int, str], tuple[InsatsRule, int]] = {}
         self.delta: dict[tuple[int, str], int] = defaultdict(int)
         self.counted: dict[int, str] = {}  # id(case) → the state it is counted in
+        self.labels: dict[int, str] = {}  # actor id → actor label
 
     # --- reading ---------------------------------------------------------------------------
 
@@ -205,7 +206,9 @@ class BatchStore(Store):
     # --- writing ---------------------------------------------------------------------------
 
     def add(self, case: Case, row) -> None:
-        row.stamp()
+        row.actor_label = row.actor_label or self.labels.get(row.actor_id, "")
+        row.stamp()  # labels the author once per batch
+        self.labels.setdefault(row.actor_id, row.actor_label)
         self.journal.append(row)
         self.facts(case).add(row)
 
