@@ -24,7 +24,7 @@ from django.utils import timezone
 from programmes.models import InsatsRule
 
 from .facts import CaseFacts
-from .models import Case, Participant
+from .models import Case, Enrolment, Participant, Samrad, Transition
 
 BATCH_SIZE = 2000
 _active: ContextVar[Store | None] = ContextVar("casework_store", default=None)
@@ -260,10 +260,11 @@ class BatchStore(Store):
         from .services import _transitions_written
 
         for model in (Participant, Case):
-            model.objects.bulk_create(self.new[model], batch_size=BATCH_SIZE)
+            # Stored cases first: an exit frees the open-case slot a new referral takes.
             stored = [o for o in self.dirty.values() if isinstance(o, model)]
             fields = [f.name for f in model._meta.concrete_fields if not f.primary_key]
             model.objects.bulk_update(stored, fields, batch_size=BATCH_SIZE)
+            model.objects.bulk_create(self.new[model], batch_size=BATCH_SIZE)
         rows = defaultdict(list)
         for obj, values, meta in self.history:
             values = {**values, "id": obj.pk}
@@ -279,7 +280,7 @@ class BatchStore(Store):
         for model in _parents_first(by_model):
             model.objects.bulk_create(by_model[model], batch_size=BATCH_SIZE)
         chain.append_rows(self.journal)
-        touched = {row.case_id for row in by_model.get(_transition_model(), [])}
+        touched = {row.case_id for row in by_model.get(Transition, [])}
         if touched:
             _transitions_written(sorted(touched))
 
@@ -294,16 +295,8 @@ def _tracked(model) -> tuple[str, ...]:
     return tuple(f.attname for f in _history_model(model).tracked_fields)
 
 
-def _transition_model():
-    from .models import Transition
-
-    return Transition
-
-
 def _parents_first(by_model: dict) -> list:
     """Samråd before the extensions that use them, enrolments before their ends."""
-    from .models import Enrolment, Samrad
-
     return sorted(by_model, key=lambda m: m not in (Samrad, Enrolment))
 
 

@@ -21,9 +21,10 @@ from programmes.models import Unit
 from referrals.importing.applier import run_import
 from referrals.importing.generator import generate
 from referrals.importing.writer import to_csv
+from tests.factories import make_pnr
 from tests.referrals.test_bulk_load_equivalence import NATURAL, WIPED
 
-from .test_import_errors import table_counts
+from .test_import_errors import ev, table_counts
 
 pytestmark = pytest.mark.django_db
 
@@ -112,6 +113,21 @@ def test_a_second_file_reaches_the_cases_of_the_first():
     assert got == expected
     assert Transition.objects.count() > stored
     assert Transition.objects.filter(batch__filename="second.csv", seq__gt=1).exists()
+
+
+def test_a_stored_case_exited_and_referred_again_in_one_batch():
+    pnr = make_pnr(date(1990, 5, 17), 985)
+    first = [ev(pnr, "aktualisering", "2024-01-10", "EB_ARBETSLOSHET", fornamn="Åsa")]
+    assert run_import(to_csv(first), filename="first.csv").ok
+    second = [
+        ev(pnr, "avslut", "2024-03-01", "ARBETE"),
+        ev(pnr, "aktualisering", "2024-06-01", "EB_ARBETSLOSHET", efternamn="Öberg"),
+        ev(pnr, "samrad", "2024-06-05"),
+    ]
+    expected, got = per_call_then_batched(to_csv(second), "second.csv")
+    assert got == expected
+    assert [c.state for c in Case.objects.order_by("referred_on")] == ["avslutad", "aktualisering"]
+    assert Participant.objects.get().last_name == "Öberg"
 
 
 def test_a_refused_row_in_the_middle_of_a_batch_writes_nothing():
