@@ -106,6 +106,40 @@ def append_row(obj) -> ChainEntry:
     return _append(kind_of(model), stored.pk, digest, content)
 
 
+def append_rows(objs) -> None:
+    """Chain rows just written in bulk, in their order: one lock, one head read, one insert.
+
+    The digests are of the objects as written; `bulk_create` gave them their ids, and
+    `verify` recomputes the same digests from the stored rows (tests/audit).
+    """
+    if not objs:
+        return
+    with transaction.atomic():
+        _lock()
+        head = ChainEntry.objects.order_by("-seq").only("seq", "hash").first()
+        prev = head.hash if head else GENESIS
+        seq = head.seq if head else 0
+        entries = []
+        for obj in objs:
+            kind = kind_of(type(obj))
+            digest, content = row_digests(obj)
+            seq += 1
+            link = link_hash(prev, kind, obj.pk, digest, content)
+            entries.append(
+                ChainEntry(
+                    seq=seq,
+                    kind=kind,
+                    object_id=obj.pk,
+                    digest=digest,
+                    content_digest=content,
+                    prev_hash=prev,
+                    hash=link,
+                )
+            )
+            prev = link
+        ChainEntry.objects.bulk_create(entries, batch_size=2000)
+
+
 def append_purge(participant_id: int) -> ChainEntry:
     return _append(PURGE_KIND, participant_id, _digest({"participant": participant_id}), "")
 

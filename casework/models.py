@@ -319,9 +319,13 @@ class Recorded(models.Model):
     def save(self, *args, **kwargs) -> None:
         if not self._state.adding:
             raise rules.ImmutableRecordError(_("Dokumentation kan inte ändras; gör en rättelse."))
+        self.stamp()
+        super().save(*args, **kwargs)
+
+    def stamp(self) -> None:
+        """What every new row carries before it is written, one by one or in bulk."""
         if self.actor is not None and not self.actor_label:
             self.actor_label = actor_label(self.actor)
-        super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
         raise rules.ImmutableRecordError(_("Dokumentation kan inte tas bort."))

@@ -16,8 +16,10 @@ from datetime import datetime
 
 from django.db import connection, transaction
 
-from .models import INSATS_STATES
+from .models import INSATS_STATES, Enrolment, EnrolmentEnd, Transition
 
+# The journal rows whose writing changes a case's spells.
+SPELL_ROWS = (Transition, Enrolment, EnrolmentEnd)
 ENROLMENT = "kompetens"  # a kompetenshöjande enrolment beside the state (indicators.md)
 SPELL_COLUMNS = (
     "case_id, participant_id, programme_id, gender, state, workplace_id, exit_reason, "

@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from .facts import CaseFacts, facts_of
+
 if TYPE_CHECKING:
     from .models import Case
 
@@ -57,27 +59,31 @@ class Spell:
         return max(0, (last - self.start).days + 1)
 
 
-def current_transitions(case: Case) -> list:
+def current_transitions(case: Case | CaseFacts) -> list:
     """The case's transitions that no correction supersedes, in journal order."""
-    rows = case.transitions.filter(corrections__isnull=True).order_by("effective_on", "seq")
-    return list(rows)
+    return list(facts_of(case).transitions)
 
 
-def spells(case: Case) -> list[Spell]:
-    rows = current_transitions(case)
-    result = []
-    for row, nxt in zip(rows, [*rows[1:], None], strict=True):
-        end = nxt.effective_on if nxt else None
-        result.append(
+def spells(case: Case | CaseFacts) -> list[Spell]:
+    facts = facts_of(case)
+    if facts._spells is None:
+        rows = facts.transitions
+        facts._spells = [
             Spell(
-                row.to_state, row.effective_on, end, row.is_osa, row.planned_end, row.workplace_id
+                row.to_state,
+                row.effective_on,
+                nxt.effective_on if nxt else None,
+                row.is_osa,
+                row.planned_end,
+                row.workplace_id,
             )
-        )
-    return result
+            for row, nxt in zip(rows, [*rows[1:], None], strict=True)
+        ]
+    return facts._spells
 
 
-def extension_count(case: Case, insats: str) -> int:
-    return case.extensions.filter(insats_type=insats, corrections__isnull=True).count()
+def extension_count(case: Case | CaseFacts, insats: str) -> int:
+    return sum(1 for e in facts_of(case).extensions if e.insats_type == insats)
 
 
 @dataclass(frozen=True)
@@ -93,26 +99,28 @@ class Budget:
         return None if self.days is None else self.days - self.used
 
 
-def budget(case: Case, insats: str, *, new_start: date | None = None) -> Budget:
+def budget(case: Case | CaseFacts, insats: str, *, new_start: date | None = None) -> Budget:
     """Cumulative per case and insats type (domain.md): 6 + 6 months shared by all spells.
 
     `used` counts the closed spells; the budget in days runs from the first spell's start.
     """
-    rule = case.programme.rule_for(insats)
-    of_type = [s for s in spells(case) if s.state == insats]
+    facts = facts_of(case)
+    rule = facts.case.programme.rule_for(insats)
+    of_type = [s for s in spells(facts) if s.state == insats]
     used = sum(s.days() for s in of_type if s.end is not None)
     first = of_type[0].start if of_type else new_start
     if rule is None or rule.base_months is None or first is None:
         return Budget(None, used, first)
-    months = rule.base_months + extension_count(case, insats) * rule.extension_months
+    months = rule.base_months + extension_count(facts, insats) * rule.extension_months
     return Budget((add_months(first, months) - first).days, used, first)
 
 
-def spell_deadline(case: Case, spell: Spell) -> date | None:
+def spell_deadline(case: Case | CaseFacts, spell: Spell) -> date | None:
     """Last permitted day of an open spell, or None when nothing limits it."""
-    if spell.planned_end and (spell.is_osa or _rule_sets_max(case, spell.state)):
+    facts = facts_of(case)
+    if spell.planned_end and (spell.is_osa or _rule_sets_max(facts.case, spell.state)):
         return spell.planned_end
-    b = budget(case, spell.state)
+    b = budget(facts, spell.state)
     if b.days is None:
         return None
     return spell.start + timedelta(days=b.days - b.used - 1)
@@ -151,20 +159,19 @@ def effective_date_refusal(case: Case, on: date, today: date) -> str | None:
     return None
 
 
-def start_refusal(case: Case, target: str, *, on: date) -> str | None:
+def start_refusal(case: Case | CaseFacts, target: str, *, on: date) -> str | None:
     """Why the case cannot enter insats `target` on `on`, or None when it can."""
+    facts = facts_of(case)
+    case = facts.case
     if case.state == target:
         return _("Ärendet är redan i den insatsen.")
     rule = case.programme.rule_for(target)
     if rule is None:
         return _("Insatsen ingår inte i programmet %(p)s.") % {"p": case.programme.code}
     needs_samrad = case.state == AKTUALISERING and case.programme.samrad_before_first_insats
-    if (
-        needs_samrad
-        and not case.samrads.filter(effective_on__lte=on, corrections__isnull=True).exists()
-    ):
+    if needs_samrad and not any(s.effective_on <= on for s in facts.samrads):
         return _("Första insatsen måste föregås av ett samråd med Arbetsförmedlingen.")
-    b = budget(case, target, new_start=on)
+    b = budget(facts, target, new_start=on)
     if b.left is not None and b.left <= 0:
         return _("Tiden för insatsen är förbrukad i ärendet (%(days)s dagar av %(max)s).") % {
             "days": b.used,
@@ -198,19 +205,21 @@ def has_extension_rule(case: Case) -> bool:
     return bool(rule and rule.max_extensions and rule.extension_months)
 
 
-def extension_refusal(case: Case, *, on: date, reason: str) -> str | None:
+def extension_refusal(case: Case | CaseFacts, *, on: date, reason: str) -> str | None:
     """Extension beyond the maximum, without reason, or without a required samråd."""
+    facts = facts_of(case)
+    case = facts.case
     rule = case.programme.rule_for(case.state)
     if rule is None or case.state in (AKTUALISERING, AVSLUTAD):
         return _("Ärendet har ingen pågående insats att förlänga.")
-    current = spells(case)[-1]
+    current = spells(facts)[-1]
     if current.is_osa:
         return _("OSA följer sin individuella planering och förlängs inte.")
     if rule.max_extensions == 0 or rule.extension_months == 0:
         return _("Insatsen %(i)s kan inte förlängas i programmet.") % {
             "i": rule.get_insats_type_display()
         }
-    used = extension_count(case, case.state)
+    used = extension_count(facts, case.state)
     if used >= rule.max_extensions:
         return _("Insatsen är redan förlängd %(n)s gånger av högst %(max)s.") % {
             "n": used,
@@ -218,26 +227,32 @@ def extension_refusal(case: Case, *, on: date, reason: str) -> str | None:
         }
     if not reason.strip():
         return _("En förlängning måste ha en motivering.")
-    if rule.extension_needs_samrad and unused_samrad(case, on=on) is None:
+    if rule.extension_needs_samrad and unused_samrad(facts, on=on) is None:
         return _("Förlängningen kräver ett samråd med Arbetsförmedlingen före förlängningsdatumet.")
     return None
 
 
-def unused_samrad(case: Case, *, on: date):
+def unused_samrad(case: Case | CaseFacts, *, on: date):
     """A samråd after the current spell began, on or before `on`, not used by an extension."""
-    samrads = case.samrads.filter(
-        effective_on__lte=on, effective_on__gt=case.state_since, corrections__isnull=True
-    )
-    last_ext = (
-        case.extensions.filter(insats_type=case.state, corrections__isnull=True)
-        .order_by("-effective_on")
-        .first()
-    )
-    if last_ext is not None:
-        samrads = samrads.filter(effective_on__gte=last_ext.effective_on).exclude(
-            pk=last_ext.samrad_id
-        )
-    return samrads.order_by("-effective_on", "-pk").first()
+    facts = facts_of(case)
+    case = facts.case
+    samrads = [s for s in facts.samrads if case.state_since < s.effective_on <= on]
+    of_state = [e for e in facts.extensions if e.insats_type == case.state]
+    if of_state:
+        last_ext = max(reversed(of_state), key=lambda e: e.effective_on)
+        samrads = [
+            s
+            for s in samrads
+            if s.effective_on >= last_ext.effective_on and not _used_by(last_ext, s)
+        ]
+    # The latest; of one date, the last written (the journal's write order is the pk order).
+    return max(reversed(samrads), key=lambda s: s.effective_on, default=None)
+
+
+def _used_by(extension, samrad) -> bool:
+    if samrad.pk is not None:
+        return extension.samrad_id == samrad.pk
+    return extension.samrad_id is None and extension.samrad is samrad
 
 
 def exit_refusal(case: Case, *, reason_code: str) -> str | None:

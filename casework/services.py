@@ -11,14 +11,14 @@ from datetime import date, timedelta
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import has_transition_perm
 
-from programmes.models import InsatsRule, Workplace
+from programmes.models import Workplace
 
-from . import rules
+from . import rules, store
+from .facts import facts_of
 from .models import (
     Assessment,
     Attendance,
@@ -33,8 +33,9 @@ from .models import (
     State,
     Transition,
 )
-from .projections import refresh_spells
+from .projections import SPELL_ROWS, refresh_spells
 from .rules import CaseRuleError
+from .store import unit_of_work
 
 
 def _refuse_if(reason: str | None) -> None:
@@ -43,13 +44,7 @@ def _refuse_if(reason: str | None) -> None:
 
 
 def _lock(case_id: int) -> Case:
-    # The rules ask for the programme's InsatsRule several times per write: fetch them once.
-    return (
-        Case.objects.select_for_update()
-        .select_related("programme")
-        .prefetch_related("programme__rules")
-        .get(pk=case_id)
-    )
+    return store.lock_case(case_id)
 
 
 def _require_perm(user, perm: str) -> None:
@@ -64,22 +59,25 @@ def _check_date(case: Case, on: date) -> None:
 def _save(case: Case, *, by, reason: str, on: date) -> None:
     """Refresh the projections of the journal and save with history user and reason."""
     case.last_event_on = max(case.last_event_on, on)
-    current = rules.spells(case)[-1]
-    case.deadline = rules.spell_deadline(case, current) if case.state in rules_states() else None
+    facts = facts_of(case)
+    current = rules.spells(facts)[-1]
+    case.deadline = rules.spell_deadline(facts, current) if case.state in rules_states() else None
     case._history_user = by
     case._change_reason = reason
-    case.save()
+    store.current().save(case)
 
 
-def rules_states() -> set[str]:
-    return {s for s in State.values if s not in (State.AKTUALISERING, State.AVSLUTAD)}
+_RULES_STATES = frozenset(s for s in State.values if s not in (State.AKTUALISERING, State.AVSLUTAD))
+
+
+def rules_states() -> frozenset[str]:
+    return _RULES_STATES
 
 
 def _append_transition(case: Case, *, from_state: str, on: date, by, batch, **fields) -> Transition:
-    seq = (case.transitions.aggregate(m=Max("seq"))["m"] or 0) + 1
-    row = Transition.objects.create(
+    row = Transition(
         case=case,
-        seq=seq,
+        seq=facts_of(case).max_seq + 1,
         from_state=from_state,
         to_state=case.state,
         effective_on=on,
@@ -87,7 +85,18 @@ def _append_transition(case: Case, *, from_state: str, on: date, by, batch, **fi
         batch=batch,
         **fields,
     )
-    refresh_spells([case.pk])
+    return _write(case, row)
+
+
+def _write(case: Case, row):
+    """A new journal row of the case, through the store (per call: saved at once).
+
+    A transition or an enrolment changes the case's spells: the projection is refreshed
+    in the same transaction, per call at once, in a batch once after its bulk insert."""
+    uow = store.current()
+    uow.add(case, row)
+    if isinstance(row, SPELL_ROWS) and not uow.batch:
+        refresh_spells([case.pk])
     return row
 
 
@@ -107,21 +116,15 @@ def ensure_startable(case: Case, insats: str, *, on: date, by, **details) -> Non
     _refuse_if(rules.start_details_refusal(case, insats, on=on, **details))
     if not has_transition_perm(method, by):
         raise PermissionDenied(_("Du har inte behörighet att starta insatsen."))
-    rule = InsatsRule.objects.select_for_update().get(programme=case.programme, insats_type=insats)
-    if rule.capacity is not None:
-        used = Case.objects.filter(programme=case.programme, state=insats).count()
-        if used >= rule.capacity:
-            raise CapacityFull(
-                _("Alla %(n)s platser för %(i)s i %(p)s är upptagna.")
-                % {
-                    "n": rule.capacity,
-                    "i": rule.get_insats_type_display(),
-                    "p": case.programme.code,
-                }
-            )
+    rule, used = store.current().capacity_used(case.programme, insats)
+    if rule.capacity is not None and used >= rule.capacity:
+        raise CapacityFull(
+            _("Alla %(n)s platser för %(i)s i %(p)s är upptagna.")
+            % {"n": rule.capacity, "i": rule.get_insats_type_display(), "p": case.programme.code}
+        )
 
 
-@transaction.atomic
+@unit_of_work
 def case_start_insats(
     *,
     case_id: int,
@@ -135,7 +138,7 @@ def case_start_insats(
     batch: ImportBatch | None = None,
 ) -> Transition:
     """Start an insats: the first one from aktualisering, or a move between insatser (000 §4.4)."""
-    case = _lock(case_id)
+    case = store.current().case(case_id)
     details = {"workplace": workplace, "is_osa": is_osa, "planned_end": planned_end}
     ensure_startable(case, insats, on=on, by=by, **details)
     method = getattr(case, f"start_{insats}")
@@ -157,12 +160,12 @@ def case_start_insats(
     return row
 
 
-@transaction.atomic
+@unit_of_work
 def case_exit(
     *, case_id: int, on: date, reason_code: str, by, reason: str = "", batch=None
 ) -> Transition:
     """Exit with a reason code; a late exit is still recorded, as an overstay (domain.md)."""
-    case = _lock(case_id)
+    case = store.current().case(case_id)
     _refuse_if(rules.exit_refusal(case, reason_code=reason_code))
     _check_date(case, on)
     if not has_transition_perm(case.exit, by):
@@ -184,38 +187,41 @@ def case_exit(
     return row
 
 
-@transaction.atomic
+@unit_of_work
 def spell_extend(*, case_id: int, on: date, reason: str, by, batch=None) -> Extension:
     """Extend the current spell by the rule's extension length (000 §4.4)."""
-    case = _lock(case_id)
+    case = store.current().case(case_id)
     _require_perm(by, "casework.change_insats")
     _check_date(case, on)
     _refuse_if(rules.extension_refusal(case, on=on, reason=reason))
     rule = case.programme.rule_for(case.state)
     samrad = rules.unused_samrad(case, on=on) if rule.extension_needs_samrad else None
-    row = Extension.objects.create(
-        case=case,
-        effective_on=on,
-        insats_type=case.state,
-        months=rule.extension_months,
-        reason=reason,
-        samrad=samrad,
-        actor=by,
-        batch=batch,
+    row = _write(
+        case,
+        Extension(
+            case=case,
+            effective_on=on,
+            insats_type=case.state,
+            months=rule.extension_months,
+            reason=reason,
+            samrad=samrad,
+            actor=by,
+            batch=batch,
+        ),
     )
     _save(case, by=by, reason="spell.extend", on=on)
     return row
 
 
-@transaction.atomic
+@unit_of_work
 def samrad_record(*, case_id: int, on: date, by, note: str = "", batch=None) -> Samrad:
     """A samråd with Arbetsförmedlingen was held (000 §4.4)."""
-    case = _lock(case_id)
+    case = store.current().case(case_id)
     if not (by.has_perm("casework.decide_referral") or by.has_perm("casework.change_insats")):
         raise PermissionDenied(_("Du har inte behörighet att registrera samråd."))
     _open_case(case)
     _check_date(case, on)
-    row = Samrad.objects.create(case=case, effective_on=on, note=note, actor=by, batch=batch)
+    row = _write(case, Samrad(case=case, effective_on=on, note=note, actor=by, batch=batch))
     _save(case, by=by, reason="case.samrad", on=on)
     return row
 
@@ -225,24 +231,24 @@ def _open_case(case: Case) -> None:
         raise CaseRuleError(_("Ärendet är avslutat."))
 
 
-@transaction.atomic
+@unit_of_work
 def case_assign_coach(*, case_id: int, coach, by) -> Case:
     """The coordinator assigns a coach of the case's unit (003 "Samordnare")."""
-    case = _lock(case_id)
+    case = store.current().case(case_id)
     _require_perm(by, "casework.decide_referral")
     _open_case(case)
     if not case.unit.members.filter(pk=coach.pk).exists():
         raise CaseRuleError(_("Coachen hör inte till ärendets enhet."))
     case.coach = coach
     case._history_user, case._change_reason = by, "case.assign_coach"
-    case.save()
+    store.current().save(case)
     return case
 
 
-@transaction.atomic
+@unit_of_work
 def enrolment_start(*, case_id: int, course: str, on: date, by, batch=None) -> Enrolment:
     """A kompetenshöjande enrolment starts beside the insats, Heltidsmodellen (000 §4.4)."""
-    case = _lock(case_id)
+    case = store.current().case(case_id)
     _require_perm(by, "casework.change_insats")
     _open_case(case)
     _check_date(case, on)
@@ -250,72 +256,70 @@ def enrolment_start(*, case_id: int, course: str, on: date, by, batch=None) -> E
         raise CaseRuleError(_("Ange kursen."))
     if _open_enrolment(case, course) is not None:
         raise CaseRuleError(_("Deltagaren är redan inskriven i %(c)s.") % {"c": course})
-    row = Enrolment.objects.create(case=case, effective_on=on, course=course, actor=by, batch=batch)
-    refresh_spells([case.pk])
+    row = _write(case, Enrolment(case=case, effective_on=on, course=course, actor=by, batch=batch))
     _save(case, by=by, reason="enrolment.start", on=on)
     return row
 
 
 def _open_enrolment(case: Case, course: str) -> Enrolment | None:
-    return (
-        case.enrolments.filter(course=course, corrections__isnull=True, ends__isnull=True)
-        .order_by("-effective_on")
-        .first()
-    )
+    rows = [e for e in facts_of(case).open_enrolments if e.course == course]
+    return max(reversed(rows), key=lambda e: e.effective_on, default=None)
 
 
-@transaction.atomic
+@unit_of_work
 def enrolment_end(*, case_id: int, course: str, on: date, by, batch=None) -> EnrolmentEnd:
-    case = _lock(case_id)
+    case = store.current().case(case_id)
     _require_perm(by, "casework.change_insats")
     _check_date(case, on)
     enrolment = _open_enrolment(case, course)
     if enrolment is None:
         raise CaseRuleError(_("Deltagaren har ingen pågående inskrivning i %(c)s.") % {"c": course})
-    row = EnrolmentEnd.objects.create(
-        case=case, enrolment=enrolment, effective_on=on, actor=by, batch=batch
+    row = _write(
+        case, EnrolmentEnd(case=case, enrolment=enrolment, effective_on=on, actor=by, batch=batch)
     )
-    refresh_spells([case.pk])
     _save(case, by=by, reason="enrolment.end", on=on)
     return row
 
 
-@transaction.atomic
+@unit_of_work
 def followup_record(*, case_id: int, on: date, receives_eb: bool, by, batch=None) -> FollowUp:
     """The 6-month follow-up after the latest ended anställning (000 §4.5, UT6)."""
-    case = _lock(case_id)
+    case = store.current().case(case_id)
     _require_perm(by, "casework.change_insats")
     _check_date(case, on)
-    ended = [s for s in rules.spells(case) if s.state == State.ANSTALLNING and s.end]
+    ended = [s for s in rules.spells(facts_of(case)) if s.state == State.ANSTALLNING and s.end]
     if not ended:
         raise CaseRuleError(
             _("Ärendet har ingen avslutad arbetsmarknadsanställning att följa upp.")
         )
     spell_end = ended[-1].end
-    if case.followups.filter(spell_ended_on=spell_end, corrections__isnull=True).exists():
+    if spell_end in facts_of(case).followed:
         raise CaseRuleError(_("Anställningen är redan uppföljd."))
-    row = FollowUp.objects.create(
-        case=case,
-        effective_on=on,
-        spell_ended_on=spell_end,
-        receives_eb=receives_eb,
-        actor=by,
-        batch=batch,
+    row = _write(
+        case,
+        FollowUp(
+            case=case,
+            effective_on=on,
+            spell_ended_on=spell_end,
+            receives_eb=receives_eb,
+            actor=by,
+            batch=batch,
+        ),
     )
     _save(case, by=by, reason="followup.record", on=on)
     return row
 
 
-@transaction.atomic
+@unit_of_work
 def note_add(*, case_id: int, text: str, on: date, by, is_objection: bool = False) -> Note:
     """A dated, signed note (SoL 11:5; FL 27 §); an objection is an addendum (D4)."""
-    case = _lock(case_id)
+    case = store.current().case(case_id)
     _require_perm(by, "casework.add_note")
     _check_date(case, on)
     if not text.strip():
         raise CaseRuleError(_("Anteckningen är tom."))
-    row = Note.objects.create(
-        case=case, effective_on=on, text=text, is_objection=is_objection, actor=by
+    row = _write(
+        case, Note(case=case, effective_on=on, text=text, is_objection=is_objection, actor=by)
     )
     _save(case, by=by, reason="note.add", on=on)
     return row
@@ -341,16 +345,16 @@ def note_correct(*, note_id: int, text: str, by) -> Note:
     )
 
 
-@transaction.atomic
+@unit_of_work
 def assessment_record(*, case_id: int, step: int, on: date, by) -> Assessment:
     """A progression assessment on the programme's step scale (001; 002 §5)."""
-    case = _lock(case_id)
+    case = store.current().case(case_id)
     _require_perm(by, "casework.change_insats")
     _check_date(case, on)
     steps = len(case.programme.progression_steps)
     if not 1 <= step <= steps:
         raise CaseRuleError(_("Steget måste vara mellan 1 och %(n)s.") % {"n": steps})
-    row = Assessment.objects.create(case=case, effective_on=on, step=step, actor=by)
+    row = _write(case, Assessment(case=case, effective_on=on, step=step, actor=by))
     _save(case, by=by, reason="assessment.record", on=on)
     return row
 
@@ -358,7 +362,7 @@ def assessment_record(*, case_id: int, step: int, on: date, by) -> Assessment:
 @transaction.atomic
 def attendance_record(*, case_id: int, week: date, days_present: int, by) -> Attendance:
     """Days present in one week, where the programme follows attendance (002 §5)."""
-    case = _lock(case_id)
+    case = store.current().case(case_id)
     _require_perm(by, "casework.change_insats")
     if not case.programme.tracks_attendance:
         raise CaseRuleError(_("Programmet följer inte upp närvaro."))

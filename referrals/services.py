@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from casework import personnummer
+from casework import personnummer, store
 from casework.models import (
     Case,
     ExitReason,
@@ -20,9 +20,10 @@ from casework.models import (
     State,
     Transition,
 )
-from casework.projections import refresh_spells
 from casework.rules import CaseRuleError
 from casework.services import CapacityFull, case_exit, case_start_insats, ensure_startable
+from casework.services import _append_transition as append_transition
+from casework.store import unit_of_work
 from programmes.models import IncomeSupport, Programme, Unit, Workplace
 
 from .models import WaitingListEntry
@@ -66,9 +67,9 @@ def eligibility_refusals(
 
 def _participant(identity, *, gender: str, first_name: str, last_name: str, by) -> Participant:
     """An existing person is reused, never duplicated; empty names are filled in."""
-    person, created = Participant.objects.select_for_update().get_or_create(
-        personnummer=identity.canonical,
-        defaults={
+    person, created = store.current().participant(
+        identity.canonical,
+        {
             "birth_date": identity.birth_date,
             "gender": gender,
             "first_name": first_name,
@@ -81,11 +82,11 @@ def _participant(identity, *, gender: str, first_name: str, last_name: str, by) 
         person.first_name = person.first_name or first_name
         person.last_name = person.last_name or last_name
         person._history_user, person._change_reason = by, "participant.names"
-        person.save()
+        store.current().save(person)
     return person
 
 
-@transaction.atomic
+@unit_of_work
 def referral_register(
     *,
     personnummer_value: str,
@@ -144,35 +145,22 @@ def referral_register(
     )
     case._history_user, case._change_reason = by, "referral.register"
     try:
-        with transaction.atomic():
-            case.save()
+        store.current().save(case)
     except IntegrityError:  # a concurrent referral won the race for the open case
         _refuse_open_case(person, programme, on)
         raise
-    Transition.objects.create(
-        case=case,
-        seq=1,
-        from_state="",
-        to_state=State.AKTUALISERING,
-        effective_on=on,
-        actor=by,
-        batch=batch,
-    )
-    refresh_spells([case.pk])
+    append_transition(case, from_state="", on=on, by=by, batch=batch)
     return case
 
 
 def _refuse_open_case(person: Participant, programme: Programme, on: date) -> None:
-    open_case = Case.objects.open().filter(participant=person, programme=programme).first()
+    cases = store.current().cases_of(person.personnummer, programme)
+    open_case = next((c for c in cases if c.state != State.AVSLUTAD), None)
     if open_case is not None:
         raise OpenCaseExists(
             _("Personen har redan ett öppet ärende i %(p)s.") % {"p": programme.code}, open_case
         )
-    last_exit = (
-        Case.objects.filter(participant=person, programme=programme)
-        .order_by("-last_event_on")
-        .first()
-    )
+    last_exit = max(cases, key=lambda c: c.last_event_on, default=None)
     if last_exit is not None and on < last_exit.last_event_on:
         raise CaseRuleError(
             _("En ny aktualisering kan inte ligga före förra ärendets avslut %(d)s.")

@@ -18,7 +18,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from casework import rules, services
+from casework import rules, services, store
 from casework.models import Case, ImportBatch
 from programmes.models import Programme, Unit, Workplace
 from referrals.services import referral_register
@@ -100,8 +100,13 @@ def run_import(
     unit: Unit | None = None,
     dry_run: bool = False,
     progress: Progress | None = None,
+    batched: bool = True,
 ) -> ImportResult:
-    """Validate and apply the file; write nothing unless every row is valid (IM3)."""
+    """Validate and apply the file; write nothing unless every row is valid (IM3).
+
+    `batched` applies it as one unit of work (casework.store.BatchStore); without it
+    every event is its own service call, as from the web (the two must agree).
+    """
     user = user or system_user()
     # Every journal row labels its author with the user's roles: read the groups once.
     user = type(user).objects.prefetch_related("groups").get(pk=user.pk)
@@ -120,7 +125,14 @@ def run_import(
                 sha256=sha, filename=filename[:255], rows=result.rows, imported_by=user
             )
             applier = Applier(user=user, unit=unit, batch=batch, progress=progress)
-            result.errors = applier.apply(events)
+            if batched:
+                with store.batch() as session:
+                    session.preload(e.pnr for e in events)
+                    result.errors = applier.apply(events)
+                    if not result.errors:
+                        session.flush()
+            else:
+                result.errors = applier.apply(events)
             result.applied = applier.applied
             result.batch_id = batch.pk
             if result.errors or dry_run:
@@ -188,7 +200,7 @@ class Applier:
         case_id = self._case_id(event, required=False)
         if case_id is None:
             return "handelse"
-        case = Case.objects.get(pk=case_id)
+        case = store.current().peek(case_id)
         if rules.effective_date_refusal(case, event.on, self.today):
             return "datum"
         return "handelse"
@@ -211,8 +223,9 @@ class Applier:
             batch=self.batch,
         )
         key = (event.pnr, event.programme.pk)
-        self.open_case[key] = self.last_case[key] = case.pk
-        self.case_org[case.pk] = case.unit.organisation_id
+        case_id = store.current().key(case)
+        self.open_case[key] = self.last_case[key] = case_id
+        self.case_org[case_id] = case.unit.organisation_id
 
     def _case_id(self, event: Event, *, required: bool = True) -> int | None:
         key = (event.pnr, event.programme.pk)
@@ -308,12 +321,12 @@ def unit_for(programme: Programme, chosen: Unit | None) -> Unit | None:
 
 
 def _latest_case(event: Event, *, open_only: bool = False) -> int | None:
-    cases = Case.objects.filter(
-        participant__personnummer=event.pnr, programme=event.programme
-    ).order_by("-referred_on", "-pk")
+    uow = store.current()
+    cases = uow.cases_of(event.pnr, event.programme)  # oldest first
     if open_only:
-        cases = cases.open()
-    return cases.values_list("pk", flat=True).first()
+        cases = [c for c in cases if c.is_open]
+    latest = max(reversed(cases), key=lambda c: c.referred_on, default=None)
+    return None if latest is None else uow.key(latest)
 
 
 def _risk_note(event: Event, batch: ImportBatch) -> str:

@@ -146,3 +146,30 @@ def test_an_access_log_row_is_never_committed_without_its_chain_link(
             user=coordinator, action="case.detail", participant_ids=[ready_case.participant_id]
         )
     assert AccessLog.objects.count() == before
+
+
+def test_rows_chained_in_bulk_verify_like_rows_chained_one_by_one(logged, coordinator):
+    """`append_rows` digests the objects as bulk-inserted; `verify` reads them back."""
+    case = logged.case
+    notes = [
+        Note(
+            case=case,
+            effective_on=date(2026, 1, 6 + n),
+            text=f"Anteckning {n} åäö",
+            actor=coordinator,
+        )
+        for n in range(3)
+    ]
+    for note in notes:
+        note.stamp()
+    Note.objects.bulk_create(notes)
+    assert chain.verify() is not None  # not chained yet: named as missing
+    chain.append_rows(notes)
+    assert chain.verify() is None
+    links = ChainEntry.objects.order_by("-seq")[:3]
+    assert [e.object_id for e in reversed(links)] == [n.pk for n in notes]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE casework_note SET effective_on = %s WHERE id = %s", ["2026-02-01", notes[1].pk]
+        )
+    assert str(chain.verify()).startswith(f"casework.note #{notes[1].pk}")
