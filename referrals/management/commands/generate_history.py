@@ -13,7 +13,9 @@ from referrals.importing.writer import to_csv, to_xlsx
 class Command(BaseCommand):
     help = (
         "Skriver en påhittad men realistisk ärendehistorik i importformatet (.csv eller .xlsx). "
-        "Samma --seed ger samma fil. SIKTA-ärenden importeras med --unit sikta-…"
+        "Samma --seed ger samma fil. SIKTA-ärenden importeras med --unit sikta-… "
+        "Programmens platsgränser följs inte: en stor fil kan ha fler samtidiga "
+        "anställningar än JOBBTORG:s 100 platser och avvisas då av importen."
     )
 
     def add_arguments(self, parser):
