@@ -56,13 +56,14 @@ WIPED = [  # children first
 ]
 
 
-def lookups(model) -> list[str]:
+def lookups(model, skipped=SKIPPED, keys=NATURAL) -> list[str]:
+    """The model's compared columns, a foreign key as its target's natural key."""
     out = []
     for f in model._meta.concrete_fields:
-        if f.name in SKIPPED:
+        if f.name in skipped:
             continue
         if f.is_relation:
-            out += [f"{f.name}__{n}" for n in NATURAL[f.name]]
+            out += [f"{f.name}__{n}" for n in keys[f.name]]
         else:
             out.append(f.name)
     return out

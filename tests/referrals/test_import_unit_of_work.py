@@ -23,6 +23,7 @@ from referrals.importing.generator import generate
 from referrals.importing.writer import to_csv
 from tests.factories import make_pnr
 from tests.referrals.test_bulk_load_equivalence import NATURAL, WIPED
+from tests.referrals.test_bulk_load_equivalence import lookups as natural_lookups
 
 from .test_import_errors import ev, table_counts
 
@@ -41,15 +42,7 @@ HISTORY = {"casework.HistoricalCase": "id", "casework.HistoricalParticipant": "i
 
 
 def lookups(model) -> list[str]:
-    out = []
-    for f in model._meta.concrete_fields:
-        if f.name in SKIPPED:
-            continue
-        if f.is_relation:
-            out += [f"{f.name}__{n}" for n in KEYS[f.name]]
-        else:
-            out.append(f.name)
-    return out
+    return natural_lookups(model, SKIPPED, KEYS)
 
 
 def snapshot() -> dict:
