@@ -81,55 +81,23 @@ def _lock() -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
 
 
-def _append(kind: str, object_id: int, digest: str, content: str) -> ChainEntry:
-    with transaction.atomic():
-        _lock()
-        head = ChainEntry.objects.order_by("-seq").only("seq", "hash").first()
-        prev = head.hash if head else GENESIS
-        seq = head.seq + 1 if head else 1
-        return ChainEntry.objects.create(
-            seq=seq,
-            kind=kind,
-            object_id=object_id,
-            digest=digest,
-            content_digest=content,
-            prev_hash=prev,
-            hash=link_hash(prev, kind, object_id, digest, content),
-        )
-
-
-def append_row(obj) -> ChainEntry:
-    """Chain a newly saved row, read back from the database."""
-    model = type(obj)
-    stored = model._base_manager.get(pk=obj.pk)
-    digest, content = row_digests(stored)
-    return _append(kind_of(model), stored.pk, digest, content)
-
-
-def append_rows(objs) -> None:
-    """Chain rows just written in bulk, in their order: one lock, one head read, one insert.
-
-    The digests are of the objects as written; `bulk_create` gave them their ids, and
-    `verify` recomputes the same digests from the stored rows (tests/audit).
-    """
-    if not objs:
-        return
+def _append(links: list[tuple[str, int, str, str]]) -> list[ChainEntry]:
+    """Append (kind, object id, digest, content digest) links in order, under the lock:
+    one head read and one insert, however many links."""
     with transaction.atomic():
         _lock()
         head = ChainEntry.objects.order_by("-seq").only("seq", "hash").first()
         prev = head.hash if head else GENESIS
         seq = head.seq if head else 0
         entries = []
-        for obj in objs:
-            kind = kind_of(type(obj))
-            digest, content = row_digests(obj)
+        for kind, object_id, digest, content in links:
             seq += 1
-            link = link_hash(prev, kind, obj.pk, digest, content)
+            link = link_hash(prev, kind, object_id, digest, content)
             entries.append(
                 ChainEntry(
                     seq=seq,
                     kind=kind,
-                    object_id=obj.pk,
+                    object_id=object_id,
                     digest=digest,
                     content_digest=content,
                     prev_hash=prev,
@@ -137,11 +105,28 @@ def append_rows(objs) -> None:
                 )
             )
             prev = link
-        ChainEntry.objects.bulk_create(entries, batch_size=2000)
+        return ChainEntry.objects.bulk_create(entries, batch_size=2000)
+
+
+def append_row(obj) -> ChainEntry:
+    """Chain a newly saved row, read back from the database."""
+    model = type(obj)
+    stored = model._base_manager.get(pk=obj.pk)
+    return _append([(kind_of(model), stored.pk, *row_digests(stored))])[0]
+
+
+def append_rows(objs) -> None:
+    """Chain rows just written in bulk, in their order.
+
+    The digests are of the objects as written; `bulk_create` gave them their ids, and
+    `verify` recomputes the same digests from the stored rows (tests/audit).
+    """
+    if objs:
+        _append([(kind_of(type(obj)), obj.pk, *row_digests(obj)) for obj in objs])
 
 
 def append_purge(participant_id: int) -> ChainEntry:
-    return _append(PURGE_KIND, participant_id, _digest({"participant": participant_id}), "")
+    return _append([(PURGE_KIND, participant_id, _digest({"participant": participant_id}), "")])[0]
 
 
 @dataclass

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.apps import apps
 from django.db.models.signals import post_save, pre_save
 
-from casework.signals import scope_refused
+from casework.signals import journal_bulk_written, scope_refused
 
 from . import chain
 from .models import SecurityEvent
@@ -14,6 +14,10 @@ from .models import SecurityEvent
 def _chain_row(sender, instance, created, raw=False, **kwargs) -> None:
     if created and not raw:
         chain.append_row(instance)
+
+
+def _chain_rows(sender, rows, **kwargs) -> None:
+    chain.append_rows(rows)
 
 
 def _scope_refused(sender, user=None, case_id=None, route="", **kwargs) -> None:
@@ -66,6 +70,7 @@ def connect() -> None:
     )
     for kind in chain.CHAINED:
         post_save.connect(_chain_row, sender=apps.get_model(kind), dispatch_uid=f"chain-{kind}")
+    journal_bulk_written.connect(_chain_rows, dispatch_uid="chain-bulk")
     scope_refused.connect(_scope_refused, dispatch_uid="audit-scope-refused")
     try:
         from axes.signals import user_locked_out

@@ -4,3 +4,7 @@ from django.dispatch import Signal
 
 # Sent when a user asks for a case outside their scope (answered 404): user, case_id, route.
 scope_refused = Signal()
+
+# Sent after journal rows were written with bulk_create, which sends no post_save: rows,
+# in the order they were written (the import's unit of work, casework.store).
+journal_bulk_written = Signal()

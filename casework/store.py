@@ -26,6 +26,7 @@ from programmes.models import InsatsRule
 from .facts import CaseFacts
 from .models import Case, Enrolment, Participant, Samrad
 from .projections import SPELL_ROWS, refresh_spells
+from .signals import journal_bulk_written
 
 BATCH_SIZE = 2000
 _active: ContextVar[Store | None] = ContextVar("casework_store", default=None)
@@ -258,8 +259,6 @@ class BatchStore(Store):
 
     def flush(self) -> None:
         """Write everything the batch buffered, parents first, then chain the journal."""
-        from audit import chain
-
         for model in (Participant, Case):
             # Stored cases first: an exit frees the open-case slot a new referral takes.
             stored = [o for o in self.dirty.values() if isinstance(o, model)]
@@ -285,7 +284,7 @@ class BatchStore(Store):
             by_model[type(row)].append(row)
         for model in _parents_first(by_model):
             model.objects.bulk_create(by_model[model], batch_size=BATCH_SIZE)
-        chain.append_rows(self.journal)
+        journal_bulk_written.send(sender=type(self), rows=self.journal)
         refresh_spells({row.case_id for row in self.journal if isinstance(row, SPELL_ROWS)})
 
 
