@@ -304,11 +304,22 @@ def _parents_first(by_model: dict) -> list:
 
 
 @contextmanager
-def batch():
-    """Run the services against a `BatchStore`; the caller flushes it inside its transaction."""
-    store = BatchStore()
+def using(store: Store):
+    """Run the services and rules against `store` (casework.facts reads it)."""
     token = _active.set(store)
     try:
         yield store
     finally:
         _active.reset(token)
+
+
+def batch():
+    """Run the services against a `BatchStore`; the caller flushes it inside its transaction."""
+    return using(BatchStore())
+
+
+def reading():
+    """Rules asked several times about the same case read its facts once, e.g. the start
+    conditions of every transition a page offers. For reads only: a service called inside
+    would not open a transaction of its own."""
+    return using(Store())

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from programmes.models import InsatsType
 
-from .. import forms, rules, services
+from .. import forms, rules, services, store
 from ..models import INSATS_STATES, Case, State
 from ..selectors import followups_due
 
@@ -226,4 +226,5 @@ def other_actions(case: Case, user) -> list[Action]:
 
 def transition_actions(case: Case, user) -> list[Action]:
     """Exactly the transitions django-fsm allows now for this user, as actions (A3)."""
-    return [ACTIONS[t.name] for t in case.get_available_user_state_transitions(user)]
+    with store.reading():  # each start condition asks the rules about the same facts
+        return [ACTIONS[t.name] for t in case.get_available_user_state_transitions(user)]
