@@ -34,6 +34,10 @@ class ActionForm(forms.Form):
         super().__init__(*args, **kwargs)
         if self.dated:
             self.fields = {"on": self._date_field(), **self.fields}
+        # The version the form was rendered from; the service refuses a moved case (ADR 0105).
+        self.fields["version"] = forms.IntegerField(
+            required=False, min_value=0, widget=forms.HiddenInput, initial=case.version
+        )
 
     def _date_field(self) -> forms.DateField:
         last = self.case.last_event_on or self.case.referred_on

@@ -192,6 +192,9 @@ class Case(FSMModelMixin, models.Model):
     last_event_on = models.DateField(_("senaste händelse"))
     deadline = models.DateField(_("slutdatum för insatsen"), null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+    # The optimistic lock (docs/adr/0105): +1 on every write of the row; a form carries
+    # the version it was rendered from and the service refuses a moved case.
+    version = models.PositiveIntegerField(_("version"), default=0, editable=False)
     history = HistoricalRecords()
 
     objects = CaseQuerySet.as_manager()
@@ -215,6 +218,13 @@ class Case(FSMModelMixin, models.Model):
 
     def __str__(self) -> str:
         return f"{self.programme.code} #{self.pk}"
+
+    def save(self, *args, **kwargs) -> None:
+        if not self._state.adding:
+            self.version += 1
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
+        super().save(*args, **kwargs)
 
     @property
     def is_open(self) -> bool:

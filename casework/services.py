@@ -47,6 +47,22 @@ def _lock(case_id: int) -> Case:
     return store.lock_case(case_id)
 
 
+class StaleCase(CaseRuleError):
+    """The case has moved since the form was rendered (optimistic lock, docs/adr/0105)."""
+
+
+def ensure_unchanged(case: Case, expected_version: int | None) -> None:
+    """Refuse when the locked case is not at the version the user saw; None: no check
+    (import, commands). Called right after the row lock, before any rule or write."""
+    if expected_version is not None and case.version != expected_version:
+        raise StaleCase(
+            _(
+                "Ärendet har ändrats av någon annan sedan du öppnade formuläret. "
+                "Ingenting sparades. Ladda om sidan och gör om åtgärden."
+            )
+        )
+
+
 def _require_perm(user, perm: str) -> None:
     if not user.has_perm(perm):
         raise PermissionDenied(_("Du har inte behörighet till den åtgärden."))
@@ -136,9 +152,11 @@ def case_start_insats(
     planned_end: date | None = None,
     reason: str = "",
     batch: ImportBatch | None = None,
+    expected_version: int | None = None,
 ) -> Transition:
     """Start an insats: the first one from aktualisering, or a move between insatser (000 §4.4)."""
     case = store.current().case(case_id)
+    ensure_unchanged(case, expected_version)
     details = {"workplace": workplace, "is_osa": is_osa, "planned_end": planned_end}
     ensure_startable(case, insats, on=on, by=by, **details)
     method = getattr(case, f"start_{insats}")
@@ -162,10 +180,18 @@ def case_start_insats(
 
 @unit_of_work
 def case_exit(
-    *, case_id: int, on: date, reason_code: str, by, reason: str = "", batch=None
+    *,
+    case_id: int,
+    on: date,
+    reason_code: str,
+    by,
+    reason: str = "",
+    batch=None,
+    expected_version: int | None = None,
 ) -> Transition:
     """Exit with a reason code; a late exit is still recorded, as an overstay (domain.md)."""
     case = store.current().case(case_id)
+    ensure_unchanged(case, expected_version)
     _refuse_if(rules.exit_refusal(case, reason_code=reason_code))
     _check_date(case, on)
     if not has_transition_perm(case.exit, by):
@@ -188,9 +214,12 @@ def case_exit(
 
 
 @unit_of_work
-def spell_extend(*, case_id: int, on: date, reason: str, by, batch=None) -> Extension:
+def spell_extend(
+    *, case_id: int, on: date, reason: str, by, batch=None, expected_version: int | None = None
+) -> Extension:
     """Extend the current spell by the rule's extension length (000 §4.4)."""
     case = store.current().case(case_id)
+    ensure_unchanged(case, expected_version)
     _require_perm(by, "casework.change_insats")
     _check_date(case, on)
     _refuse_if(rules.extension_refusal(case, on=on, reason=reason))
@@ -214,9 +243,12 @@ def spell_extend(*, case_id: int, on: date, reason: str, by, batch=None) -> Exte
 
 
 @unit_of_work
-def samrad_record(*, case_id: int, on: date, by, note: str = "", batch=None) -> Samrad:
+def samrad_record(
+    *, case_id: int, on: date, by, note: str = "", batch=None, expected_version: int | None = None
+) -> Samrad:
     """A samråd with Arbetsförmedlingen was held (000 §4.4)."""
     case = store.current().case(case_id)
+    ensure_unchanged(case, expected_version)
     if not (by.has_perm("casework.decide_referral") or by.has_perm("casework.change_insats")):
         raise PermissionDenied(_("Du har inte behörighet att registrera samråd."))
     _open_case(case)
@@ -232,9 +264,10 @@ def _open_case(case: Case) -> None:
 
 
 @unit_of_work
-def case_assign_coach(*, case_id: int, coach, by) -> Case:
+def case_assign_coach(*, case_id: int, coach, by, expected_version: int | None = None) -> Case:
     """The coordinator assigns a coach of the case's unit (003 "Samordnare")."""
     case = store.current().case(case_id)
+    ensure_unchanged(case, expected_version)
     _require_perm(by, "casework.decide_referral")
     _open_case(case)
     if not case.unit.members.filter(pk=coach.pk).exists():
@@ -246,9 +279,12 @@ def case_assign_coach(*, case_id: int, coach, by) -> Case:
 
 
 @unit_of_work
-def enrolment_start(*, case_id: int, course: str, on: date, by, batch=None) -> Enrolment:
+def enrolment_start(
+    *, case_id: int, course: str, on: date, by, batch=None, expected_version: int | None = None
+) -> Enrolment:
     """A kompetenshöjande enrolment starts beside the insats, Heltidsmodellen (000 §4.4)."""
     case = store.current().case(case_id)
+    ensure_unchanged(case, expected_version)
     _require_perm(by, "casework.change_insats")
     _open_case(case)
     _check_date(case, on)
@@ -267,8 +303,11 @@ def _open_enrolment(case: Case, course: str) -> Enrolment | None:
 
 
 @unit_of_work
-def enrolment_end(*, case_id: int, course: str, on: date, by, batch=None) -> EnrolmentEnd:
+def enrolment_end(
+    *, case_id: int, course: str, on: date, by, batch=None, expected_version: int | None = None
+) -> EnrolmentEnd:
     case = store.current().case(case_id)
+    ensure_unchanged(case, expected_version)
     _require_perm(by, "casework.change_insats")
     _check_date(case, on)
     enrolment = _open_enrolment(case, course)
@@ -282,9 +321,18 @@ def enrolment_end(*, case_id: int, course: str, on: date, by, batch=None) -> Enr
 
 
 @unit_of_work
-def followup_record(*, case_id: int, on: date, receives_eb: bool, by, batch=None) -> FollowUp:
+def followup_record(
+    *,
+    case_id: int,
+    on: date,
+    receives_eb: bool,
+    by,
+    batch=None,
+    expected_version: int | None = None,
+) -> FollowUp:
     """The 6-month follow-up after the latest ended anställning (000 §4.5, UT6)."""
     case = store.current().case(case_id)
+    ensure_unchanged(case, expected_version)
     _require_perm(by, "casework.change_insats")
     _check_date(case, on)
     ended = [s for s in rules.spells(facts_of(case)) if s.state == State.ANSTALLNING and s.end]
@@ -311,9 +359,18 @@ def followup_record(*, case_id: int, on: date, receives_eb: bool, by, batch=None
 
 
 @unit_of_work
-def note_add(*, case_id: int, text: str, on: date, by, is_objection: bool = False) -> Note:
+def note_add(
+    *,
+    case_id: int,
+    text: str,
+    on: date,
+    by,
+    is_objection: bool = False,
+    expected_version: int | None = None,
+) -> Note:
     """A dated, signed note (SoL 11:5; FL 27 §); an objection is an addendum (D4)."""
     case = store.current().case(case_id)
+    ensure_unchanged(case, expected_version)
     _require_perm(by, "casework.add_note")
     _check_date(case, on)
     if not text.strip():
@@ -326,10 +383,11 @@ def note_add(*, case_id: int, text: str, on: date, by, is_objection: bool = Fals
 
 
 @transaction.atomic
-def note_correct(*, note_id: int, text: str, by) -> Note:
+def note_correct(*, note_id: int, text: str, by, expected_version: int | None = None) -> Note:
     """A correction is a new row; the original stays readable (C2)."""
     original = Note.objects.select_related("case").get(pk=note_id)
-    _lock(original.case_id)
+    case = _lock(original.case_id)
+    ensure_unchanged(case, expected_version)
     _require_perm(by, "casework.add_note")
     if original.corrections.exists():
         raise CaseRuleError(_("Anteckningen är redan rättad; rätta den senaste versionen."))
@@ -346,9 +404,12 @@ def note_correct(*, note_id: int, text: str, by) -> Note:
 
 
 @unit_of_work
-def assessment_record(*, case_id: int, step: int, on: date, by) -> Assessment:
+def assessment_record(
+    *, case_id: int, step: int, on: date, by, expected_version: int | None = None
+) -> Assessment:
     """A progression assessment on the programme's step scale (001; 002 §5)."""
     case = store.current().case(case_id)
+    ensure_unchanged(case, expected_version)
     _require_perm(by, "casework.change_insats")
     _check_date(case, on)
     steps = len(case.programme.progression_steps)
@@ -360,9 +421,12 @@ def assessment_record(*, case_id: int, step: int, on: date, by) -> Assessment:
 
 
 @transaction.atomic
-def attendance_record(*, case_id: int, week: date, days_present: int, by) -> Attendance:
+def attendance_record(
+    *, case_id: int, week: date, days_present: int, by, expected_version: int | None = None
+) -> Attendance:
     """Days present in one week, where the programme follows attendance (002 §5)."""
     case = store.current().case(case_id)
+    ensure_unchanged(case, expected_version)
     _require_perm(by, "casework.change_insats")
     if not case.programme.tracks_attendance:
         raise CaseRuleError(_("Programmet följer inte upp närvaro."))

@@ -229,6 +229,8 @@ class BatchStore(Store):
         elif obj.pk is not None:
             self.dirty[id(obj)] = obj
         if isinstance(obj, Case):
+            if history_type == "~":  # as Case.save would, which bulk_update bypasses
+                obj.version += 1
             self._count(obj)
         self._snapshot(obj, history_type)
 

@@ -88,7 +88,13 @@ class ReferralForm(forms.Form):
         return data
 
 
-class DatedForm(forms.Form):
+class VersionedForm(forms.Form):
+    """Carries the case version the queue was rendered from (optimistic lock, ADR 0105)."""
+
+    version = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
+
+
+class DatedForm(VersionedForm):
     on = forms.DateField(label=_("Datum"), widget=DATE_INPUT)
 
 
@@ -96,7 +102,7 @@ class SamradForm(DatedForm):
     note = forms.CharField(label=_("Anteckning"), required=False, max_length=2000)
 
 
-class AssignCoachForm(forms.Form):
+class AssignCoachForm(VersionedForm):
     coach = forms.IntegerField()
 
 

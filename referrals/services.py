@@ -21,7 +21,13 @@ from casework.models import (
     Transition,
 )
 from casework.rules import CaseRuleError
-from casework.services import CapacityFull, case_exit, case_start_insats, ensure_startable
+from casework.services import (
+    CapacityFull,
+    case_exit,
+    case_start_insats,
+    ensure_startable,
+    ensure_unchanged,
+)
 from casework.services import _append_transition as append_transition
 from casework.store import unit_of_work
 from programmes.models import IncomeSupport, Programme, Unit, Workplace
@@ -206,9 +212,11 @@ def insats_start_or_enqueue(
     is_osa: bool = False,
     planned_end: date | None = None,
     reason: str = "",
+    expected_version: int | None = None,
 ) -> StartOutcome:
     """Start the insats if a place is free, else put the case in line (000 §4.4; 002 §5)."""
     case = Case.objects.select_for_update().select_related("programme").get(pk=case_id)
+    ensure_unchanged(case, expected_version)
     details = {"workplace": workplace, "is_osa": is_osa, "planned_end": planned_end}
     try:
         ensure_startable(case, insats, on=on, by=by, **details)
@@ -270,11 +278,20 @@ def _resolve(entry: WaitingListEntry, resolution: str) -> None:
 
 
 @transaction.atomic
-def referral_close(*, case_id: int, on: date, by, reason: str = "") -> Transition:
+def referral_close(
+    *, case_id: int, on: date, by, reason: str = "", expected_version: int | None = None
+) -> Transition:
     """Close a referral as ej aktuell, taking the case out of any waiting list (domain.md)."""
     if not reason.strip():
         raise CaseRuleError(_("Ange varför ärendet inte är aktuellt."))
-    row = case_exit(case_id=case_id, on=on, reason_code=ExitReason.EJ_AKTUELL, by=by, reason=reason)
+    row = case_exit(
+        case_id=case_id,
+        on=on,
+        reason_code=ExitReason.EJ_AKTUELL,
+        by=by,
+        reason=reason,
+        expected_version=expected_version,
+    )
     for entry in WaitingListEntry.objects.waiting().filter(case_id=case_id):
         _resolve(entry, WaitingListEntry.Resolution.WITHDRAWN)
     return row

@@ -250,6 +250,7 @@ def case_samrad(request, pk: int):
             on=form.cleaned_data["on"],
             by=request.user,
             note=form.cleaned_data["note"],
+            expected_version=form.cleaned_data["version"],
         ),
         _("Samrådet är registrerat."),
     )
@@ -269,7 +270,12 @@ def case_assign(request, pk: int):
     return _run(
         request,
         pk,
-        lambda: case_assign_coach(case_id=case.pk, coach=coach, by=request.user),
+        lambda: case_assign_coach(
+            case_id=case.pk,
+            coach=coach,
+            by=request.user,
+            expected_version=form.cleaned_data["version"],
+        ),
         _("%(name)s är coach för ärendet.") % {"name": coach.get_full_name() or coach.username},
     )
 
@@ -287,7 +293,11 @@ def case_start(request, pk: int):
         request,
         pk,
         lambda: insats_start_or_enqueue(
-            case_id=case.pk, insats=insats, on=form.cleaned_data["on"], by=request.user
+            case_id=case.pk,
+            insats=insats,
+            on=form.cleaned_data["on"],
+            by=request.user,
+            expected_version=form.cleaned_data["version"],
         ),
         lambda outcome: _start_message(outcome, insats),
     )
@@ -319,6 +329,7 @@ def case_close(request, pk: int):
             on=form.cleaned_data["on"],
             by=request.user,
             reason=form.cleaned_data["reason"],
+            expected_version=form.cleaned_data["version"],
         ),
         _("Ärendet är avslutat som ej aktuellt."),
     )

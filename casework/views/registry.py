@@ -19,6 +19,11 @@ from ..models import INSATS_STATES, Case, State
 from ..selectors import followups_due
 
 
+def _version(form) -> int | None:
+    """The case version the form was rendered from (docs/adr/0105)."""
+    return form.cleaned_data.get("version")
+
+
 @dataclass(frozen=True)
 class Action:
     name: str
@@ -45,6 +50,7 @@ def _start(insats: str) -> Action:
             is_osa=data.get("is_osa", False),
             planned_end=data.get("planned_end"),
             reason=data.get("reason", ""),
+            expected_version=_version(form),
         )
 
     label = InsatsType(insats).label
@@ -67,27 +73,48 @@ def _exit(form, case, user):
         reason_code=data["reason_code"],
         reason=data["reason"],
         by=user,
+        expected_version=_version(form),
     )
 
 
 def _extend(form, case, user):
     data = form.cleaned_data
-    services.spell_extend(case_id=case.pk, on=data["on"], reason=data["reason"], by=user)
+    services.spell_extend(
+        case_id=case.pk,
+        on=data["on"],
+        reason=data["reason"],
+        by=user,
+        expected_version=_version(form),
+    )
 
 
 def _samrad(form, case, user):
     data = form.cleaned_data
-    services.samrad_record(case_id=case.pk, on=data["on"], note=data["note"], by=user)
+    services.samrad_record(
+        case_id=case.pk, on=data["on"], note=data["note"], by=user, expected_version=_version(form)
+    )
 
 
 def _enrol_start(form, case, user):
     data = form.cleaned_data
-    services.enrolment_start(case_id=case.pk, course=data["course"], on=data["on"], by=user)
+    services.enrolment_start(
+        case_id=case.pk,
+        course=data["course"],
+        on=data["on"],
+        by=user,
+        expected_version=_version(form),
+    )
 
 
 def _enrol_end(form, case, user):
     data = form.cleaned_data
-    services.enrolment_end(case_id=case.pk, course=data["course"], on=data["on"], by=user)
+    services.enrolment_end(
+        case_id=case.pk,
+        course=data["course"],
+        on=data["on"],
+        by=user,
+        expected_version=_version(form),
+    )
 
 
 def _note(form, case, user):
@@ -98,30 +125,43 @@ def _note(form, case, user):
         on=data["on"],
         is_objection=data["is_objection"],
         by=user,
+        expected_version=_version(form),
     )
 
 
 def _note_correct(form, case, user):
     data = form.cleaned_data
-    services.note_correct(note_id=data["note"], text=data["text"], by=user)
+    services.note_correct(
+        note_id=data["note"], text=data["text"], by=user, expected_version=_version(form)
+    )
 
 
 def _assessment(form, case, user):
     data = form.cleaned_data
-    services.assessment_record(case_id=case.pk, step=data["step"], on=data["on"], by=user)
+    services.assessment_record(
+        case_id=case.pk, step=data["step"], on=data["on"], by=user, expected_version=_version(form)
+    )
 
 
 def _followup(form, case, user):
     data = form.cleaned_data
     services.followup_record(
-        case_id=case.pk, on=data["on"], receives_eb=data["receives_eb"], by=user
+        case_id=case.pk,
+        on=data["on"],
+        receives_eb=data["receives_eb"],
+        by=user,
+        expected_version=_version(form),
     )
 
 
 def _attendance(form, case, user):
     data = form.cleaned_data
     services.attendance_record(
-        case_id=case.pk, week=data["week"], days_present=data["days_present"], by=user
+        case_id=case.pk,
+        week=data["week"],
+        days_present=data["days_present"],
+        by=user,
+        expected_version=_version(form),
     )
 
 
