@@ -90,6 +90,7 @@ class Loader:
         }
         self.order = [
             cw.Participant,
+            cw.ParticipantFact,
             cw.Case,
             Workplace,
             cw.Transition,
@@ -204,6 +205,15 @@ class Loader:
                 last_name=event.last_name,
             )
             self.people[event.pnr] = person
+            for name, value in (("gender", event.gender), ("skyddad_identitet", "0")):
+                self.add(
+                    cw.ParticipantFact,
+                    participant_id=person["id"],
+                    field=name,
+                    value=value,
+                    actor_id=self.user.pk,
+                    actor_label=self.label,
+                )
         else:  # the services fill in empty names, never overwrite
             person["first_name"] = person["first_name"] or event.first_name
             person["last_name"] = person["last_name"] or event.last_name

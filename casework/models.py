@@ -556,3 +556,52 @@ class SavedReport(models.Model):
         if not self._state.adding:
             raise rules.ImmutableRecordError(_("En fastställd rapport kan inte ändras."))
         super().save(*args, **kwargs)
+
+
+class ParticipantFact(models.Model):
+    """A journaled value of a person's gender or skyddad identitet (issue 17 item 8).
+
+    The referral (or the import) that creates the person writes the first row of each
+    field; `casework.identity` writes one on every change. Chained by the audit app, so
+    `verify_audit --deep` can tell a raw change of the participant's column from a
+    journaled one (docs/adr/0101). Never edited or deleted.
+    """
+
+    class Field(models.TextChoices):
+        GENDER = "gender", _("kön")
+        SKYDDAD_IDENTITET = "skyddad_identitet", _("skyddad identitet")
+
+    participant = models.ForeignKey(Participant, on_delete=models.PROTECT, related_name="facts")
+    field = models.CharField(_("uppgift"), max_length=20, choices=Field.choices)
+    value = models.CharField(_("värde"), max_length=20)
+    recorded_at = models.DateTimeField(_("registrerad"), default=timezone.now, editable=False)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    actor_label = models.CharField(_("registrerad av"), max_length=200, blank=True)
+    batch = models.ForeignKey(
+        ImportBatch, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    objects = ImmutableQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("personuppgiftshändelse")
+        verbose_name_plural = _("personuppgiftshändelser")
+        indexes = [models.Index(fields=["participant", "field", "id"])]
+
+    def __str__(self) -> str:
+        return f"{self.participant_id} {self.field}={self.value}"
+
+    def save(self, *args, **kwargs) -> None:
+        if not self._state.adding:
+            raise rules.ImmutableRecordError(_("Dokumentation kan inte ändras; gör en rättelse."))
+        self.stamp()
+        super().save(*args, **kwargs)
+
+    def stamp(self) -> None:
+        if self.actor is not None and not self.actor_label:
+            self.actor_label = actor_label(self.actor)
+
+    def delete(self, *args, **kwargs):
+        raise rules.ImmutableRecordError(_("Dokumentation kan inte tas bort."))

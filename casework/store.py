@@ -101,6 +101,10 @@ class Store:
         row.save()
         self.facts(case).add(row)
 
+    def record(self, row) -> None:
+        """Write a journal row that is not a case's (a person's fact, casework.identity)."""
+        row.save()
+
     def save(self, obj) -> None:
         """Save a case or participant, with its history row."""
         if obj.pk is None:
@@ -215,6 +219,12 @@ class BatchStore(Store):
         self.labels.setdefault(row.actor_id, row.actor_label)
         self.journal.append(row)
         self.facts(case).add(row)
+
+    def record(self, row) -> None:
+        row.actor_label = row.actor_label or self.labels.get(row.actor_id, "")
+        row.stamp()
+        self.labels.setdefault(row.actor_id, row.actor_label)
+        self.journal.append(row)
 
     def save(self, obj) -> None:
         history_type = "~"

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from casework import personnummer, store
+from casework.identity import record_identity
 from casework.models import (
     Case,
     ExitReason,
@@ -71,8 +72,11 @@ def eligibility_refusals(
     return reasons
 
 
-def _participant(identity, *, gender: str, first_name: str, last_name: str, by) -> Participant:
-    """An existing person is reused, never duplicated; empty names are filled in."""
+def _participant(
+    identity, *, gender: str, first_name: str, last_name: str, by, batch=None
+) -> Participant:
+    """An existing person is reused, never duplicated; empty names are filled in. A new
+    person's gender and protection are journaled (casework.identity)."""
     person, created = store.current().participant(
         identity.canonical,
         {
@@ -82,9 +86,9 @@ def _participant(identity, *, gender: str, first_name: str, last_name: str, by) 
             "last_name": last_name,
         },
     )
-    if not created and (
-        (first_name and not person.first_name) or (last_name and not person.last_name)
-    ):
+    if created:
+        record_identity(person, by=by, batch=batch)
+    elif (first_name and not person.first_name) or (last_name and not person.last_name):
         person.first_name = person.first_name or first_name
         person.last_name = person.last_name or last_name
         person._history_user, person._change_reason = by, "participant.names"
@@ -130,7 +134,7 @@ def referral_register(
     if reasons:
         raise CaseRuleError(reasons)
     person = _participant(
-        identity, gender=gender, first_name=first_name, last_name=last_name, by=by
+        identity, gender=gender, first_name=first_name, last_name=last_name, by=by, batch=batch
     )
     _refuse_open_case(person, programme, on)
     case = Case(

@@ -52,6 +52,7 @@ WIPED = [  # children first
     "casework.Transition",
     "casework.SavedReport",
     "casework.Case",
+    "casework.ParticipantFact",
     "casework.Participant",
     "programmes.Workplace",
 ]

@@ -88,7 +88,15 @@ def test_batched_import_writes_what_the_per_call_services_write(seed):
         len(got[k])
         for k in WIPED
         if k.endswith(
-            ("Transition", "Samrad", "Extension", "Enrolment", "EnrolmentEnd", "FollowUp")
+            (
+                "Transition",
+                "Samrad",
+                "Extension",
+                "Enrolment",
+                "EnrolmentEnd",
+                "FollowUp",
+                "ParticipantFact",
+            )
         )
     )
 

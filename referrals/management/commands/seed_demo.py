@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from casework.identity import participant_set_protection
 from casework.models import Case, Participant
 from casework.personnummer import luhn_digit
 from casework.services import case_assign_coach, case_exit, case_start_insats, samrad_record
@@ -135,9 +136,7 @@ class Command(BaseCommand):
         if not result.ok:
             raise CommandError("\n".join(str(e) for e in result.errors[:20]))
         person = Participant.objects.get(personnummer=skyddad)
-        person.skyddad_identitet = True
-        person._history_user, person._change_reason = system_user(), "participant.skyddad"
-        person.save()
+        participant_set_protection(participant_id=person.pk, protected=True, by=system_user())
         return result.applied
 
     def _assign(self, users: dict[str, User], programme: str) -> None:
