@@ -16,13 +16,17 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.apps import apps
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
 
+from . import witness
 from .models import ChainEntry
 
 GENESIS = "0" * 64
@@ -38,6 +42,7 @@ CHAINED = {
     "casework.enrolmentend": (),
     "casework.followup": (),
     "casework.assessment": (),
+    "casework.participantfact": (),
     "audit.accesslog": (),
 }
 PURGE_KIND = "audit.purge"
@@ -105,7 +110,10 @@ def _append(links: list[tuple[str, int, str, str]]) -> list[ChainEntry]:
                 )
             )
             prev = link
-        return ChainEntry.objects.bulk_create(entries, batch_size=2000)
+        created = ChainEntry.objects.bulk_create(entries, batch_size=2000)
+        if entries:
+            witness.appended(entries[0].seq, seq, prev)
+        return created
 
 
 def append_row(obj) -> ChainEntry:
@@ -141,21 +149,68 @@ class Mismatch:
         return f"{self.kind} #{self.object_id} ({where}): {self.problem}"
 
 
+class WitnessMismatch(Mismatch):
+    """The chain disagrees with a head witnessed outside the database (audit.witness)."""
+
+    def __str__(self) -> str:
+        return _("vittnet: %(problem)s") % {"problem": self.problem}
+
+
+# Links verified per page: one query for the page, one per kind (and chunk) for its rows.
+PAGE = 5000
+
+
+def in_chunks(values: list) -> Iterator[list]:
+    """`values` in pieces small enough for one `IN (…)`; SQLite's historical limit is 999."""
+    size = 900 if connection.vendor == "sqlite" else PAGE
+    for i in range(0, len(values), size):
+        yield values[i : i + size]
+
+
+def _pages() -> Iterator[list[ChainEntry]]:
+    """The chain in seq order, by keyset pages (no OFFSET, no server-side cursor)."""
+    last = -1
+    while True:
+        page = list(ChainEntry.objects.filter(seq__gt=last).order_by("seq")[:PAGE])
+        if not page:
+            return
+        yield page
+        last = page[-1].seq
+
+
+def _rows_of(page: list[ChainEntry]) -> dict[tuple[str, int], object]:
+    """The stored rows the page's links name, by (kind, id)."""
+    ids: dict[str, list[int]] = defaultdict(list)
+    for entry in page:
+        if entry.kind != PURGE_KIND:
+            ids[entry.kind].append(entry.object_id)
+    rows = {}
+    for kind, pks in ids.items():
+        manager = model_of(kind)._base_manager
+        for chunk in in_chunks(pks):
+            rows.update(((kind, obj.pk), obj) for obj in manager.filter(pk__in=chunk))
+    return rows
+
+
 def _participant_of(kind: str, obj) -> int | None:
     if kind == "audit.accesslog":
         return None
-    return obj.case.participant_id
+    participant_id = getattr(obj, "participant_id", None)
+    return participant_id if participant_id is not None else obj.case.participant_id
 
 
-def _check_entry(entry: ChainEntry, prev: str, purged: set[int]) -> str | None:
+def _check_link(entry: ChainEntry, prev: str, prev_seq: int) -> str | None:
     if entry.prev_hash != prev:
         return _("länken pekar inte på föregående post")
+    if entry.seq != prev_seq + 1:  # seq is then the count of links the witness records
+        return _("kedjan har en lucka efter post %(seq)s") % {"seq": prev_seq}
     expected = link_hash(prev, entry.kind, entry.object_id, entry.digest, entry.content_digest)
     if entry.hash != expected:
         return _("kedjepostens hash stämmer inte")
-    if entry.kind == PURGE_KIND:
-        return None
-    obj = model_of(entry.kind)._base_manager.filter(pk=entry.object_id).first()
+    return None
+
+
+def _check_row(entry: ChainEntry, obj, purged: set[int]) -> str | None:
     if obj is None:
         return _("raden saknas (borttagen)")
     digest, content = row_digests(obj)
@@ -166,21 +221,44 @@ def _check_entry(entry: ChainEntry, prev: str, purged: set[int]) -> str | None:
     return None
 
 
+def _walk(purged: set[int]) -> tuple[Mismatch | None, int]:
+    """Check every link and its row, page by page; (first mismatch, head seq)."""
+    prev, prev_seq = GENESIS, 0
+    for page in _pages():
+        rows = _rows_of(page)
+        for entry in page:
+            problem = _check_link(entry, prev, prev_seq)
+            if problem is None and entry.kind != PURGE_KIND:
+                problem = _check_row(entry, rows.get((entry.kind, entry.object_id)), purged)
+            if problem:
+                return Mismatch(entry.seq, entry.kind, entry.object_id, problem), prev_seq
+            prev, prev_seq = entry.hash, entry.seq
+    return None, prev_seq
+
+
+def _unchained() -> Mismatch | None:
+    """The first row of a chained model without a link (bulk_create, raw SQL)."""
+    for kind in CHAINED:
+        linked = ChainEntry.objects.filter(kind=kind, object_id=OuterRef("pk"))
+        rows = model_of(kind)._base_manager.filter(~Exists(linked)).order_by("pk")
+        first = rows.values_list("pk", flat=True).first()
+        if first is not None:
+            return Mismatch(None, kind, first, _("raden finns inte i kedjan"))
+    return None
+
+
 def verify() -> Mismatch | None:
-    """The first link or row that does not match, or None when everything verifies."""
-    prev = GENESIS
+    """The first link or row that does not match, or None when everything verifies.
+
+    Bounded queries: one per page of PAGE links and one per kind (and chunk) of its
+    rows, then one per chained model for rows without a link, then the witness."""
     # Purge links are themselves chained, so they cannot be added without breaking it.
     purged = set(ChainEntry.objects.filter(kind=PURGE_KIND).values_list("object_id", flat=True))
-    seen: dict[str, set[int]] = {kind: set() for kind in CHAINED}
-    for entry in ChainEntry.objects.order_by("seq").iterator():
-        problem = _check_entry(entry, prev, purged)
-        if problem:
-            return Mismatch(entry.seq, entry.kind, entry.object_id, problem)
-        if entry.kind != PURGE_KIND:
-            seen[entry.kind].add(entry.object_id)
-        prev = entry.hash
-    for kind, ids in seen.items():
-        stored = set(model_of(kind)._base_manager.values_list("pk", flat=True).iterator())
-        if stored - ids:
-            return Mismatch(None, kind, min(stored - ids), _("raden finns inte i kedjan"))
-    return None
+    mismatch, head_seq = _walk(purged)
+    if mismatch is None:
+        mismatch = _unchained()
+    if mismatch is None:
+        problems = witness.check(head_seq)
+        if problems:
+            mismatch = WitnessMismatch(None, "audit.witness", 0, "; ".join(problems))
+    return mismatch

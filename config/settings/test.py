@@ -6,3 +6,5 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Throttling off by default so tests can log in freely; the axes test turns it on (X1).
 AXES_ENABLED = False
 AUDIT_CHAIN_KEY = "test-chain-key"
+# One test database per test, one witness file per test: the witness tests set their own.
+AUDIT_WITNESS_PATH = ""
