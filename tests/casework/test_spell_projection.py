@@ -15,6 +15,7 @@ from django_fsm import TransitionNotAllowed
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from audit import deep
 from casework import rules
 from casework.corrections import transition_correct_date
 from casework.models import INSATS_STATES, Case, Enrolment, Spell
@@ -84,6 +85,9 @@ def _projection_matches_the_rules() -> None:
     assert cases
     for case in cases:
         assert _projected(case) == _expected(case), case.pk
+    # verify_audit --deep recomputes the same projections from the journal (issue 17).
+    assert deep.spell_problems() == []
+    assert deep.case_problems() == []
 
 
 @given(histories=HISTORIES)
