@@ -44,6 +44,14 @@ class ApiView(APIView):
     required_scope = ""
 
     def parsed(self, serializer_class, data):
+        # A plain dict, so an empty `?tertial=` is refused, not read as absent; and a name
+        # the endpoint does not know is refused, not silently ignored.
+        if hasattr(data, "dict"):
+            unknown = sorted(set(data) - set(serializer_class().fields))
+            if unknown:
+                message = _("Okänd parameter: %(p)s.") % {"p": ", ".join(unknown)}
+                raise ApiRefusal("unknown_parameter", message, 400)
+            data = data.dict()
         serializer = serializer_class(data=data)
         serializer.is_valid(raise_exception=True)
         return serializer.validated_data

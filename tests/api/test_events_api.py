@@ -3,8 +3,8 @@ from datetime import date
 from audit.models import AccessLog
 from casework.services import case_exit, case_start_insats
 from tests.api.test_participation_api import refer
-from tests.factories import UserFactory, unit
 from tests.api.test_referrals_api import body
+from tests.factories import UserFactory, unit
 
 URL = "/api/v1/events"
 
