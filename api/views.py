@@ -93,7 +93,7 @@ class ReferralsView(ApiView):
         canonical = _pnr(data["personnummer"])
         programme = Programme.objects.filter(code=data["programme"]).first()
         if programme is None:
-            message = _("Okänt program: %(c)s.") % {"c": data["programme"]}
+            message = _("Okänt program: %(code)s.") % {"code": data["programme"]}
             raise ApiRefusal("unknown_programme", message, 422)
         try:
             with transaction.atomic():
