@@ -27,9 +27,10 @@ def log_read(
     An API read passes its system `client` as well (issue 16).
     """
     ids = sorted(set(participant_ids))
-    units = ",".join(sorted(user.units.values_list("code", flat=True))) if user else ""
     if client is not None:
         units = client.unit.code
+    else:
+        units = ",".join(sorted(user.units.values_list("code", flat=True))) if user else ""
     with transaction.atomic():
         return AccessLog.objects.create(
             user=user,
