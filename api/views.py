@@ -84,8 +84,9 @@ class ReferralsView(ApiView):
         """Register a referral through `referral_register`, the form's and the import's service."""
         client = request.api_client
         key = request.headers.get("Idempotency-Key", "").strip()
-        if len(key) > 200:
-            raise ApiRefusal("invalid_idempotency_key", _("Idempotency-Key är för lång."), 400)
+        if len(key) > 200 or not key.isprintable():
+            message = _("Idempotency-Key får vara högst 200 skrivbara tecken.")
+            raise ApiRefusal("invalid_idempotency_key", message, 400)
         data = self.parsed(ReferralInSerializer, request.data)
         body = hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
         if key and (replay := _replay(client, key, body)) is not None:

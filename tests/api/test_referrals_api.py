@@ -102,3 +102,10 @@ def test_without_the_write_scope_a_referral_is_forbidden(make_client):
     assert response.status_code == 403
     assert response.json()["code"] == "missing_scope"
     assert not Case.objects.exists()
+
+
+def test_an_overlong_or_unprintable_idempotency_key_is_a_400(api_a):
+    for key in ("k" * 201, "a\tb"):
+        response = api_a.post(URL, body(), **{"Idempotency-Key": key})
+        assert (response.status_code, response.json()["code"]) == (400, "invalid_idempotency_key")
+    assert not Case.objects.exists()

@@ -11,7 +11,9 @@ from pathlib import Path
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
@@ -24,8 +26,14 @@ SCHEMA.app = get_wsgi_application()
 
 @pytest.fixture
 def token(make_client):
+    """A token, and the app kept off the connection-closing signals, as Django's test client
+    does: the WSGI handler would otherwise close the test's transaction on PostgreSQL."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
     _client, raw = make_client(name="Schemathesis", requests_per_minute=1_000_000)
-    return raw
+    yield raw
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.mark.django_db
