@@ -92,6 +92,7 @@ def _event(seq: int, row: Transition) -> dict:
     case = row.case
     return {
         "cursor": seq,
+        "journal_id": row.pk,
         "type": event_type(row),
         "case_id": case.pk,
         "participant_id": case.participant_id,

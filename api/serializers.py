@@ -72,6 +72,9 @@ class ParticipationSerializer(serializers.Serializer):
 
 class EventSerializer(serializers.Serializer):
     cursor = serializers.IntegerField()
+    journal_id = serializers.IntegerField(
+        help_text="Journalradens id; `corrects` pekar på ett sådant."
+    )
     type = serializers.ChoiceField(choices=["referral.registered", "insats.started", "case.exited"])
     case_id = serializers.IntegerField()
     personnummer = serializers.CharField()
@@ -80,7 +83,9 @@ class EventSerializer(serializers.Serializer):
     effective_on = serializers.DateField()
     recorded_at = serializers.DateTimeField()
     exit_reason = serializers.ChoiceField(choices=ExitReason.choices, allow_blank=True)
-    corrects = serializers.IntegerField(allow_null=True)
+    corrects = serializers.IntegerField(
+        allow_null=True, help_text="journal_id för raden som denna rättelse ersätter."
+    )
 
 
 class EventPageSerializer(serializers.Serializer):
