@@ -89,7 +89,11 @@ class Caller:
             for pnr in self.people:
                 if time.monotonic() > deadline:
                     break
-                self.ask(pnr)
+                try:
+                    self.ask(pnr)
+                except (OSError, http.client.HTTPException) as error:
+                    self.errors.append(f"participation: {type(error).__name__}")
+                    self.conn.close()  # http.client reconnects on the next request
         finally:
             self.conn.close()
 
