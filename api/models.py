@@ -93,3 +93,19 @@ class IdempotencyKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.client_id}:{self.key}"
+
+
+class RateWindow(models.Model):
+    """Requests of one client in one clock minute: the rate limit's counter (no Redis)."""
+
+    client = models.ForeignKey(ApiClient, on_delete=models.CASCADE, related_name="+")
+    minute = models.BigIntegerField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["client", "minute"], name="one_counter_per_minute")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.client_id}@{self.minute}: {self.count}"

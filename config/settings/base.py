@@ -163,14 +163,13 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {"ExitReasonEnum": "casework.models.ExitReason"},
 }
-# The rate limit's counters are shared by every worker: Redis when REDIS_URL is set, else a
-# database table that the api app's migration creates (so SQLite needs nothing more).
-API_CACHE = (
-    {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["REDIS_URL"]}
-    if os.environ.get("REDIS_URL")
-    else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "api_rate_cache"}
-)
-CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    "api": API_CACHE,
-}
+# The rate limit's counters are shared by every worker: in Redis when REDIS_URL is set,
+# else one upserted row per client and minute in the database (nothing more to install).
+if os.environ.get("REDIS_URL"):
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "api": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["REDIS_URL"],
+        },
+    }

@@ -133,3 +133,15 @@ def test_an_admin_creates_a_client_and_sees_a_new_token_once(admin_client):
     assert Api(raw).get(EVENTS).status_code == 200
     again = admin_client.get(f"/admin/api/apiclient/{client.pk}/change/")
     assert raw not in again.content.decode()
+
+
+def test_the_database_counter_keeps_only_the_current_minute(make_client):
+    from api.models import RateWindow
+
+    _client, token = make_client(name="c", requests_per_minute=5)
+    with time_machine.travel(datetime(2026, 12, 1, 12, 0, 10, tzinfo=UTC), tick=False):
+        for _ in range(2):
+            Api(token).get(EVENTS)
+    with time_machine.travel(datetime(2026, 12, 1, 12, 1, 5, tzinfo=UTC), tick=False):
+        assert Api(token).get(EVENTS).status_code == 200
+    assert list(RateWindow.objects.values_list("count", flat=True)) == [1]
