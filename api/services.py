@@ -10,9 +10,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from casework.models import Case
 from casework.rules import CaseRuleError
+from referrals.services import referral_register
 
-from .models import ApiClient, ApiToken, Scope
+from .models import ApiClient, ApiToken, IdempotencyKey, Scope
 
 CLIENT_ROLE = "api_client"  # the group that `visible_cases` scopes to the client's unit
 MAX_LIVE_TOKENS = 2
@@ -87,3 +89,13 @@ def token_lookup(raw: str) -> ApiToken | None:
     if token is None or not secrets.compare_digest(token.digest, digest(raw)):
         return None
     return token
+
+
+@transaction.atomic
+def referral_register_once(*, client: ApiClient, key: str, body_digest: str, **fields) -> Case:
+    """`referral_register` for the client's unit, as the client; with a key, the key is
+    stored in the same transaction, so a retry finds the case and never makes another."""
+    case = referral_register(unit=client.unit, by=client.user, **fields)
+    if key:
+        IdempotencyKey.objects.create(client=client, key=key, body_digest=body_digest, case=case)
+    return case

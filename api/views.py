@@ -6,7 +6,7 @@ import hashlib
 import json
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -18,7 +18,7 @@ from audit.services import log_read
 from casework import personnummer
 from casework.signals import scope_refused
 from programmes.models import Programme
-from referrals.services import OpenCaseExists, referral_register
+from referrals.services import OpenCaseExists
 
 from . import selectors
 from .errors import ApiRefusal, not_found, refusal_of
@@ -30,6 +30,7 @@ from .serializers import (
     ReferralInSerializer,
     ReferralOutSerializer,
 )
+from .services import referral_register_once
 
 ERRORS = {
     code: OpenApiResponse(ErrorSerializer) for code in (400, 401, 403, 404, 406, 409, 415, 422, 429)
@@ -82,42 +83,18 @@ class ReferralsView(ApiView):
     )
     def post(self, request):
         """Register a referral through `referral_register`, the form's and the import's service."""
-        client = request.api_client
-        key = request.headers.get("Idempotency-Key", "").strip()
-        if len(key) > 200 or not key.isprintable():
-            message = _("Idempotency-Key får vara högst 200 skrivbara tecken.")
-            raise ApiRefusal("invalid_idempotency_key", message, 400)
+        client, key = request.api_client, _idempotency_key(request)
         data = self.parsed(ReferralInSerializer, request.data)
         body = hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
         if key and (replay := _replay(client, key, body)) is not None:
             return replay
-        canonical = _pnr(data["personnummer"])
-        programme = Programme.objects.filter(code=data["programme"]).first()
-        if programme is None:
-            message = _("Okänt program: %(code)s.") % {"code": data["programme"]}
-            raise ApiRefusal("unknown_programme", message, 422)
+        fields = {name: data[name] for name in PASSED_THROUGH} | {
+            "personnummer_value": _pnr(data["personnummer"]),
+            "programme": _programme(data["programme"]),
+            "on": data["referred_on"],
+        }
         try:
-            with transaction.atomic():
-                case = referral_register(
-                    personnummer_value=canonical,
-                    gender=data["gender"],
-                    programme=programme,
-                    unit=client.unit,
-                    on=data["referred_on"],
-                    income_support=data["income_support"],
-                    by=request.user,
-                    first_name=data["first_name"],
-                    last_name=data["last_name"],
-                    source=data["source"],
-                    risk_note=data["risk_note"],
-                    referring_officer=data["referring_officer"],
-                    referring_contact=data["referring_contact"],
-                    referral_reason=data["referral_reason"],
-                )
-                if key:
-                    IdempotencyKey.objects.create(
-                        client=client, key=key, body_digest=body, case=case
-                    )
+            case = referral_register_once(client=client, key=key, body_digest=body, **fields)
         except (OpenCaseExists, IntegrityError) as error:
             # A concurrent request with the same key may have won: answer as its replay.
             if key and (replay := _replay(client, key, body)) is not None:
@@ -128,6 +105,35 @@ class ReferralsView(ApiView):
         except (ValidationError, PermissionDenied) as error:
             raise refusal_of(error) from error
         return Response(_referral_out(case), status=status.HTTP_201_CREATED)
+
+
+PASSED_THROUGH = [
+    "gender",
+    "income_support",
+    "first_name",
+    "last_name",
+    "source",
+    "risk_note",
+    "referring_officer",
+    "referring_contact",
+    "referral_reason",
+]
+
+
+def _idempotency_key(request) -> str:
+    key = request.headers.get("Idempotency-Key", "").strip()
+    if len(key) > 200 or not key.isprintable():
+        message = _("Idempotency-Key får vara högst 200 skrivbara tecken.")
+        raise ApiRefusal("invalid_idempotency_key", message, 400)
+    return key
+
+
+def _programme(code: str) -> Programme:
+    programme = Programme.objects.filter(code=code).first()
+    if programme is None:
+        message = _("Okänt program: %(code)s.") % {"code": code}
+        raise ApiRefusal("unknown_programme", message, 422)
+    return programme
 
 
 def _referral_out(case) -> dict:
