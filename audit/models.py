@@ -49,6 +49,14 @@ class AccessLog(AppendOnly):
         blank=True,
         help_text=_("Vem som körde ett kommando, när läsningen inte kom från en inloggad."),
     )
+    client = models.ForeignKey(
+        "api.ApiClient",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("systemklient"),
+    )
     unit_codes = models.CharField(_("användarens enheter"), max_length=400, blank=True)
     action = models.CharField(_("åtgärd"), max_length=100)
     route = models.CharField(_("adress"), max_length=300, blank=True)

@@ -17,18 +17,24 @@ def log_read(
     route: str = "",
     filter_description: str = "",
     operator: str = "",
+    client=None,
 ) -> AccessLog:
     """One row per read: a detail page names one person, a list or export all it showed.
 
     `user` is the signed-in reader; a management command passes `user=None` and names
     the person who ran it in `operator`. The row and its chain link commit together, in
     one transaction: never a log row outside the chain, and one commit per read, not two.
+    An API read passes its system `client` as well (issue 16).
     """
     ids = sorted(set(participant_ids))
-    units = ",".join(sorted(user.units.values_list("code", flat=True))) if user else ""
+    if client is not None:
+        units = client.unit.code
+    else:
+        units = ",".join(sorted(user.units.values_list("code", flat=True))) if user else ""
     with transaction.atomic():
         return AccessLog.objects.create(
             user=user,
+            client=client,
             operator=operator,
             unit_codes=units,
             action=action,

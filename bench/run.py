@@ -17,7 +17,9 @@ Scale and engines come from the environment:
   BENCH_LOAD_ENGINES    engines the web load test runs on (default postgresql)
   BENCH_USERS, BENCH_CASELOAD, BENCH_REQUESTS, BENCH_LOAD_SECONDS   see bench/load_probe.py
   BENCH_WORKERS, BENCH_THREADS   gunicorn processes and threads of the web load test
+  BENCH_API_CLIENTS, BENCH_API_REQUESTS   the API load test, see bench/api_probe.py
 
+`python bench/run.py api_load` runs only the API load test on BENCH_PG_URL as it stands.
 `python bench/run.py web_load` runs only the web load test on BENCH_PG_URL as it stands.
 
 The scale databases are filled by `bench/bulk_load.py` (the same content as
@@ -26,6 +28,7 @@ The scale databases are filled by `bench/bulk_load.py` (the same content as
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import platform
@@ -251,6 +254,61 @@ def web_load(url: str) -> dict:
     return {"unit": setup["unit"], **server_info, **result}
 
 
+@contextlib.contextmanager
+def serving(served: dict, log_name: str):
+    """gunicorn (GUNICORN options) on a free loopback port; yields the base URL."""
+    port = free_port()
+    log = (ROOT / "var" / "bench" / log_name).open("w")
+    server = subprocess.Popen(
+        [PY, "-m", "gunicorn", "config.wsgi:application", f"--bind=127.0.0.1:{port}", *GUNICORN],
+        cwd=ROOT,
+        env=served,
+        stdout=log,
+        stderr=log,
+    )
+    try:
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.2)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        log.close()
+
+
+def api_load(url: str) -> dict:
+    """BENCH_API_CLIENTS threads asking GET /api/v1/participation over gunicorn (issue 16);
+    afterwards the access log must hold one row per answered read."""
+    served = serve_env(url)
+    setup = in_database(url, "api_probe.py", "setup", settings=served)
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
+        json.dump(setup, f)
+    with serving(served, "gunicorn-api.log") as base:
+        done = subprocess.run(
+            [PY, str(ROOT / "bench" / "api_probe.py"), "drive", base, f.name],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    logged = in_database(url, "api_probe.py", "verify", f.name, settings=served)["logged"]
+    Path(f.name).unlink()
+    if logged != result["participation"]["requests"]:
+        result["errors"]["access_log"] = f"{logged} rader i åtkomstloggen"
+    server_info = {"server": "gunicorn gthread", "workers": WORKERS, "threads": THREADS}
+    return {
+        "unit": setup["unit"],
+        "persons_asked": len(setup["personnummer"]),
+        **server_info,
+        **result,
+    }
+
+
 def scale_part(
     engine: str, url: str, persons: int, seed: int, until: str, periods, *, load: bool = True
 ) -> dict:
@@ -272,6 +330,7 @@ def scale_part(
     part["app_numbers"] = {p: d["report"]["indicators"] for p, d in probe["indicators"].items()}
     if load and engine in env("BENCH_LOAD_ENGINES", "postgresql").split(","):
         part["web_load"] = web_load(url)
+        part["api_load"] = api_load(url)
     return part
 
 
@@ -370,6 +429,10 @@ def report(result: dict) -> None:
         "byte av insats (POST) p50 / p95, ms",
         lambda e: _pair(e["scale"]["web_load"]["state_change"]),
     )
+    line(
+        "API participation p50 / p95, ms",
+        lambda e: _pair(e["scale"]["api_load"]["participation"]),
+    )
     line("avvikelser mot DuckDB", lambda e: len(e["scale"]["duckdb_differences"]))
     for name in names:
         for part in engines[name]["smaller"]:
@@ -388,6 +451,9 @@ def _pair(data: dict) -> str:
 
 
 if __name__ == "__main__":
+    if sys.argv[1:] == ["api_load"]:  # only the API load test, on BENCH_PG_URL as it is now
+        print(json.dumps(api_load(os.environ["BENCH_PG_URL"]), indent=2, ensure_ascii=False))
+        raise SystemExit(0)
     if sys.argv[1:] == ["web_load"]:  # only the load test, on BENCH_PG_URL as it is now
         print(json.dumps(web_load(os.environ["BENCH_PG_URL"]), indent=2, ensure_ascii=False))
     else:

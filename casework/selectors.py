@@ -53,6 +53,8 @@ def visible_cases(user) -> QuerySet[Case]:
         scope |= Q(programme__in=shared, participant__skyddad_identitet=False)
     if "coach" in roles:
         scope |= Q(coach=user)
+    if "api_client" in roles:  # a system client's service user: its unit, never P1 (issue 16)
+        scope |= Q(unit__api_clients__user=user, participant__skyddad_identitet=False)
     if scope == Q(pk__in=[]):
         return Case.objects.none()
     return Case.objects.filter(scope)

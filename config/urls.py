@@ -16,6 +16,7 @@ urlpatterns = [
     path("aktualiseringar/", include("referrals.urls")),
     path("import/", include("referrals.import_urls")),
     path("granskning/", include("audit.urls")),
+    path("api/v1/", include("api.urls")),
     path("indikatorer/", include("casework.indicators.urls", namespace="indicators")),
     path("", include("casework.urls")),
     path("", views.home, name="home"),

@@ -28,10 +28,13 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "rest_framework",
+    "drf_spectacular",
     "programmes",
     "casework",
     "referrals",
     "audit",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -144,3 +147,34 @@ AUDIT_WITNESS_SECONDS = float(os.environ.get("AUDIT_WITNESS_SECONDS", "60"))
 OTP_REQUIRED = os.environ.get("OTP_REQUIRED", "0") == "1"
 OTP_REQUIRED_ROLES = ["coordinator", "coach", "admin", "auditor"]
 OTP_TOTP_ISSUER = "Arbetsmarknadsinsatser"
+
+# --- The API for other systems (issue 16; docs/api.md, docs/adr/0106) ---
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.auth.ClientTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["api.auth.HasScope"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.ClientRateThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.errors.handler",
+    "UNAUTHENTICATED_USER": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Ärendeflöde API",
+    "DESCRIPTION": "Aktualiseringar in, deltagande och indikatorer ut. Se docs/api.md.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {"ExitReasonEnum": "casework.models.ExitReason"},
+}
+# The rate limit's counters are shared by every worker: in Redis when REDIS_URL is set,
+# else one upserted row per client and minute in the database (nothing more to install).
+if os.environ.get("REDIS_URL"):
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "api": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["REDIS_URL"],
+        },
+    }

@@ -1,0 +1,59 @@
+"""Bearer tokens of system clients, and the scope each endpoint needs (issue 16)."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from rest_framework import authentication, exceptions, permissions
+
+from .services import token_lookup
+
+
+class ClientTokenAuthentication(authentication.BaseAuthentication):
+    """`Authorization: Bearer amk_…`; an unknown, revoked or expired token is a 401."""
+
+    keyword = "Bearer"
+
+    def authenticate(self, request):
+        header = authentication.get_authorization_header(request).decode("latin-1")
+        if not header:
+            return None
+        keyword, _sep, raw = header.partition(" ")
+        if keyword != self.keyword or not raw.strip():
+            raise exceptions.AuthenticationFailed(_("Ange en token: Authorization: Bearer …"))
+        token = token_lookup(raw.strip())
+        if token is None:
+            raise exceptions.AuthenticationFailed(_("Okänd eller återkallad token."))
+        client = token.client
+        if not client.is_live(timezone.now()):
+            raise exceptions.AuthenticationFailed(_("Klientens behörighet har gått ut."))
+        request.api_client = client
+        return client.user, token
+
+    def authenticate_header(self, request) -> str:
+        return f'{self.keyword} realm="api"'
+
+
+class HasScope(permissions.BasePermission):
+    """The view's `required_scope` must be one of the client's scopes; else 403."""
+
+    message = _("Klienten saknar behörigheten för detta anrop.")
+
+    def has_permission(self, request, view) -> bool:
+        client = getattr(request, "api_client", None)
+        if client is None:
+            return False
+        return client.has_scope(view.required_scope)
+
+
+def client_of(request):
+    return request.api_client
+
+
+class ClientTokenScheme(OpenApiAuthenticationExtension):
+    target_class = ClientTokenAuthentication
+    name = "clientToken"
+
+    def get_security_definition(self, auto_schema):
+        return {"type": "http", "scheme": "bearer", "description": "Token från administratören."}

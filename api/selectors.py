@@ -1,0 +1,106 @@
+"""Reads of the API, all through the one scoping rule `visible_cases` (S1; issue 16)."""
+
+from __future__ import annotations
+
+from django.db.models import Exists, OuterRef
+
+from audit.chain import kind_of
+from audit.models import ChainEntry
+from casework.models import INSATS_STATES, Attendance, Case, State, Transition
+from casework.selectors import visible_cases
+
+ATTENDANCE_WEEKS = 12
+EVENT_PAGE = 100
+
+
+def participation(user, canonical: str) -> dict | None:
+    """The person's cases in the client's unit, or None: not referred by this unit."""
+    cases = list(
+        visible_cases(user)
+        .filter(participant__personnummer=canonical)
+        .select_related("programme", "participant")
+        .order_by("referred_on", "pk")
+    )
+    if not cases:
+        return None
+    tracked = [c.pk for c in cases if c.programme.tracks_attendance]
+    weeks: dict[int, list[dict]] = {pk: [] for pk in tracked}
+    for row in Attendance.objects.filter(case__in=tracked).order_by("case_id", "-week"):
+        if len(weeks[row.case_id]) < ATTENDANCE_WEEKS:
+            weeks[row.case_id].append({"week": row.week, "days_present": row.days_present})
+    rows = [_case_status(c, weeks.get(c.pk)) for c in cases]
+    closed = [c for c in cases if c.state == State.AVSLUTAD]
+    latest = max(closed, key=lambda c: (c.state_since, c.pk), default=None)
+    return {
+        "personnummer": canonical,
+        "participant_id": cases[0].participant_id,
+        "in_insats": any(r["in_insats"] for r in rows),
+        "cases": rows,
+        "latest_exit": None
+        if latest is None
+        else {
+            "case_id": latest.pk,
+            "programme": latest.programme.code,
+            "on": latest.state_since,
+            "reason": latest.exit_reason,
+        },
+    }
+
+
+def _case_status(case: Case, attendance: list[dict] | None) -> dict:
+    return {
+        "case_id": case.pk,
+        "programme": case.programme.code,
+        "state": case.state,
+        "in_insats": case.state in INSATS_STATES,
+        "since": case.state_since,
+        "referred_on": case.referred_on,
+        "attendance": attendance,
+    }
+
+
+def event_type(row: Transition) -> str:
+    if not row.from_state:
+        return "referral.registered"
+    if row.to_state == State.AVSLUTAD:
+        return "case.exited"
+    return "insats.started"
+
+
+def events(user, *, after: int, limit: int = EVENT_PAGE) -> tuple[list[dict], int]:
+    """Journal transitions in scope after the cursor, in chain order.
+
+    The cursor is the hash chain's `seq`: links are appended under a lock that is held
+    until the writing transaction commits, so a later commit never gets a smaller seq and
+    a follower that stores the last cursor misses nothing.
+    """
+    in_scope = Transition.objects.filter(pk=OuterRef("object_id"), case__in=visible_cases(user))
+    links = list(
+        ChainEntry.objects.filter(kind=kind_of(Transition), seq__gt=after)
+        .filter(Exists(in_scope))
+        .order_by("seq")
+        .values_list("seq", "object_id")[:limit]
+    )
+    rows = Transition.objects.select_related("case__participant", "case__programme").in_bulk(
+        [object_id for _seq, object_id in links]
+    )
+    page = [_event(seq, rows[object_id]) for seq, object_id in links]
+    return page, (links[-1][0] if links else after)
+
+
+def _event(seq: int, row: Transition) -> dict:
+    case = row.case
+    return {
+        "cursor": seq,
+        "journal_id": row.pk,
+        "type": event_type(row),
+        "case_id": case.pk,
+        "participant_id": case.participant_id,
+        "personnummer": case.participant.personnummer,
+        "programme": case.programme.code,
+        "state": row.to_state,
+        "effective_on": row.effective_on,
+        "recorded_at": row.recorded_at,
+        "exit_reason": row.exit_reason,
+        "corrects": row.supersedes_id,
+    }

@@ -1,0 +1,101 @@
+"""Writes of the API app: system clients and their tokens (issue 16)."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from django.contrib.auth.models import Group, Permission, User
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from casework.models import Case
+from casework.rules import CaseRuleError
+from referrals.services import referral_register
+
+from .models import ApiClient, ApiToken, IdempotencyKey, Scope
+
+CLIENT_ROLE = "api_client"  # the group that `visible_cases` scopes to the client's unit
+MAX_LIVE_TOKENS = 2
+TOKEN_PREFIX = "amk_"
+
+
+def digest(token: str) -> str:
+    """Tokens are 256 random bits: a plain SHA-256 is as safe as a slow hash, and fast."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _sync_user(client: ApiClient) -> None:
+    """The service user mirrors the client: its name, and the permission a write needs."""
+    user = client.user
+    user.first_name = client.name[:150]
+    user.is_active = True
+    user.save(update_fields=["first_name", "is_active"])
+    user.groups.add(Group.objects.get_or_create(name=CLIENT_ROLE)[0])
+    decide = Permission.objects.get(content_type__app_label="casework", codename="decide_referral")
+    if client.has_scope(Scope.REFERRALS_WRITE):
+        user.user_permissions.add(decide)
+    else:
+        user.user_permissions.remove(decide)
+
+
+@transaction.atomic
+def client_save(*, client: ApiClient) -> ApiClient:
+    """Create or update a client; a new one gets its own service user, which cannot log in."""
+    unknown = set(client.scopes) - set(Scope.values)
+    if unknown:
+        raise CaseRuleError(_("Okända behörigheter: %(s)s.") % {"s": ", ".join(sorted(unknown))})
+    if client.user_id is None:
+        user = User(username=f"api-{secrets.token_hex(6)}")
+        user.set_unusable_password()
+        user.save()
+        client.user = user
+    client.save()
+    _sync_user(client)
+    return client
+
+
+@transaction.atomic
+def token_issue(*, client: ApiClient) -> str:
+    """A new token, returned once; the old one stays live until it is revoked (rotation)."""
+    ApiClient.objects.select_for_update().get(pk=client.pk)
+    if client.tokens.live().count() >= MAX_LIVE_TOKENS:
+        raise CaseRuleError(_("Klienten har redan två giltiga tokens. Återkalla den äldre först."))
+    prefix = secrets.token_hex(6)
+    token = f"{TOKEN_PREFIX}{prefix}_{secrets.token_urlsafe(32)}"
+    ApiToken.objects.create(client=client, prefix=prefix, digest=digest(token))
+    return token
+
+
+def token_revoke(*, token: ApiToken) -> None:
+    """Revoked for good; what the client wrote before stays in the journal under its name."""
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+
+
+def token_lookup(raw: str) -> ApiToken | None:
+    """The live token this string is, or None; compared in constant time."""
+    if not raw.startswith(TOKEN_PREFIX) or raw.count("_") < 2:
+        return None
+    prefix = raw[len(TOKEN_PREFIX) :].split("_", 1)[0]
+    token = (
+        ApiToken.objects.live()
+        .select_related("client__user", "client__unit")
+        .filter(prefix=prefix)
+        .first()
+    )
+    if token is None or not secrets.compare_digest(token.digest, digest(raw)):
+        return None
+    return token
+
+
+@transaction.atomic
+def referral_register_once(*, client: ApiClient, key: str, body_digest: str, **fields) -> Case:
+    """`referral_register` for the client's unit, as the client; with a key, the key is
+    stored in the same transaction, so a retry finds the case and never makes another."""
+    case = referral_register(unit=client.unit, by=client.user, **fields)
+    if key:
+        IdempotencyKey.objects.create(client=client, key=key, body_digest=body_digest, case=case)
+    return case

@@ -1,0 +1,156 @@
+"""Load on the API from a second process: GET /api/v1/participation (issue 16).
+
+`setup` (inside the benchmark database, DATABASE_URL): makes one system client of the
+unit with the most cases, with `status:read`, a limit no benchmark reaches, and a token;
+picks CLIENTS × REQUESTS persons of that unit spread over its whole id range, and prints
+{"token": ..., "unit": ..., "personnummer": [...], "client": id}.
+
+`drive URL SETUP_JSON`: CLIENTS threads, each with its own keep-alive connection, each
+asks for REQUESTS different persons within SECONDS. Only a 200 that names the asked
+person is a latency sample; anything else is counted in "errors". Loopback only.
+
+`verify SETUP_JSON`: how many access-log rows name the client (one per answered read).
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import sys
+import threading
+import time
+import urllib.parse
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
+
+from bench.load_probe import percentile
+
+CLIENTS = int(os.environ.get("BENCH_API_CLIENTS", "20"))
+REQUESTS = int(os.environ.get("BENCH_API_REQUESTS", "100"))  # per client thread
+SECONDS = float(os.environ.get("BENCH_LOAD_SECONDS", "240"))
+
+
+def setup() -> dict:
+    import django
+
+    django.setup()
+    from datetime import timedelta
+
+    from django.db.models import Count
+    from django.utils import timezone
+
+    from api import services
+    from api.models import ApiClient, Scope
+    from casework.models import Case
+    from programmes.models import Unit
+
+    busiest = Case.objects.values("unit").annotate(n=Count("pk")).order_by("-n").first()
+    unit = Unit.objects.get(pk=busiest["unit"])
+    client = services.client_save(
+        client=ApiClient(
+            name=f"bench-{time.time_ns()}",
+            unit=unit,
+            scopes=[Scope.STATUS_READ],
+            expires_at=timezone.now() + timedelta(days=1),
+            requests_per_minute=10_000_000,
+        )
+    )
+    token = services.token_issue(client=client)
+    cases = Case.objects.filter(unit=unit, participant__skyddad_identitet=False)
+    wanted = CLIENTS * REQUESTS
+    step = max(1, cases.count() // wanted)
+    ids = list(cases.order_by("pk").values_list("pk", flat=True)[::step][:wanted])
+    people = Case.objects.filter(pk__in=ids).values_list("participant__personnummer", flat=True)
+    return {"token": token, "unit": unit.code, "client": client.pk, "personnummer": list(people)}
+
+
+def verify(setup: dict) -> int:
+    import django
+
+    django.setup()
+    from audit.models import AccessLog
+
+    return AccessLog.objects.filter(client_id=setup["client"], action="api.participation").count()
+
+
+class Caller:
+    def __init__(self, host: str, port: int, token: str, people: list[str]):
+        self.conn = http.client.HTTPConnection(host, port, timeout=60)
+        self.headers = {"Authorization": f"Bearer {token}", "Accept": "application/json"}
+        self.people = people
+        self.times: list[float] = []
+        self.errors: list[str] = []
+
+    def run(self, deadline: float) -> None:
+        try:
+            for pnr in self.people:
+                if time.monotonic() > deadline:
+                    break
+                try:
+                    self.ask(pnr)
+                except (OSError, http.client.HTTPException) as error:
+                    self.errors.append(f"participation: {type(error).__name__}")
+                    self.conn.close()  # http.client reconnects on the next request
+        finally:
+            self.conn.close()
+
+    def ask(self, pnr: str) -> None:
+        path = "/api/v1/participation?" + urllib.parse.urlencode({"personnummer": pnr})
+        began = time.perf_counter()
+        self.conn.request("GET", path, headers=self.headers)
+        response = self.conn.getresponse()
+        body = response.read()
+        took = time.perf_counter() - began
+        if response.status == 200 and json.loads(body)["personnummer"] == pnr:
+            self.times.append(took)
+        else:
+            self.errors.append(f"participation: HTTP {response.status}")
+
+
+def drive(url: str, setup: dict) -> dict:
+    parsed = urllib.parse.urlsplit(url)
+    assert parsed.hostname == "127.0.0.1", "loopback only"
+    people = setup["personnummer"]
+    callers = [
+        Caller(parsed.hostname, parsed.port, setup["token"], people[n::CLIENTS])
+        for n in range(CLIENTS)
+    ]
+    deadline = time.monotonic() + SECONDS
+    threads = [threading.Thread(target=c.run, args=(deadline,)) for c in callers]
+    began = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    wall = time.perf_counter() - began
+    times = [t for c in callers for t in c.times]
+    errors: dict[str, int] = {}
+    for message in (e for c in callers for e in c.errors):
+        errors[message] = errors.get(message, 0) + 1
+    return {
+        "clients": len(callers),
+        "seconds": round(wall, 1),
+        "participation": {
+            "requests": len(times),
+            "per_second": round(len(times) / wall, 1) if wall else None,
+            "p50_ms": round(1000 * percentile(times, 0.5), 1) if times else None,
+            "p95_ms": round(1000 * percentile(times, 0.95), 1) if times else None,
+        },
+        "errors": errors,
+    }
+
+
+def main() -> None:
+    if sys.argv[1] == "setup":
+        print(json.dumps(setup()))
+    elif sys.argv[1] == "verify":
+        print(json.dumps({"logged": verify(json.loads(Path(sys.argv[2]).read_text()))}))
+    else:
+        print(json.dumps(drive(sys.argv[2], json.loads(Path(sys.argv[3]).read_text()))))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,26 @@
+"""The API load probe over a real HTTP server: every counted read is one access-log row."""
+
+import pytest
+
+from audit.models import AccessLog
+from bench import api_probe
+
+
+@pytest.fixture
+def probe(monkeypatch):
+    # One caller: the live server shares SQLite's in-memory connection between its threads.
+    monkeypatch.setattr(api_probe, "CLIENTS", 1)
+    monkeypatch.setattr(api_probe, "REQUESTS", 3)
+    return api_probe
+
+
+def test_each_answered_read_is_a_sample_and_an_access_log_row(reseeded, live_server, probe, refer):
+    for _ in range(3):
+        refer()
+    setup = probe.setup()
+    assert len(setup["personnummer"]) == 3
+    port = live_server.url.rsplit(":", 1)[1]
+    result = probe.drive(f"http://127.0.0.1:{port}", setup)
+    assert result["participation"]["requests"] == 3
+    assert result["errors"] == {}
+    assert probe.verify(setup) == 3 == AccessLog.objects.filter(client_id=setup["client"]).count()
