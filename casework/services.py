@@ -8,6 +8,7 @@ all in one transaction (STYLE.md; Q1).
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -37,6 +38,13 @@ from .projections import SPELL_ROWS, refresh_spells
 from .rules import CaseRuleError
 from .store import unit_of_work
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+    from .models import Recorded
+
+_Row = TypeVar("_Row", bound="Recorded")
+
 
 def _refuse_if(reason: str | None) -> None:
     if reason:
@@ -47,7 +55,7 @@ def _lock(case_id: int) -> Case:
     return store.lock_case(case_id)
 
 
-def _require_perm(user, perm: str) -> None:
+def _require_perm(user: User, perm: str) -> None:
     if not user.has_perm(perm):
         raise PermissionDenied(_("Du har inte behörighet till den åtgärden."))
 
@@ -56,7 +64,7 @@ def _check_date(case: Case, on: date) -> None:
     _refuse_if(rules.effective_date_refusal(case, on, timezone.localdate()))
 
 
-def _save(case: Case, *, by, reason: str, on: date) -> None:
+def _save(case: Case, *, by: User, reason: str, on: date) -> None:
     """Refresh the projections of the journal and save with history user and reason."""
     case.last_event_on = max(case.last_event_on, on)
     facts = facts_of(case)
@@ -74,7 +82,15 @@ def rules_states() -> frozenset[str]:
     return _RULES_STATES
 
 
-def _append_transition(case: Case, *, from_state: str, on: date, by, batch, **fields) -> Transition:
+def _append_transition(
+    case: Case,
+    *,
+    from_state: str,
+    on: date,
+    by: User,
+    batch: ImportBatch | None,
+    **fields: Any,
+) -> Transition:
     row = Transition(
         case=case,
         seq=facts_of(case).max_seq + 1,
@@ -88,7 +104,7 @@ def _append_transition(case: Case, *, from_state: str, on: date, by, batch, **fi
     return _write(case, row)
 
 
-def _write(case: Case, row):
+def _write(case: Case, row: _Row) -> _Row:
     """A new journal row of the case, through the store (per call: saved at once).
 
     A transition or an enrolment changes the case's spells: the projection is refreshed
@@ -104,7 +120,7 @@ class CapacityFull(CaseRuleError):
     """Every place of the insats type is taken; the intake may queue the start instead."""
 
 
-def ensure_startable(case: Case, insats: str, *, on: date, by, **details) -> None:
+def ensure_startable(case: Case, insats: str, *, on: date, by: User, **details: Any) -> None:
     """Every check a start makes, on a locked case. Capacity comes last, so `CapacityFull`
     means the start is otherwise allowed (000 §4.4: 100 places; 002 §5: 40 places)."""
     method = getattr(case, f"start_{insats}", None)
@@ -130,7 +146,7 @@ def case_start_insats(
     case_id: int,
     insats: str,
     on: date,
-    by,
+    by: User,
     workplace: Workplace | None = None,
     is_osa: bool = False,
     planned_end: date | None = None,
@@ -162,7 +178,13 @@ def case_start_insats(
 
 @unit_of_work
 def case_exit(
-    *, case_id: int, on: date, reason_code: str, by, reason: str = "", batch=None
+    *,
+    case_id: int,
+    on: date,
+    reason_code: str,
+    by: User,
+    reason: str = "",
+    batch: ImportBatch | None = None,
 ) -> Transition:
     """Exit with a reason code; a late exit is still recorded, as an overstay (domain.md)."""
     case = store.current().case(case_id)
@@ -188,13 +210,16 @@ def case_exit(
 
 
 @unit_of_work
-def spell_extend(*, case_id: int, on: date, reason: str, by, batch=None) -> Extension:
+def spell_extend(
+    *, case_id: int, on: date, reason: str, by: User, batch: ImportBatch | None = None
+) -> Extension:
     """Extend the current spell by the rule's extension length (000 §4.4)."""
     case = store.current().case(case_id)
     _require_perm(by, "casework.change_insats")
     _check_date(case, on)
     _refuse_if(rules.extension_refusal(case, on=on, reason=reason))
     rule = case.programme.rule_for(case.state)
+    assert rule is not None  # extension_refusal refuses a state without a rule
     samrad = rules.unused_samrad(case, on=on) if rule.extension_needs_samrad else None
     row = _write(
         case,
@@ -214,7 +239,9 @@ def spell_extend(*, case_id: int, on: date, reason: str, by, batch=None) -> Exte
 
 
 @unit_of_work
-def samrad_record(*, case_id: int, on: date, by, note: str = "", batch=None) -> Samrad:
+def samrad_record(
+    *, case_id: int, on: date, by: User, note: str = "", batch: ImportBatch | None = None
+) -> Samrad:
     """A samråd with Arbetsförmedlingen was held (000 §4.4)."""
     case = store.current().case(case_id)
     if not (by.has_perm("casework.decide_referral") or by.has_perm("casework.change_insats")):
@@ -232,7 +259,7 @@ def _open_case(case: Case) -> None:
 
 
 @unit_of_work
-def case_assign_coach(*, case_id: int, coach, by) -> Case:
+def case_assign_coach(*, case_id: int, coach: User, by: User) -> Case:
     """The coordinator assigns a coach of the case's unit (003 "Samordnare")."""
     case = store.current().case(case_id)
     _require_perm(by, "casework.decide_referral")
@@ -246,7 +273,9 @@ def case_assign_coach(*, case_id: int, coach, by) -> Case:
 
 
 @unit_of_work
-def enrolment_start(*, case_id: int, course: str, on: date, by, batch=None) -> Enrolment:
+def enrolment_start(
+    *, case_id: int, course: str, on: date, by: User, batch: ImportBatch | None = None
+) -> Enrolment:
     """A kompetenshöjande enrolment starts beside the insats, Heltidsmodellen (000 §4.4)."""
     case = store.current().case(case_id)
     _require_perm(by, "casework.change_insats")
@@ -267,7 +296,9 @@ def _open_enrolment(case: Case, course: str) -> Enrolment | None:
 
 
 @unit_of_work
-def enrolment_end(*, case_id: int, course: str, on: date, by, batch=None) -> EnrolmentEnd:
+def enrolment_end(
+    *, case_id: int, course: str, on: date, by: User, batch: ImportBatch | None = None
+) -> EnrolmentEnd:
     case = store.current().case(case_id)
     _require_perm(by, "casework.change_insats")
     _check_date(case, on)
@@ -282,7 +313,9 @@ def enrolment_end(*, case_id: int, course: str, on: date, by, batch=None) -> Enr
 
 
 @unit_of_work
-def followup_record(*, case_id: int, on: date, receives_eb: bool, by, batch=None) -> FollowUp:
+def followup_record(
+    *, case_id: int, on: date, receives_eb: bool, by: User, batch: ImportBatch | None = None
+) -> FollowUp:
     """The 6-month follow-up after the latest ended anställning (000 §4.5, UT6)."""
     case = store.current().case(case_id)
     _require_perm(by, "casework.change_insats")
@@ -293,6 +326,7 @@ def followup_record(*, case_id: int, on: date, receives_eb: bool, by, batch=None
             _("Ärendet har ingen avslutad arbetsmarknadsanställning att följa upp.")
         )
     spell_end = ended[-1].end
+    assert spell_end is not None  # `ended` holds closed spells only
     if spell_end in facts_of(case).followed:
         raise CaseRuleError(_("Anställningen är redan uppföljd."))
     row = _write(
@@ -311,7 +345,7 @@ def followup_record(*, case_id: int, on: date, receives_eb: bool, by, batch=None
 
 
 @unit_of_work
-def note_add(*, case_id: int, text: str, on: date, by, is_objection: bool = False) -> Note:
+def note_add(*, case_id: int, text: str, on: date, by: User, is_objection: bool = False) -> Note:
     """A dated, signed note (SoL 11:5; FL 27 §); an objection is an addendum (D4)."""
     case = store.current().case(case_id)
     _require_perm(by, "casework.add_note")
@@ -326,7 +360,7 @@ def note_add(*, case_id: int, text: str, on: date, by, is_objection: bool = Fals
 
 
 @transaction.atomic
-def note_correct(*, note_id: int, text: str, by) -> Note:
+def note_correct(*, note_id: int, text: str, by: User) -> Note:
     """A correction is a new row; the original stays readable (C2)."""
     original = Note.objects.select_related("case").get(pk=note_id)
     _lock(original.case_id)
@@ -346,7 +380,7 @@ def note_correct(*, note_id: int, text: str, by) -> Note:
 
 
 @unit_of_work
-def assessment_record(*, case_id: int, step: int, on: date, by) -> Assessment:
+def assessment_record(*, case_id: int, step: int, on: date, by: User) -> Assessment:
     """A progression assessment on the programme's step scale (001; 002 §5)."""
     case = store.current().case(case_id)
     _require_perm(by, "casework.change_insats")
@@ -360,7 +394,7 @@ def assessment_record(*, case_id: int, step: int, on: date, by) -> Assessment:
 
 
 @transaction.atomic
-def attendance_record(*, case_id: int, week: date, days_present: int, by) -> Attendance:
+def attendance_record(*, case_id: int, week: date, days_present: int, by: User) -> Attendance:
     """Days present in one week, where the programme follows attendance (002 §5)."""
     case = store.current().case(case_id)
     _require_perm(by, "casework.change_insats")
