@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -27,6 +28,11 @@ from casework.store import unit_of_work
 from programmes.models import IncomeSupport, Programme, Unit, Workplace
 
 from .models import WaitingListEntry
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+    from .models import WaitingListQuerySet
 
 
 class OpenCaseExists(CaseRuleError):
@@ -65,7 +71,9 @@ def eligibility_refusals(
     return reasons
 
 
-def _participant(identity, *, gender: str, first_name: str, last_name: str, by) -> Participant:
+def _participant(
+    identity: personnummer.Identity, *, gender: str, first_name: str, last_name: str, by: User
+) -> Participant:
     """An existing person is reused, never duplicated; empty names are filled in."""
     person, created = store.current().participant(
         identity.canonical,
@@ -95,7 +103,7 @@ def referral_register(
     unit: Unit,
     on: date,
     income_support: str,
-    by,
+    by: User,
     first_name: str = "",
     last_name: str = "",
     source: str = "",
@@ -188,7 +196,7 @@ class StartOutcome:
         return _ahead_of(ahead, self.entry.case).count() + 1
 
 
-def _ahead_of(entries, case: Case):
+def _ahead_of(entries: WaitingListQuerySet, case: Case) -> WaitingListQuerySet:
     return entries.filter(
         Q(case__referred_on__lt=case.referred_on)
         | Q(case__referred_on=case.referred_on, case_id__lt=case.pk)
@@ -201,7 +209,7 @@ def insats_start_or_enqueue(
     case_id: int,
     insats: str,
     on: date,
-    by,
+    by: User,
     workplace: Workplace | None = None,
     is_osa: bool = False,
     planned_end: date | None = None,
@@ -209,7 +217,7 @@ def insats_start_or_enqueue(
 ) -> StartOutcome:
     """Start the insats if a place is free, else put the case in line (000 §4.4; 002 §5)."""
     case = Case.objects.select_for_update().select_related("programme").get(pk=case_id)
-    details = {"workplace": workplace, "is_osa": is_osa, "planned_end": planned_end}
+    details: dict[str, Any] = {"workplace": workplace, "is_osa": is_osa, "planned_end": planned_end}
     try:
         ensure_startable(case, insats, on=on, by=by, **details)
         full = False
@@ -238,7 +246,9 @@ def insats_start_or_enqueue(
 
 
 @transaction.atomic
-def waiting_list_start_next(*, programme: Programme, insats: str, on: date, by) -> StartOutcome:
+def waiting_list_start_next(
+    *, programme: Programme, insats: str, on: date, by: User
+) -> StartOutcome:
     """A freed place goes to the first in line, in referral order (002 §5)."""
     entry = (
         WaitingListEntry.objects.waiting()
@@ -270,7 +280,7 @@ def _resolve(entry: WaitingListEntry, resolution: str) -> None:
 
 
 @transaction.atomic
-def referral_close(*, case_id: int, on: date, by, reason: str = "") -> Transition:
+def referral_close(*, case_id: int, on: date, by: User, reason: str = "") -> Transition:
     """Close a referral as ej aktuell, taking the case out of any waiting list (domain.md)."""
     if not reason.strip():
         raise CaseRuleError(_("Ange varför ärendet inte är aktuellt."))
