@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 
-.PHONY: run test lint check pytest pytest-postgres bench clean screenshots
+.PHONY: run test lint types check pytest pytest-postgres bench clean screenshots
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -19,11 +19,15 @@ run: $(VENV)/.installed
 	$(BIN)/python manage.py seed_demo
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
-test: lint check pytest pytest-postgres
+test: lint types check pytest pytest-postgres
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+# mypy with django-stubs: strict on rules, services and selectors, ordinary elsewhere (pyproject).
+types: $(VENV)/.installed
+	$(BIN)/mypy .
 
 check: $(VENV)/.installed
 	$(BIN)/python manage.py check --fail-level WARNING

@@ -70,7 +70,8 @@ def _digest(values: dict) -> str:
 def row_digests(obj) -> tuple[str, str]:
     """(stable digest, content digest) of a row as stored."""
     purgeable = CHAINED[kind_of(type(obj))]
-    stable, content = {}, {}
+    stable: dict[str, object] = {}
+    content: dict[str, object] = {}
     for field in obj._meta.concrete_fields:
         value = getattr(obj, field.attname)
         if value is None and field.attname in ADDED_LATER:

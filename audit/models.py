@@ -69,6 +69,8 @@ class AccessLog(AppendOnly):
         verbose_name_plural = _("åtkomstlogg")
         ordering = ["-at", "-pk"]
 
+    outside: bool  # not a field: the log review sets it per row for its template (L4)
+
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action}"
 

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 
 from .models import AccessLog
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
 
 def log_read(
     *,
-    user,
+    user: User | None,
     action: str,
     participant_ids: Iterable[int],
     route: str = "",

@@ -84,7 +84,8 @@ def _log_rows(form, units) -> list[AccessLog]:
     if data["participant"]:
         rows = rows.filter(participant_ids__icontains=str(data["participant"]))
     codes = {data["unit"].code} if data["unit"] else {u.code for u in units}
-    picked, cache = [], {}
+    picked: list[AccessLog] = []
+    cache: dict[int, set[int]] = {}
     for row in rows.iterator():
         if not codes & set(filter(None, row.unit_codes.split(","))):
             continue

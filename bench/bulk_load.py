@@ -28,6 +28,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
@@ -104,11 +105,11 @@ class Loader:
         self.pending: dict = {m: [] for m in self.order}
         if cw.Participant.objects.exists():
             raise SystemExit("bulk_load fills an empty database: participants already exist")
-        self.people: dict[str, object] = {}
+        self.people: dict[str, dict] = {}
         self.workplaces = {
             (w.organisation_id, w.name, w.kommunal): {"id": w.pk} for w in Workplace.objects.all()
         }
-        self.units: dict[int, object] = {}
+        self.units: dict[int, Any] = {}  # a Unit, or None where unit_for finds none
         self.open: dict[tuple[str, int], OpenCase] = {}
         self.last: dict[tuple[str, int], OpenCase] = {}
         self.written = 0
@@ -231,7 +232,8 @@ class Loader:
             referred_on=event.on,
             income_support=event.detail,
             source=event.source,
-            risk_note=_risk_note(event, batch),
+            # _FileName stands in for the ImportBatch: _risk_note reads only its filename.
+            risk_note=_risk_note(event, batch),  # type: ignore[arg-type]
             age_at_referral=personnummer.age_on(person["birth_date"], event.on),
             state_since=event.on,
             last_event_on=event.on,

@@ -29,6 +29,7 @@ import threading
 import time
 import urllib.parse
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
@@ -71,13 +72,14 @@ def setup() -> dict:
         last_event_on__lte=today,
     )
     busiest = movable.values("unit").annotate(n=Count("pk")).order_by("-n").first()
+    assert busiest is not None, "no case to give the bench coaches"
     unit = Unit.objects.get(pk=busiest["unit"])
     each = max(CASELOAD, REQUESTS)
     free = list(
         movable.filter(unit=unit).order_by("pk").values_list("pk", flat=True)[: USERS * each]
     )
     coach_group = Group.objects.get(name="coach")
-    users = []
+    users: list[dict[str, Any]] = []
     for n in range(USERS):
         user = get_user_model().objects.create_user(
             username=f"bench-coach-{n}-{time.time_ns()}", first_name="Bench", last_name=str(n)
@@ -122,7 +124,7 @@ ERROR = re.compile(
 
 
 class Coach:
-    def __init__(self, host: str, port: int, setup: dict, user: dict):
+    def __init__(self, host: str, port: int | None, setup: dict, user: dict):
         self.conn = http.client.HTTPConnection(host, port, timeout=60)
         self.cookies = {setup["session_cookie"]: user["cookie"]}
         self.cases = user["cases"]

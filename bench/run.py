@@ -39,6 +39,7 @@ import tempfile
 import time
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
@@ -132,7 +133,7 @@ def duckdb_part(path: Path, periods: list[list[str]]) -> dict:
     began = time.perf_counter()
     con = duckdb_indicators.load(str(path))
     load_seconds = time.perf_counter() - began
-    out = {"load_seconds": round(load_seconds, 3), "periods": {}}
+    out: dict[str, Any] = {"load_seconds": round(load_seconds, 3), "periods": {}}
     for start, end in periods:
         duckdb_indicators.indicators(con, start, end)  # warm-up, like the app's
         best, numbers = None, None
@@ -141,6 +142,7 @@ def duckdb_part(path: Path, periods: list[list[str]]) -> dict:
             numbers = duckdb_indicators.indicators(con, start, end)
             took = time.perf_counter() - began
             best = took if best is None else min(best, took)
+        assert best is not None  # three runs above
         out["periods"][f"{start}..{end}"] = {"seconds": round(best, 3), "indicators": numbers}
     return out
 
@@ -342,7 +344,7 @@ def main() -> None:
         "postgresql": [int(n) for n in env("BENCH_PG_PERSONS", "1000000").split(",")],
     }
     periods = tertials(until)
-    result = {
+    result: dict[str, Any] = {
         "date": date.today().isoformat(),
         "machine": {
             "cpus": os.cpu_count(),
@@ -365,7 +367,9 @@ def main() -> None:
         if url is None:
             result["notes"].append(f"{engine}: hoppades över (sätt BENCH_PG_URL)")
             continue
-        part = {"import": in_database(url, "import_bench.py", str(import_file), "--no-capacity")}
+        part: dict[str, Any] = {
+            "import": in_database(url, "import_bench.py", str(import_file), "--no-capacity")
+        }
         sizes = scale[engine]
         part["smaller"] = [
             scale_part(engine, url, n, seed, until, periods, load=False) for n in sizes[:-1]

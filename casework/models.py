@@ -5,6 +5,8 @@ Every dated fact is a `Recorded` row: it is never edited or deleted; a correctio
 a new row that `supersedes` the original, which stays readable (C1, C2).
 """
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -86,6 +88,9 @@ class Participant(models.Model):
     history = HistoricalRecords()
 
     objects = ParticipantQuerySet.as_manager()
+    # Set by the services before a save; simple-history writes them on the history row.
+    _history_user: Any
+    _change_reason: str
 
     class Meta:
         verbose_name = _("deltagare")
@@ -119,19 +124,20 @@ class ImportBatch(models.Model):
         return self.filename
 
 
-class CaseQuerySet(models.QuerySet):
+class CaseQuerySet(models.QuerySet["Case"]):
     def open(self) -> "CaseQuerySet":
         return self.exclude(state=State.AVSLUTAD)
 
 
-def may_start_insats(instance: "Case", user) -> bool:
+# `instance` is a Case; django-fsm types a permission as taking any Model, hence Any.
+def may_start_insats(instance: Any, user) -> bool:
     """The coordinator decides the first insats; coaches move between insatser (003)."""
     if instance.state == State.AKTUALISERING:
         return user.has_perm("casework.decide_referral")
     return user.has_perm("casework.change_insats")
 
 
-def may_exit(instance: "Case", user) -> bool:
+def may_exit(instance: Any, user) -> bool:
     if instance.state == State.AKTUALISERING:
         return user.has_perm("casework.decide_referral")
     return user.has_perm("casework.exit_case")
@@ -198,6 +204,9 @@ class Case(FSMModelMixin, models.Model):
     history = HistoricalRecords()
 
     objects = CaseQuerySet.as_manager()
+    # Set by the services before a save; simple-history writes them on the history row.
+    _history_user: Any
+    _change_reason: str
 
     class Meta:
         verbose_name = _("ärende")
@@ -513,6 +522,9 @@ class Attendance(models.Model):
     week = models.DateField(_("vecka (måndag)"))
     days_present = models.PositiveSmallIntegerField(_("närvarodagar"))
     history = HistoricalRecords()
+    # Set by the services before a save; simple-history writes them on the history row.
+    _history_user: Any
+    _change_reason: str
 
     class Meta:
         verbose_name = _("närvaro")

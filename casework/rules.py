@@ -19,7 +19,9 @@ from django.utils.translation import gettext as _
 from .facts import CaseFacts, facts_of
 
 if TYPE_CHECKING:
-    from .models import Case
+    from programmes.models import Workplace
+
+    from .models import Case, Extension, Samrad, Transition
 
 AKTUALISERING = "aktualisering"
 AVSLUTAD = "avslutad"
@@ -59,7 +61,7 @@ class Spell:
         return max(0, (last - self.start).days + 1)
 
 
-def current_transitions(case: Case | CaseFacts) -> list:
+def current_transitions(case: Case | CaseFacts) -> list[Transition]:
     """The case's transitions that no correction supersedes, in journal order."""
     return list(facts_of(case).transitions)
 
@@ -181,7 +183,13 @@ def start_refusal(case: Case | CaseFacts, target: str, *, on: date) -> str | Non
 
 
 def start_details_refusal(
-    case: Case, target: str, *, on: date, workplace, is_osa: bool, planned_end: date | None
+    case: Case,
+    target: str,
+    *,
+    on: date,
+    workplace: Workplace | None,
+    is_osa: bool,
+    planned_end: date | None,
 ) -> str | None:
     """The facts a start needs: workplace, OSA and planned end (000 §4.4; 002 §5)."""
     rule = case.programme.rule_for(target)
@@ -232,7 +240,7 @@ def extension_refusal(case: Case | CaseFacts, *, on: date, reason: str) -> str |
     return None
 
 
-def unused_samrad(case: Case | CaseFacts, *, on: date):
+def unused_samrad(case: Case | CaseFacts, *, on: date) -> Samrad | None:
     """A samråd after the current spell began, on or before `on`, not used by an extension."""
     facts = facts_of(case)
     case = facts.case
@@ -249,7 +257,7 @@ def unused_samrad(case: Case | CaseFacts, *, on: date):
     return max(reversed(samrads), key=lambda s: s.effective_on, default=None)
 
 
-def _used_by(extension, samrad) -> bool:
+def _used_by(extension: Extension, samrad: Samrad) -> bool:
     if samrad.pk is not None:
         return extension.samrad_id == samrad.pk
     return extension.samrad_id is None and extension.samrad is samrad

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
@@ -18,11 +19,16 @@ from programmes.models import Programme, Unit
 from . import rules
 from .models import Case, FollowUp, Note, Participant, State, Transition
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+    from .models import CaseQuerySet
+
 ROLES_WITH_PERSONAL_DATA = ("coordinator", "coach")
 AUDIT_ROLES = ("auditor", "admin")
 
 
-def roles_of(user) -> set[str]:
+def roles_of(user: Any) -> set[str]:  # any request.user, anonymous too
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return set()
     cached = getattr(user, "_role_names", None)
@@ -31,11 +37,11 @@ def roles_of(user) -> set[str]:
     return cached
 
 
-def _own_units(user) -> QuerySet[Unit]:
+def _own_units(user: User) -> QuerySet[Unit]:
     return Unit.objects.filter(members=user)
 
 
-def visible_cases(user) -> QuerySet[Case]:
+def visible_cases(user: User) -> CaseQuerySet:
     """Who may read a case's personal data.
 
     - coach: the cases assigned to them (S1);
@@ -60,11 +66,11 @@ def visible_cases(user) -> QuerySet[Case]:
     return Case.objects.filter(scope)
 
 
-def visible_participants(user) -> QuerySet[Participant]:
+def visible_participants(user: User) -> QuerySet[Participant]:
     return Participant.objects.filter(pk__in=visible_cases(user).values("participant_id"))
 
 
-def auditable_cases(user) -> QuerySet[Case]:
+def auditable_cases(user: User) -> CaseQuerySet:
     """Cases whose log and history an auditor (or admin) may review: their units' cases,
     never a skyddad-identitet person (P1: only the assigned coach and the unit's
     coordinators see those)."""
@@ -73,11 +79,11 @@ def auditable_cases(user) -> QuerySet[Case]:
     return Case.objects.filter(unit__in=_own_units(user), participant__skyddad_identitet=False)
 
 
-def auditable_participants(user) -> QuerySet[Participant]:
+def auditable_participants(user: User) -> QuerySet[Participant]:
     return Participant.objects.filter(pk__in=auditable_cases(user).values("participant_id"))
 
 
-def case_in_scope_or_404(user, case_id: int, *, route: str = "") -> Case:
+def case_in_scope_or_404(user: User, case_id: int, *, route: str = "") -> Case:
     """The case if the user may see it; else 404, the same as a missing id (S2), and a signal."""
     from .signals import scope_refused
 
@@ -134,12 +140,14 @@ def followups_due(cases: QuerySet[Case], *, until: date) -> list[tuple[Case, dat
     return result
 
 
-def coach_followups(user) -> list[tuple[Case, date, date]]:
+def coach_followups(user: User) -> list[tuple[Case, date, date]]:
     """`followups_due` over every case in scope assigned to the user, open or ended."""
     return followups_due(visible_cases(user).filter(coach=user), until=date.max)
 
 
-def reminders_for(user, *, today: date, followups=None) -> list[Reminder]:
+def reminders_for(
+    user: User, *, today: date, followups: list[tuple[Case, date, date]] | None = None
+) -> list[Reminder]:
     """The coach's due spells, overstays and follow-ups: the e-mail and the caseload's top list.
 
     `followups` is `coach_followups(user)` when the caller has it already.
@@ -154,6 +162,7 @@ def reminders_for(user, *, today: date, followups=None) -> list[Reminder]:
     )
     items = []
     for case in spells_due:
+        assert case.deadline is not None  # the query filters deadline__isnull=False
         if case.deadline < today:
             items.append(Reminder("overstay", case, case.deadline, (today - case.deadline).days))
         else:
@@ -168,7 +177,7 @@ def inactivity_days() -> int:
     return int(getattr(settings, "CASEWORK_INACTIVITY_DAYS", 30))
 
 
-def inactive_cases(user, *, today: date, days: int | None = None) -> QuerySet[Case]:
+def inactive_cases(user: User, *, today: date, days: int | None = None) -> QuerySet[Case]:
     """Open cases in scope with no recorded event for `days` days, oldest first."""
     days = inactivity_days() if days is None else days
     return (
@@ -180,7 +189,7 @@ def inactive_cases(user, *, today: date, days: int | None = None) -> QuerySet[Ca
     )
 
 
-def caseload(user) -> QuerySet[Case]:
+def caseload(user: User) -> QuerySet[Case]:
     """The coach's own open cases, ready for a list: deadline first, no deadline last."""
     return (
         visible_cases(user)
@@ -197,7 +206,7 @@ class TimelineEntry:
     row: object
     effective_on: date
     recorded_at: object
-    versions: tuple = ()  # notes: every version, the original first, the current last
+    versions: tuple[Note, ...] = ()  # notes: every version, the original first, the current last
 
 
 def timeline(case: Case) -> list[TimelineEntry]:
@@ -235,7 +244,9 @@ def _note_entries(case: Case) -> list[TimelineEntry]:
     ]
 
 
-def auditable_participant_or_404(user, participant_id: int, *, route: str = "") -> Participant:
+def auditable_participant_or_404(
+    user: User, participant_id: int, *, route: str = ""
+) -> Participant:
     """The participant if the user may audit them; else 404 and the refusal signal (A5)."""
     from .signals import scope_refused
 

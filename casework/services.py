@@ -8,6 +8,7 @@ all in one transaction (STYLE.md; Q1).
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -36,6 +37,13 @@ from .models import (
 from .projections import SPELL_ROWS, refresh_spells
 from .rules import CaseRuleError
 from .store import unit_of_work
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+    from .models import Recorded
+
+_Row = TypeVar("_Row", bound="Recorded")
 
 
 def _refuse_if(reason: str | None) -> None:
@@ -72,7 +80,7 @@ def _check_date(case: Case, on: date) -> None:
     _refuse_if(rules.effective_date_refusal(case, on, timezone.localdate()))
 
 
-def _save(case: Case, *, by, reason: str, on: date) -> None:
+def _save(case: Case, *, by: User, reason: str, on: date) -> None:
     """Refresh the projections of the journal and save with history user and reason."""
     case.last_event_on = max(case.last_event_on, on)
     facts = facts_of(case)
@@ -90,7 +98,15 @@ def rules_states() -> frozenset[str]:
     return _RULES_STATES
 
 
-def _append_transition(case: Case, *, from_state: str, on: date, by, batch, **fields) -> Transition:
+def _append_transition(
+    case: Case,
+    *,
+    from_state: str,
+    on: date,
+    by: User,
+    batch: ImportBatch | None,
+    **fields: Any,
+) -> Transition:
     row = Transition(
         case=case,
         seq=facts_of(case).max_seq + 1,
@@ -104,7 +120,7 @@ def _append_transition(case: Case, *, from_state: str, on: date, by, batch, **fi
     return _write(case, row)
 
 
-def _write(case: Case, row):
+def _write(case: Case, row: _Row) -> _Row:
     """A new journal row of the case, through the store (per call: saved at once).
 
     A transition or an enrolment changes the case's spells: the projection is refreshed
@@ -120,7 +136,7 @@ class CapacityFull(CaseRuleError):
     """Every place of the insats type is taken; the intake may queue the start instead."""
 
 
-def ensure_startable(case: Case, insats: str, *, on: date, by, **details) -> None:
+def ensure_startable(case: Case, insats: str, *, on: date, by: User, **details: Any) -> None:
     """Every check a start makes, on a locked case. Capacity comes last, so `CapacityFull`
     means the start is otherwise allowed (000 §4.4: 100 places; 002 §5: 40 places)."""
     method = getattr(case, f"start_{insats}", None)
@@ -146,7 +162,7 @@ def case_start_insats(
     case_id: int,
     insats: str,
     on: date,
-    by,
+    by: User,
     workplace: Workplace | None = None,
     is_osa: bool = False,
     planned_end: date | None = None,
@@ -224,6 +240,7 @@ def spell_extend(
     _check_date(case, on)
     _refuse_if(rules.extension_refusal(case, on=on, reason=reason))
     rule = case.programme.rule_for(case.state)
+    assert rule is not None  # extension_refusal refuses a state without a rule
     samrad = rules.unused_samrad(case, on=on) if rule.extension_needs_samrad else None
     row = _write(
         case,
@@ -341,6 +358,7 @@ def followup_record(
             _("Ärendet har ingen avslutad arbetsmarknadsanställning att följa upp.")
         )
     spell_end = ended[-1].end
+    assert spell_end is not None  # `ended` holds closed spells only
     if spell_end in facts_of(case).followed:
         raise CaseRuleError(_("Anställningen är redan uppföljd."))
     row = _write(

@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import functools
 from collections import defaultdict
+from collections.abc import Callable
 from contextlib import contextmanager
 from contextvars import ContextVar
+from typing import Any, ParamSpec, TypeVar
 
 from django.db import transaction
 from django.utils import timezone
@@ -30,18 +32,20 @@ from .signals import journal_bulk_written
 
 BATCH_SIZE = 2000
 _active: ContextVar[Store | None] = ContextVar("casework_store", default=None)
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
 
 
 def current() -> Store:
     return _active.get() or Store()
 
 
-def unit_of_work(func):
+def unit_of_work(func: Callable[_P, _R]) -> Callable[_P, _R]:
     """One transaction and one `Store` per call; inside a unit (an import's batch) neither
     is opened again: the import's transaction is the unit."""
 
     @functools.wraps(func)
-    def wrapper(*args, **kwargs):
+    def wrapper(*args: _P.args, **kwargs: _P.kwargs) -> _R:
         if _active.get() is not None:
             return func(*args, **kwargs)
         token = _active.set(Store())
@@ -71,7 +75,7 @@ class Store:
 
     batch = False
 
-    def __init__(self):
+    def __init__(self) -> None:
         self._facts: dict[int, tuple[Case, CaseFacts]] = {}
 
     def facts(self, case: Case) -> CaseFacts:
@@ -138,7 +142,7 @@ class BatchStore(Store):
 
     batch = True
 
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__()
         self.cases: dict[int, Case] = {}  # by pk, or by a negative key until flushed
         self.by_person: dict[tuple[str, int], list[Case]] = defaultdict(list)
@@ -254,7 +258,9 @@ class BatchStore(Store):
 
     def _snapshot(self, obj, history_type: str) -> None:
         """What simple-history's post_save would write now, kept until the flush."""
-        values = {name: getattr(obj, name) for name in _tracked(type(obj))}
+        # A class is hashable; mypy says not to functools.cache (python/mypy#11470).
+        tracked = _tracked(type(obj))  # type: ignore[arg-type]
+        values = {name: getattr(obj, name) for name in tracked}
         user = getattr(obj, "_history_user", None)
         self.history.append(
             (
@@ -273,7 +279,7 @@ class BatchStore(Store):
         """Write everything the batch buffered, parents first, then chain the journal."""
         for model in (Participant, Case):
             # Stored cases first: an exit frees the open-case slot a new referral takes.
-            stored = [o for o in self.dirty.values() if isinstance(o, model)]
+            stored: list[Any] = [o for o in self.dirty.values() if isinstance(o, model)]
             # An import never sets skyddad identitet; that is audited, one person at a time.
             fields = [
                 f.name
@@ -287,7 +293,7 @@ class BatchStore(Store):
             values = {**values, "id": obj.pk}
             if "participant_id" in values:
                 values["participant_id"] = obj.participant_id
-            model = _history_model(type(obj))
+            model = _history_model(type(obj))  # type: ignore[arg-type]  # python/mypy#11470
             rows[model].append(model(**values, **meta))
         for model, objs in rows.items():
             model.objects.bulk_create(objs, batch_size=BATCH_SIZE)

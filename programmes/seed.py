@@ -4,6 +4,7 @@ Used by the data migration, so it takes the historical model classes as argument
 """
 
 from datetime import date
+from typing import Any
 
 ALL_CODES = ["EB_ARBETSLOSHET", "EB_ANNAT", "RISK", "SJUKPENNING", "AKTIVITETSERSATTNING", "INGEN"]
 
@@ -37,7 +38,7 @@ JOBBTORG_RULES = [
     ("anstallning", 12, 6, 2, True, False, False, 100),
 ]
 
-PROGRAMMES = [
+PROGRAMMES: list[dict[str, Any]] = [
     {
         "code": "JOBBTORG",
         "name": "Jobbtorg (kommunens arbetsmarknadsinsatser)",

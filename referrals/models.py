@@ -12,7 +12,7 @@ from programmes.models import InsatsType, Programme, Workplace
 # --- Waiting list (coordinator workspace, issue 4) ------------------------------------------
 
 
-class WaitingListQuerySet(models.QuerySet):
+class WaitingListQuerySet(models.QuerySet["WaitingListEntry"]):
     def waiting(self) -> "WaitingListQuerySet":
         return self.filter(resolved_at__isnull=True)
 

@@ -7,8 +7,10 @@ its size.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.contrib.auth.models import User
 from django.db.models import (
@@ -33,19 +35,24 @@ from programmes.models import InsatsRule, Programme, Unit
 
 from .models import WaitingListEntry
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise, WithAnnotations
+
+    from casework.models import CaseQuerySet
+
 DUE_SOON_DAYS = 14
 
 
-def _in_scope(user) -> QuerySet[Case]:
+def _in_scope(user: User) -> CaseQuerySet:
     """Visible cases without the join `visible_cases` needs, so aggregates count each once."""
     return Case.objects.filter(pk__in=visible_cases(user).values("pk"))
 
 
-def user_units(user) -> QuerySet[Unit]:
+def user_units(user: User) -> QuerySet[Unit]:
     return Unit.objects.filter(members=user).order_by("name")
 
 
-def user_programmes(user) -> QuerySet[Programme]:
+def user_programmes(user: User) -> QuerySet[Programme]:
     """Programmes run or shared by the user's organisations, and any they have cases in."""
     return (
         Programme.objects.filter(
@@ -58,7 +65,7 @@ def user_programmes(user) -> QuerySet[Programme]:
     )
 
 
-def referral_queue(user) -> QuerySet[Case]:
+def referral_queue(user: User) -> QuerySet[Case]:
     """Cases awaiting a decision, longest waiting first, with what the row needs."""
     samrad = Samrad.objects.filter(case=OuterRef("pk"), corrections__isnull=True)
     waiting = WaitingListEntry.objects.waiting().filter(case=OuterRef("pk"))
@@ -79,7 +86,14 @@ def referral_queue(user) -> QuerySet[Case]:
     )
 
 
-def startable_insatser(case: Case, user) -> list[str]:
+class QueueAnnotations(TypedDict):
+    """What `referral_queue` annotates on each case."""
+
+    has_samrad: bool
+    waiting_for: str | None
+
+
+def startable_insatser(case: WithAnnotations[Case, QueueAnnotations], user: User) -> list[str]:
     """Insatser the FSM lets this user start now, from prefetched rows only (no queries).
 
     Mirrors the `_startable` condition for a case in aktualisering: a rule exists in
@@ -117,7 +131,7 @@ class Capacity:
         return None if self.capacity is None else max(0, self.capacity - self.used)
 
 
-def capacity_table(programmes) -> list[Capacity]:
+def capacity_table(programmes: Iterable[Programme]) -> list[Capacity]:
     """Places used (open spells) against `InsatsRule.capacity`, with the line waiting."""
     programmes = list(programmes)
     used = {
@@ -149,7 +163,7 @@ def capacity_table(programmes) -> list[Capacity]:
     return sorted(rows, key=lambda c: (c.programme.code, order[c.insats_type]))
 
 
-def waiting_list(user) -> QuerySet[WaitingListEntry]:
+def waiting_list(user: User) -> QuerySet[WaitingListEntry]:
     """The line for every programme the user works with, in referral order."""
     return (
         WaitingListEntry.objects.waiting()
@@ -162,13 +176,14 @@ def waiting_list(user) -> QuerySet[WaitingListEntry]:
 # --- caseloads -----------------------------------------------------------------------------
 
 
-def caseloads(user, *, today: date | None = None) -> list[dict]:
+def caseloads(user: User, *, today: date | None = None) -> list[dict[str, Any]]:
     """Per coach: open cases by state, overstays, deadlines within 14 days (003)."""
     today = today or timezone.localdate()
     soon = today + timedelta(days=DUE_SOON_DAYS)
     states = [State.AKTUALISERING.value, *INSATS_STATES]
     per_state = {f"n_{s}": Count("pk", filter=Q(state=s)) for s in states}
-    rows = list(
+    # Any: django-stubs types the rows as a TypedDict that lacks the **per_state keys.
+    rows: list[Any] = list(
         _in_scope(user)
         .open()
         .values("coach", "coach__first_name", "coach__last_name", "coach__username")
@@ -188,7 +203,7 @@ def caseloads(user, *, today: date | None = None) -> list[dict]:
 # --- lead times ----------------------------------------------------------------------------
 
 
-def _first_leaving(insats_only: bool):
+def _first_leaving(insats_only: bool) -> Subquery:
     rows = Transition.objects.filter(
         case=OuterRef("pk"), from_state=State.AKTUALISERING, corrections__isnull=True
     )
@@ -232,11 +247,11 @@ def median_days(cases: QuerySet[Case], field: str) -> float | None:
     n = values.count()
     if n == 0:
         return None
-    middle = [row[0] for row in values[(n - 1) // 2 : n // 2 + 1]]
+    middle: list[timedelta] = [row[0] for row in values[(n - 1) // 2 : n // 2 + 1]]
     return sum(d.days for d in middle) / len(middle)
 
 
-def lead_times(user) -> QuerySet[Case]:
+def lead_times(user: User) -> QuerySet[Case]:
     return (
         with_lead_times(_in_scope(user))
         .select_related("participant", "programme")
@@ -244,5 +259,5 @@ def lead_times(user) -> QuerySet[Case]:
     )
 
 
-def caseload_states() -> list[tuple[str, str]]:
+def caseload_states() -> list[tuple[str, StrOrPromise]]:
     return [(s.value, s.label) for s in State if s != State.AVSLUTAD]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -34,6 +35,11 @@ from casework.store import unit_of_work
 from programmes.models import IncomeSupport, Programme, Unit, Workplace
 
 from .models import WaitingListEntry
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+    from .models import WaitingListQuerySet
 
 
 class OpenCaseExists(CaseRuleError):
@@ -105,7 +111,7 @@ def referral_register(
     unit: Unit,
     on: date,
     income_support: str,
-    by,
+    by: User,
     first_name: str = "",
     last_name: str = "",
     source: str = "",
@@ -198,7 +204,7 @@ class StartOutcome:
         return _ahead_of(ahead, self.entry.case).count() + 1
 
 
-def _ahead_of(entries, case: Case):
+def _ahead_of(entries: WaitingListQuerySet, case: Case) -> WaitingListQuerySet:
     return entries.filter(
         Q(case__referred_on__lt=case.referred_on)
         | Q(case__referred_on=case.referred_on, case_id__lt=case.pk)
@@ -211,7 +217,7 @@ def insats_start_or_enqueue(
     case_id: int,
     insats: str,
     on: date,
-    by,
+    by: User,
     workplace: Workplace | None = None,
     is_osa: bool = False,
     planned_end: date | None = None,
@@ -250,7 +256,9 @@ def insats_start_or_enqueue(
 
 
 @transaction.atomic
-def waiting_list_start_next(*, programme: Programme, insats: str, on: date, by) -> StartOutcome:
+def waiting_list_start_next(
+    *, programme: Programme, insats: str, on: date, by: User
+) -> StartOutcome:
     """A freed place goes to the first in line, in referral order (002 §5)."""
     entry = (
         WaitingListEntry.objects.waiting()

@@ -6,6 +6,9 @@ writes one access-log row (L1).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
@@ -214,7 +217,7 @@ def _back(case_pk: int):
     return redirect(f"{reverse('referrals:queue')}#case-{case_pk}")
 
 
-def _run(request, case_pk: int, action, success: str):
+def _run(request, case_pk: int, action, success: str | Callable[[Any], str]):
     """Call one service; a refusal is shown in Swedish and nothing changes."""
     try:
         result = action()

@@ -90,10 +90,10 @@ URLS = {
     ),
     "admin:casework_transition_delete": lambda w, o: reverse(
         "admin:casework_transition_delete",
-        args=[Transition.objects.filter(case=w.case).order_by("pk").first().pk],
+        args=[Transition.objects.filter(case=w.case).earliest("pk").pk],
     ),
     "admin:audit_accesslog_delete": lambda w, o: reverse(
-        "admin:audit_accesslog_delete", args=[AccessLog.objects.order_by("pk").first().pk]
+        "admin:audit_accesslog_delete", args=[AccessLog.objects.earliest("pk").pk]
     ),
 }
 # Routes whose 200 shows no personal data, so writes no access-log row.

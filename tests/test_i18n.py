@@ -158,7 +158,9 @@ def words_in(text: str, words: list[str]) -> list[str]:
 
 
 def html_lang(html: str) -> str:
-    return re.search(r'<html lang="([^"]+)"', html).group(1)
+    match = re.search(r'<html lang="([^"]+)"', html)
+    assert match is not None, "no <html lang>"
+    return match.group(1)
 
 
 @pytest.fixture

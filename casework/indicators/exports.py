@@ -69,6 +69,7 @@ def to_csv(report: dict) -> bytes:
 def to_xlsx(report: dict) -> bytes:
     book = Workbook()
     sheet = book.active
+    assert sheet is not None  # a new Workbook has one worksheet
     sheet.title = _("Indikatorer")
     sheet.append(_title(report))
     sheet.append(header())

@@ -92,7 +92,7 @@ class ReportForm(forms.Form):
 
     def period(self) -> periods.Period:
         data = self.cleaned_data
-        kind, year = data["kind"], data.get("year")
+        kind, year = data["kind"], data["year"]  # clean() requires the year unless CUSTOM
         if kind == Kind.CUSTOM:
             return periods.Period(data["start"], data["end"])
         if kind == Kind.HELAR:
@@ -105,7 +105,10 @@ class ReportForm(forms.Form):
         chosen = self.cleaned_data.get("programme")
         if chosen is not None:
             return [chosen.pk]
-        return list(self.fields["programme"].queryset.values_list("pk", flat=True))
+        field = self.fields["programme"]
+        # `fields` is typed dict[str, Field]; this is the ModelChoiceField set up in __init__.
+        assert isinstance(field, forms.ModelChoiceField) and field.queryset is not None
+        return list(field.queryset.values_list("pk", flat=True))
 
 
 def default_data(user) -> dict:

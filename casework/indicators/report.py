@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext_lazy as _
 
 from . import queries
 from .periods import Period
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 GENDERS = queries.GENDERS
 
@@ -17,7 +21,7 @@ GENDERS = queries.GENDERS
 class Indicator:
     code: str
     group: str
-    label: str
+    label: StrOrPromise
 
 
 # Seed 000 §4.5 wording, in the order the board reads them (indicators.md).

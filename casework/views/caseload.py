@@ -25,7 +25,7 @@ def caseload_rows(cases: list, today: date, followups: list) -> list[dict]:
 
     `followups` is `selectors.coach_followups`: the page's cases are among them.
     """
-    due = {}
+    due: dict[int, date] = {}
     for case, _ended, on in followups:
         due[case.pk] = min(on, due.get(case.pk, on))
     rows = []

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext_lazy as _lazy
 
@@ -17,6 +18,9 @@ from programmes.models import InsatsType
 from .. import forms, rules, services, store
 from ..models import INSATS_STATES, Case, State
 from ..selectors import followups_due
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 def _version(form) -> int | None:
@@ -27,10 +31,10 @@ def _version(form) -> int | None:
 @dataclass(frozen=True)
 class Action:
     name: str
-    label: str
+    label: StrOrPromise
     form_class: type
     perform: Callable
-    done: str
+    done: StrOrPromise
     transition: bool = False
     form_kwargs: dict = field(default_factory=dict)
 
@@ -267,4 +271,6 @@ def other_actions(case: Case, user) -> list[Action]:
 def transition_actions(case: Case, user) -> list[Action]:
     """Exactly the transitions django-fsm allows now for this user, as actions (A3)."""
     with store.reading():  # each start condition asks the rules about the same facts
-        return [ACTIONS[t.name] for t in case.get_available_user_state_transitions(user)]
+        # django-fsm adds get_available_user_<field>_transitions to the class at run time.
+        transitions = case.get_available_user_state_transitions(user)  # type: ignore[attr-defined]
+        return [ACTIONS[t.name] for t in transitions]

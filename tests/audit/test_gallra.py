@@ -74,6 +74,7 @@ def text_hits(needle: str) -> list[str]:
             for f in model._meta.concrete_fields:
                 if not isinstance(f, models.CharField | models.TextField | models.JSONField):
                     continue
+                assert f.column is not None  # a concrete field has a column
                 column = connection.ops.quote_name(f.column)
                 cursor.execute(
                     f"SELECT COUNT(*) FROM {connection.ops.quote_name(table)} "

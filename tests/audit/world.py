@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from casework.models import Case, Participant
 from casework.services import case_assign_coach, note_add, samrad_record
@@ -33,7 +34,7 @@ def _refer(by, *, serial, unit_code="nykoping-jobbtorg", programme="JOBBTORG", *
 
 def build_world() -> World:
     a, b = unit("nykoping-jobbtorg"), unit("linkoping-arena")
-    users = {
+    users: dict[str, Any] = {  # Any: factory_boy types UserFactory() as UserFactory
         "coordinator": UserFactory(username="samordnare_a", roles=["coordinator"], units=[a]),
         "coach_assigned": UserFactory(username="coach_a", roles=["coach"], units=[a]),
         "coach_same_unit": UserFactory(username="coach_a2", roles=["coach"], units=[a]),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
 from casework.indicators import periods, report
 from casework.models import Transition
@@ -58,7 +59,7 @@ class Journal:
         return case
 
     def start(self, case, insats: str, on: date, *, kommunal: bool = True) -> Transition:
-        extra = {}
+        extra: dict[str, Any] = {}
         if insats in ("arbetspraktik", "anstallning"):
             extra = {"workplace": workplace(kommunal=kommunal)}
         return case_start_insats(case_id=case.pk, insats=insats, on=on, by=self.user, **extra)

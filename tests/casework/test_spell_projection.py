@@ -56,7 +56,7 @@ def _expected(case: Case) -> list[tuple]:
     spells = rules.spells(case)
     insats = [s.start for s in spells if s.state in INSATS_STATES]
     facts = (spells[0].start, min(insats, default=None), case.income_support)
-    rows = [(s.state, s.start, s.end, s.workplace_id, *facts) for s in spells]
+    rows: list[tuple] = [(s.state, s.start, s.end, s.workplace_id, *facts) for s in spells]
     for enrolment in Enrolment.objects.filter(case=case, corrections__isnull=True):
         ends = [e.effective_on for e in enrolment.ends.filter(corrections__isnull=True)]
         rows.append((ENROLMENT, enrolment.effective_on, min(ends, default=None), None))
