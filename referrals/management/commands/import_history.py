@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from programmes.models import Unit
-from referrals.importing.applier import run_import, system_user
+from referrals.importing.applier import run_import
 
 
 class Command(BaseCommand):
@@ -44,6 +44,7 @@ class Command(BaseCommand):
             unit=chosen_unit,
             dry_run=dry_run,
             progress=progress,
+            operator=True,
         )
         bar.close()
         if not result.ok:
@@ -69,7 +70,7 @@ class Command(BaseCommand):
 
     def _user(self, username):
         if username is None:
-            return system_user()
+            return None  # the system user, created only by an import that holds
         try:
             return get_user_model().objects.get(username=username, is_active=True)
         except get_user_model().DoesNotExist:
