@@ -69,7 +69,8 @@ def test_bad_checksum_is_reported_at_its_line_and_column():
 
 def test_unknown_exit_code_is_reported():
     rows = [*good_person(), ev(ERIK, "avslut", "2024-05-01", "JOBB")]
-    assert only(import_refused(to_csv(rows)), 6, "detalj").startswith("Okänd kod: JOBB. Tillåtna värden: AF,")
+    reason = only(import_refused(to_csv(rows)), 6, "detalj")
+    assert reason.startswith("Okänd kod: JOBB. Tillåtna värden: AF, ANNAN_INSATS,")
 
 
 def test_unknown_programme_and_event_are_reported_on_every_row():
