@@ -1,5 +1,6 @@
 """`import_history FILE [--dry-run] [--unit CODE] [--user USERNAME]` (import-format.md)."""
 
+import logging
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
@@ -8,6 +9,8 @@ from tqdm import tqdm
 
 from programmes.models import Unit
 from referrals.importing.applier import run_import
+
+logger = logging.getLogger("referrals.importing")
 
 
 class Command(BaseCommand):
@@ -47,6 +50,19 @@ class Command(BaseCommand):
             operator=True,
         )
         bar.close()
+        # The command line is the operator's: no scope applies, and the log says so.
+        logger.warning(
+            "operator import without scope: file=%s user=%s batch=%s rows=%s ok=%s dry_run=%s",
+            path.name,
+            by.username if by else "import",
+            result.batch_id,
+            result.rows,
+            result.ok,
+            dry_run,
+        )
+        self.stderr.write(
+            "Importen körs som operatör från kommandoraden, utan behörighetsavgränsning."
+        )
         if not result.ok:
             for error in result.errors:
                 self.stderr.write(str(error))
