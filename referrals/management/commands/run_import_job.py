@@ -5,6 +5,7 @@ space and CPU time before it reads the file, so a file that would need more fail
 process only, and the web's waiting thread marks the job failed.
 """
 
+import os
 import resource
 
 from django.conf import settings
@@ -22,9 +23,14 @@ DEFAULT_MEMORY_MB = 1536
 DEFAULT_CPU_SECONDS = 900
 
 
+def _setting(name: str, default: int) -> int:
+    """The environment first (the web starts the worker with its own), then settings."""
+    return int(os.environ.get(name) or getattr(settings, name, default))
+
+
 def limit_resources() -> None:
-    memory = int(getattr(settings, "IMPORT_WORKER_MEMORY_MB", DEFAULT_MEMORY_MB)) * 1024 * 1024
-    cpu = int(getattr(settings, "IMPORT_WORKER_CPU_SECONDS", DEFAULT_CPU_SECONDS))
+    memory = _setting("IMPORT_WORKER_MEMORY_MB", DEFAULT_MEMORY_MB) * 1024 * 1024
+    cpu = _setting("IMPORT_WORKER_CPU_SECONDS", DEFAULT_CPU_SECONDS)
     resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
     resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 5))
 
