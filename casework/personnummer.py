@@ -9,8 +9,11 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+# ASCII digits only: `\d` would also take fullwidth or Arabic-Indic digits, and a number
+# typed with them would become a second key for the same person (issue 17).
 _FORM = re.compile(
-    r"^(?P<century>\d{2})?(?P<yymmdd>\d{6})(?P<sep>[-+]?)(?P<serial>\d{3})(?P<check>\d)$"
+    r"(?P<century>[0-9]{2})?(?P<yymmdd>[0-9]{6})(?P<sep>[-+]?)(?P<serial>[0-9]{3})(?P<check>[0-9])",
+    re.ASCII,
 )
 
 
@@ -33,7 +36,13 @@ def luhn_digit(nine_digits: str) -> int:
 def parse(value: str, *, today: date | None = None) -> Identity:
     """Accepts YYYYMMDD-NNNN, YYYYMMDDNNNN, YYMMDD-NNNN and YYMMDD+NNNN (+ = 100 years or older)."""
     today = today or date.today()
-    match = _FORM.match((value or "").strip())
+    text = (value or "").strip()
+    match = _FORM.fullmatch(text)
+    if match is None and any(ch.isdigit() and not ch.isascii() for ch in text):
+        raise ValidationError(
+            _("Personnumret får bara innehålla siffrorna 0–9 (inte till exempel breda siffror)."),
+            code="format",
+        )
     if match is None:
         raise ValidationError(
             _("Skriv personnumret som ÅÅÅÅMMDD-NNNN, ÅÅÅÅMMDDNNNN eller ÅÅMMDD-NNNN."),
@@ -64,14 +73,18 @@ def parse(value: str, *, today: date | None = None) -> Identity:
 def _full_year(century: str | None, yy: int, month: int, day: int, sep: str, today: date) -> int:
     if century:
         return int(century) * 100 + yy
-    # The most recent year ending in yy whose birthday is not after today; + adds 100 years.
+    if sep == "+":
+        # `+` is written from the calendar year the person turns 100 (domain.md).
+        latest = today.year - 100
+        return latest - (latest - yy) % 100
+    # The most recent year ending in yy whose birthday is not after today.
     year = today.year - (today.year - yy) % 100
     try:
         if date(year, month, day) > today:
             year -= 100
     except ValueError:
         pass  # an impossible date is reported by the caller
-    return year - 100 if sep == "+" else year
+    return year
 
 
 def age_on(birth_date: date, on: date) -> int:

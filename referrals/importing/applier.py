@@ -19,12 +19,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from casework import rules, services, store
-from casework.models import Case, ImportBatch
+from casework.models import Case, ImportBatch, Participant
 from programmes.models import Programme, Unit, Workplace
 from referrals.services import referral_register
 
-from .reader import ImportFileError, RowError, read_table
-from .rows import FOLLOWUP_CODES, INSATS_EVENTS, Event, RowInvalid, parse_row
+from .errors import RowError
+from .prepare import already_imported, parse, parse_file
+from .rows import FOLLOWUP_CODES, INSATS_EVENTS, Event, RowInvalid
+from .scope import ImportScope
+
+__all__ = ["ImportResult", "already_imported", "parse_file", "run_import", "system_user"]
 
 SYSTEM_USERNAME = "import"
 Progress = Callable[[int, int], None]
@@ -38,6 +42,7 @@ class ImportResult:
     errors: list[RowError] = field(default_factory=list)
     batch_id: int | None = None
     dry_run: bool = False
+    out_of_scope: list[int] = field(default_factory=list)  # stored cases a row reached for
 
     @property
     def ok(self) -> bool:
@@ -56,42 +61,6 @@ def system_user():
     return user
 
 
-def already_imported(sha256: str) -> RowError | None:
-    batch = ImportBatch.objects.filter(sha256=sha256).select_related("imported_by").first()
-    if batch is None:
-        return None
-    return RowError(
-        0,
-        "",
-        _(
-            "Filen har redan importerats %(when)s (%(file)s, %(rows)s rader) och importeras "
-            "inte igen. Inget har ändrats."
-        )
-        % {
-            "when": timezone.localtime(batch.imported_at).strftime("%Y-%m-%d %H:%M"),
-            "file": batch.filename,
-            "rows": batch.rows,
-        },
-    )
-
-
-def parse_file(data: bytes, filename: str) -> tuple[list[Event], list[RowError], int]:
-    """The events of the file and every row error; nothing is applied."""
-    try:
-        rows = read_table(data, filename)
-    except ImportFileError as exc:
-        return [], exc.errors, 0
-    programmes = {p.code: p for p in Programme.objects.prefetch_related("rules", "shared_with")}
-    today = timezone.localdate()
-    events, errors = [], []
-    for row in rows:
-        try:
-            events.append(parse_row(row, programmes, today))
-        except RowInvalid as exc:
-            errors.append(exc.error)
-    return events, errors, len(rows)
-
-
 def run_import(
     data: bytes,
     *,
@@ -101,47 +70,68 @@ def run_import(
     dry_run: bool = False,
     progress: Progress | None = None,
     batched: bool = True,
+    operator: bool | None = None,
 ) -> ImportResult:
     """Validate and apply the file; write nothing unless every row is valid (IM3).
 
     `batched` applies it as one unit of work (casework.store.BatchStore); without it
     every event is its own service call, as from the web (the two must agree).
+    `operator` (the command line; the default without a `user`) is unrestricted; a
+    user's import may touch only that user's cases and units (`scope.ImportScope`).
     """
-    user = user or system_user()
-    # Every journal row labels its author with the user's roles: read the groups once.
-    user = type(user).objects.prefetch_related("groups").get(pk=user.pk)
+    operator = user is None if operator is None else operator
     result = ImportResult(filename=filename, dry_run=dry_run)
     sha = hashlib.sha256(data).hexdigest()
     refused = already_imported(sha)
     if refused:
         result.errors.append(refused)
         return result
-    events, result.errors, result.rows = parse_file(data, filename)
-    if result.errors:
+    parsed = parse(data, filename)
+    result.rows, result.errors = parsed.rows, parsed.errors
+    if not parsed.rows:
         return result
     try:
-        with transaction.atomic():
-            batch = ImportBatch.objects.create(
-                sha256=sha, filename=filename[:255], rows=result.rows, imported_by=user
-            )
-            applier = Applier(user=user, unit=unit, batch=batch, progress=progress)
-            if batched:
-                with store.batch() as session:
-                    session.preload(e.pnr for e in events)
-                    result.errors = applier.apply(events)
-                    if not result.errors:
-                        session.flush()
-            else:
-                result.errors = applier.apply(events)
-            result.applied = applier.applied
-            result.batch_id = batch.pk
-            if result.errors or dry_run:
-                transaction.set_rollback(True)
+        with transaction.atomic():  # the system user too is written only by an import that holds
+            _apply(parsed, result, user, unit, dry_run, progress, batched, operator, sha)
     except IntegrityError:  # a concurrent import of the same file won the race
         result.errors = [already_imported(sha) or RowError(0, "", _("Importen krockade."))]
     if result.errors or dry_run:
         result.batch_id = None
     return result
+
+
+def _apply(parsed, result, user, unit, dry_run, progress, batched, operator, sha) -> None:
+    """Inside the import's transaction; rolled back unless every row applied."""
+    user = user or system_user()
+    # Every journal row labels its author with the user's roles: read the groups once.
+    user = type(user).objects.prefetch_related("groups").get(pk=user.pk)
+    events = parsed.applicable()
+    pnrs = [e.pnr for e in events]
+    coaches = [e.coach for e in events if e.coach]
+    if operator:
+        scope = ImportScope.unrestricted()
+        scope.load_coaches(coaches)
+    else:
+        scope = ImportScope.of_user(user, pnrs, coaches)
+    batch = ImportBatch.objects.create(
+        sha256=sha, filename=result.filename[:255], rows=result.rows, imported_by=user
+    )
+    applier = Applier(user=user, unit=unit, batch=batch, progress=progress, scope=scope)
+    applier.load_genders(pnrs)
+    if batched:
+        with store.batch() as session:
+            session.preload(pnrs)
+            errors = applier.apply(events)
+            if not errors and not result.errors:
+                session.flush()
+    else:
+        errors = applier.apply(events)
+    result.errors = sorted([*result.errors, *errors], key=lambda e: e.line)
+    result.applied = applier.applied
+    result.batch_id = batch.pk
+    result.out_of_scope = sorted(scope.refused_case_ids)
+    if result.errors or dry_run:
+        transaction.set_rollback(True)
 
 
 def in_apply_order(events: list[Event]) -> list[Event]:
@@ -155,8 +145,10 @@ def in_apply_order(events: list[Event]) -> list[Event]:
 class Applier:
     """Feeds events to the services; keeps the open case of each person and programme."""
 
-    def __init__(self, *, user, unit: Unit | None, batch: ImportBatch, progress=None):
+    def __init__(self, *, user, unit: Unit | None, batch: ImportBatch, progress=None, scope=None):
         self.user, self.unit, self.batch, self.progress = user, unit, batch, progress
+        self.scope = scope or ImportScope.unrestricted()
+        self.genders: dict[str, str] = {}
         self.today = timezone.localdate()
         self.open_case: dict[tuple[str, int], int | None] = {}
         self.last_case: dict[tuple[str, int], int] = {}
@@ -164,6 +156,27 @@ class Applier:
         self.units: dict[int, Unit | None] = {}
         self.case_org: dict[int, int] = {}
         self.applied = 0
+
+    def load_genders(self, personnummers) -> None:
+        """The stored gender of the file's persons, to hold every row to it (issue 11)."""
+        pnrs = sorted(set(personnummers))
+        for i in range(0, len(pnrs), 500):
+            rows = Participant.objects.filter(personnummer__in=pnrs[i : i + 500])
+            self.genders.update(rows.values_list("personnummer", "gender"))
+
+    def _check_gender(self, event: Event) -> None:
+        known = self.genders.setdefault(event.pnr, event.gender)
+        if known != event.gender:
+            raise RowInvalid(
+                RowError(
+                    event.line,
+                    "kon",
+                    _(
+                        "Könet stämmer inte med det som redan gäller för personen (i registret "
+                        "eller på en tidigare rad i filen). Rätta kolumnen kon."
+                    ),
+                )
+            )
 
     def apply(self, events: list[Event]) -> list[RowError]:
         errors: list[RowError] = []
@@ -183,6 +196,7 @@ class Applier:
 
     def _apply_one(self, event: Event) -> RowError | None:
         try:
+            self._check_gender(event)
             if event.kind == "aktualisering":
                 self._refer(event)
             else:
@@ -226,6 +240,27 @@ class Applier:
         case_id = store.current().key(case)
         self.open_case[key] = self.last_case[key] = case_id
         self.case_org[case_id] = case.unit.organisation_id
+        self.scope.opened(case_id)
+        if event.coach:
+            services.case_assign_coach(
+                case_id=case_id, coach=self._coach(event, case.unit_id), by=self.user
+            )
+
+    def _coach(self, event: Event, unit_id: int):
+        coach = self.scope.coach(unit_id, event.coach)
+        if coach is None:
+            raise RowInvalid(
+                RowError(
+                    event.line,
+                    "coach",
+                    _(
+                        "Okänd coach: %(u)s. Ange användarnamnet på en coach i ärendets enhet "
+                        "som du får tilldela ärenden."
+                    )
+                    % {"u": event.coach},
+                )
+            )
+        return coach
 
     def _case_id(self, event: Event, *, required: bool = True) -> int | None:
         key = (event.pnr, event.programme.pk)
@@ -235,13 +270,16 @@ class Applier:
             if key not in self.open_case:
                 self.open_case[key] = _latest_case(event, open_only=True)
             case_id = self.open_case[key]
+        if case_id is not None and not self.scope.may_write(case_id):
+            self.scope.refused_case_ids.add(case_id)
+            case_id = None  # out of scope answers as if there were no case (S2)
         if case_id is None and required:
             raise RowInvalid(
                 RowError(
                     event.line,
                     "handelse",
                     _(
-                        "Personen har inget öppet ärende i %(p)s; "
+                        "Personen har inget öppet ärende i %(p)s som du får ändra; "
                         "raden behöver en aktualisering först."
                     )
                     % {"p": event.programme.code},
@@ -300,6 +338,18 @@ class Applier:
         if programme.pk not in self.units:
             self.units[programme.pk] = unit_for(programme, self.unit)
         unit = self.units[programme.pk]
+        if unit is not None and not self.scope.may_use_unit(unit):
+            raise RowInvalid(
+                RowError(
+                    event.line,
+                    "program",
+                    _(
+                        "Du får inte registrera aktualiseringar i %(p)s för enheten %(u)s. "
+                        "Välj en av dina enheter."
+                    )
+                    % {"p": programme.code, "u": unit.name},
+                )
+            )
         if unit is None:
             raise RowInvalid(
                 RowError(

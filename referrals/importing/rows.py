@@ -16,7 +16,8 @@ from casework import personnummer
 from casework.models import ExitReason, Gender, Source
 from programmes.models import IncomeSupport, InsatsType, Programme
 
-from .reader import Row, RowError
+from .errors import RowError
+from .reader import Row
 
 INSATS_EVENTS = tuple(InsatsType.values)
 EVENTS = (
@@ -50,6 +51,13 @@ class Event:
     source: str = ""
     first_name: str = ""
     last_name: str = ""
+    coach: str = ""
+
+
+# The stored length of a column's value where it is shorter than the reader's cell limit:
+# longer is refused with a reason on every engine (SQLite would store it, PostgreSQL fail).
+MAX_LENGTH = {"fornamn": 100, "efternamn": 100, "arbetsplats": 200, "coach": 150}
+COURSE_MAX_LENGTH = 100
 
 
 class RowInvalid(Exception):
@@ -72,39 +80,85 @@ def parse_date(value: str, line: int, column: str) -> date:
 def parse_row(row: Row, programmes: dict[str, Programme], today: date) -> Event:
     """The event of one row, or RowInvalid naming the first bad column."""
     v, line = row.values, row.line
-    for column in ("personnummer", "kon", "program", "handelse", "datum"):
-        if not v.get(column):
-            raise RowInvalid(RowError(line, column, _("Värde saknas.")))
+    _present_and_short(v, line, programmes)
     try:
         identity = personnummer.parse(v["personnummer"], today=today)
     except ValidationError as exc:
         raise RowInvalid(RowError(line, "personnummer", " ".join(exc.messages))) from None
     gender = v["kon"].upper()
     if gender not in Gender.values:
-        raise _unknown(line, "kon", v["kon"])
+        raise _unknown(line, "kon", v["kon"], Gender.values)
     programme = programmes.get(v["program"].upper())
     if programme is None:
-        raise _unknown(line, "program", v["program"])
+        raise _unknown(line, "program", v["program"], sorted(programmes))
     kind = v["handelse"].lower()
     if kind not in EVENTS:
-        raise _unknown(line, "handelse", v["handelse"])
+        raise _unknown(line, "handelse", v["handelse"], EVENTS)
+    on = parse_date(v["datum"], line, "datum")
+    if on > today:
+        raise RowInvalid(
+            RowError(line, "datum", _("Datumet %(on)s ligger i framtiden.") % {"on": on})
+        )
+    if v.get("coach") and kind != "aktualisering":
+        raise RowInvalid(RowError(line, "coach", _("Coach anges bara på raden med aktualisering.")))
     event = Event(
         line=line,
         pnr=identity.canonical,
         gender=gender,
         programme=programme,
         kind=kind,
-        on=parse_date(v["datum"], line, "datum"),
+        on=on,
         detail=v.get("detalj", ""),
         first_name=v.get("fornamn", ""),
         last_name=v.get("efternamn", ""),
+        coach=v.get("coach", ""),
     )
     _details(event, v)
     return event
 
 
-def _unknown(line: int, column: str, value: str) -> RowInvalid:
-    return RowInvalid(RowError(line, column, _("Okänd kod: %(v)s.") % {"v": value}))
+def _present_and_short(v: dict[str, str], line: int, programmes) -> None:
+    for column in ("personnummer", "kon", "program", "handelse", "datum"):
+        if not v.get(column):
+            raise _missing(line, column, _allowed(column, programmes))
+    for column, longest in MAX_LENGTH.items():
+        if len(v.get(column, "")) > longest:
+            raise RowInvalid(RowError(line, column, too_long(longest)))
+
+
+def _date_and_coach(v: dict[str, str], line: int, kind: str, today: date) -> date:
+    """The effective date (never in the future); `coach` only where the format has it."""
+    on = parse_date(v["datum"], line, "datum")
+    if on > today:
+        raise RowInvalid(
+            RowError(line, "datum", _("Datumet %(on)s ligger i framtiden.") % {"on": on})
+        )
+    if v.get("coach") and kind != "aktualisering":
+        raise RowInvalid(RowError(line, "coach", _("Coach anges bara på raden med aktualisering.")))
+    return on
+
+
+def too_long(n: int) -> str:
+    return _("Värdet är längre än %(n)s tecken.") % {"n": n}
+
+
+def _codes(allowed) -> str:
+    return _("Tillåtna värden: %(codes)s.") % {"codes": ", ".join(allowed)}
+
+
+def _unknown(line: int, column: str, value: str, allowed=()) -> RowInvalid:
+    reason = _("Okänd kod: %(v)s.") % {"v": value[:40]}
+    if allowed:
+        reason = f"{reason} {_codes(allowed)}"
+    return RowInvalid(RowError(line, column, reason))
+
+
+def _allowed(column: str, programmes: dict[str, Programme]) -> tuple[str, ...]:
+    return {
+        "kon": tuple(Gender.values),
+        "program": tuple(sorted(programmes)),
+        "handelse": EVENTS,
+    }.get(column, ())
 
 
 CODED_DETAIL = {
@@ -117,29 +171,40 @@ FREE_TEXT_REQUIRED = ("forlangning", "kompetens_start", "kompetens_slut")
 
 def _details(event: Event, v: dict[str, str]) -> None:
     """The columns that depend on the event (import-format.md "Events")."""
-    line, kind, detail = event.line, event.kind, event.detail
-    if kind in CODED_DETAIL:
-        event.detail = detail.upper()
-        if not detail:
-            raise _missing(line, "detalj")
-        if event.detail not in CODED_DETAIL[kind]:
-            raise _unknown(line, "detalj", detail)
-    elif kind in FREE_TEXT_REQUIRED and not detail:
-        raise _missing(line, "detalj")
-    elif kind == "anstallning" and detail and detail.upper() != "OSA":
-        raise _unknown(line, "detalj", detail)
+    line, kind = event.line, event.kind
+    _detail(event)
     if kind == "aktualisering":
         event.source = v.get("kalla", "").upper()
         if event.source and event.source not in Source.values:
-            raise _unknown(line, "kalla", v["kalla"])
+            raise _unknown(line, "kalla", v["kalla"], Source.values)
     if kind in NEEDS_WORKPLACE:
         _workplace(event, v)
     if v.get("planerat_slut"):
         event.planned_end = parse_date(v["planerat_slut"], line, "planerat_slut")
 
 
-def _missing(line: int, column: str) -> RowInvalid:
-    return RowInvalid(RowError(line, column, _("Värde saknas.")))
+def _detail(event: Event) -> None:
+    line, kind, detail = event.line, event.kind, event.detail
+    if kind in CODED_DETAIL:
+        event.detail = detail.upper()
+        codes = sorted(CODED_DETAIL[kind])
+        if not detail:
+            raise _missing(line, "detalj", codes)
+        if event.detail not in CODED_DETAIL[kind]:
+            raise _unknown(line, "detalj", detail, codes)
+    elif kind in FREE_TEXT_REQUIRED and not detail:
+        raise _missing(line, "detalj")
+    elif kind in ("kompetens_start", "kompetens_slut") and len(detail) > COURSE_MAX_LENGTH:
+        raise RowInvalid(RowError(line, "detalj", too_long(COURSE_MAX_LENGTH)))
+    elif kind == "anstallning" and detail and detail.upper() != "OSA":
+        raise _unknown(line, "detalj", detail, ("OSA",))
+
+
+def _missing(line: int, column: str, allowed=()) -> RowInvalid:
+    reason = _("Värde saknas.")
+    if allowed:
+        reason = f"{reason} {_codes(allowed)}"
+    return RowInvalid(RowError(line, column, reason))
 
 
 def _workplace(event: Event, v: dict[str, str]) -> None:
@@ -151,6 +216,6 @@ def _workplace(event: Event, v: dict[str, str]) -> None:
         raise RowInvalid(
             RowError(event.line, "kommunal", _("Skriv ja eller nej."))
             if kommunal
-            else RowError(event.line, "kommunal", _("Värde saknas."))
+            else RowError(event.line, "kommunal", _("Värde saknas. Skriv ja eller nej."))
         )
     event.kommunal = kommunal == "ja"

@@ -1,5 +1,6 @@
 """`import_history FILE [--dry-run] [--unit CODE] [--user USERNAME]` (import-format.md)."""
 
+import logging
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
@@ -7,7 +8,9 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from programmes.models import Unit
-from referrals.importing.applier import run_import, system_user
+from referrals.importing.applier import run_import
+
+logger = logging.getLogger("referrals.importing")
 
 
 class Command(BaseCommand):
@@ -44,8 +47,22 @@ class Command(BaseCommand):
             unit=chosen_unit,
             dry_run=dry_run,
             progress=progress,
+            operator=True,
         )
         bar.close()
+        # The command line is the operator's: no scope applies, and the log says so.
+        logger.warning(
+            "operator import without scope: file=%s user=%s batch=%s rows=%s ok=%s dry_run=%s",
+            path.name,
+            by.username if by else "import",
+            result.batch_id,
+            result.rows,
+            result.ok,
+            dry_run,
+        )
+        self.stderr.write(
+            "Importen körs som operatör från kommandoraden, utan behörighetsavgränsning."
+        )
         if not result.ok:
             for error in result.errors:
                 self.stderr.write(str(error))
@@ -69,7 +86,7 @@ class Command(BaseCommand):
 
     def _user(self, username):
         if username is None:
-            return system_user()
+            return None  # the system user, created only by an import that holds
         try:
             return get_user_model().objects.get(username=username, is_active=True)
         except get_user_model().DoesNotExist:

@@ -132,6 +132,7 @@ class Command(BaseCommand):
             filename=f"demo-historik-{seed}-{today}.csv",
             user=system_user(),
             unit=Unit.objects.get(code=SIKTA_UNIT),
+            operator=True,  # a command: the operator, unrestricted by scope
         )
         if not result.ok:
             raise CommandError("\n".join(str(e) for e in result.errors[:20]))
