@@ -20,8 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 from audit.services import log_read
 from casework import personnummer
 from casework.access import role_required
-from casework.models import Participant
-from casework.selectors import case_in_scope_or_404, visible_participants
+from casework.selectors import case_in_scope_or_404
 from casework.services import case_assign_coach, samrad_record
 from programmes.models import InsatsType
 
@@ -36,6 +35,7 @@ from .forms import (
     StartNextForm,
     step_choices,
 )
+from .lookup import lookup_personnummer
 from .services import (
     OpenCaseExists,
     insats_start_or_enqueue,
@@ -130,16 +130,8 @@ def check_personnummer(request):
             context["error"] = " ".join(e.messages)
     identity = context["identity"]
     if identity is not None:
-        person = visible_participants(request.user).filter(personnummer=identity.canonical).first()
-        if person is not None:
-            context["person"] = person
-            log_read(
-                user=request.user,
-                action="referral.check_personnummer",
-                participant_ids=[person.pk],
-                route=request.path,
-            )
-        context["known"] = Participant.objects.filter(personnummer=identity.canonical).exists()
+        found = lookup_personnummer(request.user, identity.canonical, route=request.path)
+        context["person"], context["known"] = found.person, found.known
     return render(request, "referrals/_personnummer_status.html", context)
 
 
