@@ -91,7 +91,9 @@ class StartInsatsForm(ActionForm):
         if insats in rules.NEEDS_WORKPLACE:
             self.fields["workplace"] = WorkplaceChoice(
                 label=_("Arbetsplats"),
-                queryset=Workplace.objects.order_by("name"),
+                queryset=Workplace.objects.filter(
+                    organisation_id=self.case.unit.organisation_id
+                ).order_by("name"),
                 empty_label=_("Välj arbetsplats"),
                 help_text=_("Från arbetsplatsregistret; kommunal eller extern framgår av namnet."),
             )

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from casework.selectors import roles_of
+from casework.signals import scope_refused
 from programmes.models import Unit
 
 from .importing.jobs import live_progress, start_in_background
@@ -91,6 +92,7 @@ def _job_or_404(request, pk: int) -> ImportJob:
     _require_import_role(request.user)
     job = ImportJob.objects.filter(pk=pk, created_by=request.user).first()
     if job is None:
+        scope_refused.send(sender=ImportJob, user=request.user, route=request.path, object_ref=f"importjob:{pk}")  # fmt: skip # noqa: E501
         raise Http404
     live = None if job.finished else live_progress(job.pk)
     if live is not None:
