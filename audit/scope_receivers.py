@@ -70,6 +70,11 @@ _user_groups = _changed("role", users_attr="user_set", others_attr="groups")
 
 
 def connect() -> None:
+    from django.contrib.auth.signals import user_logged_in
+
+    from .middleware import start_timers_at_login
+
+    user_logged_in.connect(start_timers_at_login, dispatch_uid="audit-session-timers")
     admin_scope_refused.connect(_refused, dispatch_uid="audit-admin-scope")
     m2m_changed.connect(
         _unit_members, sender=Unit.members.through, dispatch_uid="audit-unit-members"

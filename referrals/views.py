@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -140,7 +141,10 @@ def check_personnummer(request):
 @coordinator_required
 def steps(request):
     """htmx: the step scale of the chosen programme for the baseline select."""
-    programme = selectors.user_programmes(request.user).filter(pk=request.GET.get("programme") or 0)
+    chosen = request.GET.get("programme") or "0"
+    if not chosen.isascii() or not chosen.isdigit():
+        return HttpResponseBadRequest(_("Ogiltigt program."))
+    programme = selectors.user_programmes(request.user).filter(pk=chosen)
     return render(
         request,
         "referrals/_step_options.html",
