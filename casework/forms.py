@@ -15,6 +15,7 @@ from programmes.models import Workplace
 
 from . import rules
 from .models import Case, ExitReason, Note, State
+from .text import validate_text
 
 
 class DateInput(forms.DateInput):
@@ -183,7 +184,11 @@ class EnrolEndForm(ActionForm):
 
 
 class NoteForm(ActionForm):
-    text = forms.CharField(label=_lazy("Anteckning"), widget=forms.Textarea(attrs={"rows": 5}))
+    text = forms.CharField(
+        label=_lazy("Anteckning"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        validators=[validate_text],
+    )
     is_objection = forms.BooleanField(label=_lazy("Deltagarens invändning"), required=False)
 
 
@@ -195,6 +200,7 @@ class NoteCorrectForm(ActionForm):
     text = forms.CharField(
         label=_lazy("Rättad text"),
         widget=forms.Textarea(attrs={"rows": 5}),
+        validators=[validate_text],
         help_text=_lazy(
             "Rättelsen behåller anteckningens datum. Den ursprungliga texten finns kvar, "
             "överstruken men läsbar."
