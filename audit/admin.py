@@ -6,6 +6,15 @@ from .models import AccessLog, ChainEntry, PurgeRecord, SecurityEvent
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
+    """Operators (superusers) only: an organisation's admin reads the log on the audit pages,
+    scoped to their units, never here where the rows of every organisation are."""
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_module_permission(self, request):
+        return request.user.is_superuser
+
     def has_add_permission(self, request):
         return False
 

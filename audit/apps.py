@@ -7,6 +7,7 @@ class AuditConfig(AppConfig):
     verbose_name = _("Granskning")
 
     def ready(self) -> None:
-        from . import receivers
+        from . import receivers, scope_receivers
 
         receivers.connect()
+        scope_receivers.connect()

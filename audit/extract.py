@@ -143,8 +143,15 @@ def _history_events(records, kind: str) -> list[Event]:
     return events
 
 
-def history_events(person: Participant) -> list[Event]:
-    cases = Case.objects.filter(participant=person)
+def person_cases(person: Participant, cases=None):
+    """The person's cases the reader may see: `cases` (a scoped queryset, e.g.
+    `auditable_cases(user)`) or, for the operator's full extract, all of them."""
+    scope = Case.objects.all() if cases is None else cases
+    return scope.filter(participant=person)
+
+
+def history_events(person: Participant, cases=None) -> list[Event]:
+    cases = person_cases(person, cases)
     events = _history_events(person.history.all(), _("ändring av deltagare"))
     events += _history_events(
         Case.history.filter(id__in=cases.values("pk")), _("ändring av ärende")
@@ -152,14 +159,22 @@ def history_events(person: Participant) -> list[Event]:
     return events
 
 
-def access_rows(person: Participant) -> list[AccessLog]:
-    """Log rows that name the person. JSON lists are matched in Python (SQLite and PostgreSQL)."""
+def access_rows(person: Participant, unit_codes=None) -> list[AccessLog]:
+    """Log rows that name the person; with `unit_codes`, only reads made from those units.
+    JSON lists are matched in Python (SQLite and PostgreSQL)."""
     marker = str(person.pk)
     candidates = AccessLog.objects.filter(participant_ids__icontains=marker).select_related("user")
-    return [row for row in candidates if person.pk in row.participant_ids]
+    return [
+        row
+        for row in candidates
+        if person.pk in row.participant_ids
+        and (unit_codes is None or set(unit_codes) & set(row.unit_codes.split(",")))
+    ]
 
 
-def access_events(person: Participant, exclude_pk: int | None = None) -> list[Event]:
+def access_events(
+    person: Participant, exclude_pk: int | None = None, unit_codes=None
+) -> list[Event]:
     return [
         Event(
             effective_on=row.at.date(),
@@ -169,15 +184,23 @@ def access_events(person: Participant, exclude_pk: int | None = None) -> list[Ev
             items=[Item(_("åtgärd"), row.action), Item(_("enheter"), row.unit_codes)],
             ref=f"accesslog #{row.pk}",
         )
-        for row in access_rows(person)
+        for row in access_rows(person, unit_codes)
         if row.pk != exclude_pk
     ]
 
 
-def timeline(person: Participant) -> list[Event]:
-    """Chronological by effective date, ties by recorded time (D2)."""
-    cases = Case.objects.filter(participant=person)
-    events = journal_events(cases) + history_events(person) + access_events(person)
+def _unit_codes(cases):
+    if cases is None:
+        return None
+    return set(cases.values_list("unit__code", flat=True))
+
+
+def timeline(person: Participant, cases=None) -> list[Event]:
+    """Chronological by effective date, ties by recorded time (D2). `cases` scopes it
+    (issue 17 item 5): only those cases, and only reads made from their units."""
+    mine = person_cases(person, cases)
+    events = journal_events(mine) + history_events(person, cases)
+    events += access_events(person, unit_codes=_unit_codes(cases))
     return sorted(events, key=lambda e: (e.effective_on, e.recorded_at))
 
 
@@ -190,8 +213,9 @@ class Extract:
     batches: list[ImportBatch]
 
 
-def register_extract(person: Participant) -> Extract:
-    cases = list(Case.objects.filter(participant=person).select_related("programme", "unit"))
+def register_extract(person: Participant, cases=None) -> Extract:
+    scope = cases
+    cases = list(person_cases(person, scope).select_related("programme", "unit"))
     identity = [
         Item(_("personnummer"), person.personnummer),
         Item(_("förnamn"), person.first_name),
@@ -211,7 +235,7 @@ def register_extract(person: Participant) -> Extract:
         person=person,
         identity=identity,
         cases=[(case, [Item(_("program"), str(case.programme)), *_items(case)]) for case in cases],
-        events=timeline(person),
+        events=timeline(person, scope),
         batches=list(ImportBatch.objects.filter(pk__in=batch_ids)),
     )
 

@@ -95,3 +95,11 @@ def _exempt_paths() -> set[str]:
         reverse("accessibility"),
         reverse("set_language"),
     }
+
+
+def start_timers_at_login(sender, request, user, **kwargs) -> None:
+    """The idle and absolute limits count from the login itself, not from the first page
+    after it (issue 17): a session left open right after login still ends on time."""
+    now = int(time.time())
+    request.session[LAST_SEEN] = now
+    request.session[STARTED] = now

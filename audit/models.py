@@ -83,6 +83,9 @@ class SecurityEvent(AppendOnly):
         LOCKOUT = "lockout", _("Inloggning spärrad")
         LOGIN_FAILED = "login_failed", _("Misslyckad inloggning")
         PROTECTED_FLAG = "skyddad_identitet", _("Skyddad identitet satt eller borttagen")
+        MEMBERSHIP = "membership", _("Enhetsmedlemskap eller roll ändrad")
+        PROTECTED_LOOKUP = "skyddad_uppslag", _("Personnummer med skyddad identitet slogs upp")
+        FULL_EXTRACT = "registerutdrag_alla", _("Registerutdrag över alla organisationer")
 
     at = models.DateTimeField(_("tidpunkt"), default=timezone.now, db_index=True)
     kind = models.CharField(_("typ"), max_length=30, choices=Kind.choices)

@@ -123,7 +123,17 @@ def _purge_person(person: Participant) -> None:
     for model, values in JOURNAL_TEXT.items():
         pks = list(model._base_manager.filter(case_id__in=case_ids).values_list("pk", flat=True))
         _purge_update(model, pks, **values)
+    _purge_other_text(case_ids)
     chain.append_purge(person.pk)
+
+
+def _purge_other_text(case_ids: list[int]) -> None:
+    """Free text about the person outside the journal (audit.text_registry)."""
+    from referrals.models import WaitingListEntry
+
+    _purge_update(WaitingListEntry, list(
+        WaitingListEntry.objects.filter(case_id__in=case_ids).values_list("pk", flat=True)
+    ), reason="")  # fmt: skip
 
 
 def _history_pks(model, **lookup) -> list[int]:

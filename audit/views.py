@@ -18,6 +18,7 @@ from casework.models import Case
 from casework.personnummer import parse
 from casework.selectors import (
     AUDIT_ROLES,
+    auditable_cases,
     auditable_participant_or_404,
     auditable_participants,
     roles_of,
@@ -138,7 +139,8 @@ def participant_history(request, participant_id: int):
         participant_ids=[person.pk],
         route=request.path,
     )
-    events = [e for e in extract.timeline(person) if e.ref != f"accesslog #{row.pk}"]
+    scope = auditable_cases(request.user)
+    events = [e for e in extract.timeline(person, scope) if e.ref != f"accesslog #{row.pk}"]
     return render(request, "audit/participant_history.html", {"person": person, "events": events})
 
 
@@ -152,7 +154,7 @@ def register_extract(request, participant_id: int):
         participant_ids=[person.pk],
         route=request.path,
     )
-    result = extract.register_extract(person)
+    result = extract.register_extract(person, auditable_cases(request.user))
     result.events = [e for e in result.events if e.ref != f"accesslog #{row.pk}"]
     return render(request, "audit/register_extract.html", {"extract": result})
 

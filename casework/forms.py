@@ -15,6 +15,7 @@ from programmes.models import Workplace
 
 from . import rules
 from .models import Case, ExitReason, Note, State
+from .text import validate_text
 
 
 class DateInput(forms.DateInput):
@@ -95,7 +96,9 @@ class StartInsatsForm(ActionForm):
         if insats in rules.NEEDS_WORKPLACE:
             self.fields["workplace"] = WorkplaceChoice(
                 label=_("Arbetsplats"),
-                queryset=Workplace.objects.order_by("name"),
+                queryset=Workplace.objects.filter(
+                    organisation_id=self.case.unit.organisation_id
+                ).order_by("name"),
                 empty_label=_("Välj arbetsplats"),
                 help_text=_("Från arbetsplatsregistret; kommunal eller extern framgår av namnet."),
             )
@@ -185,7 +188,11 @@ class EnrolEndForm(ActionForm):
 
 
 class NoteForm(ActionForm):
-    text = forms.CharField(label=_lazy("Anteckning"), widget=forms.Textarea(attrs={"rows": 5}))
+    text = forms.CharField(
+        label=_lazy("Anteckning"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        validators=[validate_text],
+    )
     is_objection = forms.BooleanField(label=_lazy("Deltagarens invändning"), required=False)
 
 
@@ -197,6 +204,7 @@ class NoteCorrectForm(ActionForm):
     text = forms.CharField(
         label=_lazy("Rättad text"),
         widget=forms.Textarea(attrs={"rows": 5}),
+        validators=[validate_text],
         help_text=_lazy(
             "Rättelsen behåller anteckningens datum. Den ursprungliga texten finns kvar, "
             "överstruken men läsbar."

@@ -46,6 +46,10 @@ ROLE_PERMISSIONS = {
         "programmes.add_unit",
         "programmes.change_unit",
         "programmes.view_unit",
+        # The organisation's own users and their roles (scoped in casework.admin_users).
+        "auth.view_user",
+        "auth.add_user",
+        "auth.change_user",
     ],
     "auditor": [],
 }

@@ -174,6 +174,8 @@ def case_start_insats(
     case = store.current().case(case_id)
     ensure_unchanged(case, expected_version)
     details = {"workplace": workplace, "is_osa": is_osa, "planned_end": planned_end}
+    if workplace is not None and workplace.organisation_id != case.unit.organisation_id:
+        raise CaseRuleError(_("Arbetsplatsen hör till en annan organisation än ärendets enhet."))
     ensure_startable(case, insats, on=on, by=by, **details)
     method = getattr(case, f"start_{insats}")
     from_state = case.state

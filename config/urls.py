@@ -4,11 +4,17 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from audit.login_form import LoginForm
+
 from . import views
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("konto/logga-in/", auth_views.LoginView.as_view(), name="login"),
+    path(
+        "konto/logga-in/",
+        auth_views.LoginView.as_view(authentication_form=LoginForm),
+        name="login",
+    ),
     path("konto/logga-ut/", login_not_required(auth_views.LogoutView.as_view()), name="logout"),
     path("tillganglighet/", views.accessibility, name="accessibility"),
     # Django's set_language (what django.conf.urls.i18n includes), open before login too.

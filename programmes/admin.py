@@ -1,6 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from .admin_scope import OrganisationScopedAdmin
 from .models import InsatsRule, Organisation, Programme, Unit, Workplace
 
 
@@ -10,24 +11,24 @@ class InsatsRuleInline(admin.TabularInline):
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(SimpleHistoryAdmin):
+class ProgrammeAdmin(OrganisationScopedAdmin, SimpleHistoryAdmin):
     list_display = ["code", "name", "owner", "valid_from", "valid_to"]
     inlines = [InsatsRuleInline]
     filter_horizontal = ["shared_with"]
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(SimpleHistoryAdmin):
+class OrganisationAdmin(OrganisationScopedAdmin, SimpleHistoryAdmin):
     list_display = ["code", "name", "kind"]
 
 
 @admin.register(Unit)
-class UnitAdmin(SimpleHistoryAdmin):
+class UnitAdmin(OrganisationScopedAdmin, SimpleHistoryAdmin):
     list_display = ["code", "name", "organisation"]
     filter_horizontal = ["members"]
 
 
 @admin.register(Workplace)
-class WorkplaceAdmin(SimpleHistoryAdmin):
+class WorkplaceAdmin(OrganisationScopedAdmin, SimpleHistoryAdmin):
     list_display = ["name", "organisation", "kommunal"]
     list_filter = ["kommunal", "organisation"]

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from casework import personnummer
 from casework.models import Gender, Source
+from casework.text import validate_text
 from programmes.models import IncomeSupport, InsatsType, Programme, Unit
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -27,8 +28,12 @@ class ReferralForm(forms.Form):
         max_length=13,
         help_text=_("ÅÅÅÅMMDD-NNNN. Kontrolleras medan du skriver."),
     )
-    first_name = forms.CharField(label=_("Förnamn"), max_length=100, required=False)
-    last_name = forms.CharField(label=_("Efternamn"), max_length=100, required=False)
+    first_name = forms.CharField(
+        label=_("Förnamn"), max_length=100, required=False, validators=[validate_text]
+    )
+    last_name = forms.CharField(
+        label=_("Efternamn"), max_length=100, required=False, validators=[validate_text]
+    )
     gender = forms.ChoiceField(label=_("Kön"), choices=Gender.choices)
     programme = forms.ModelChoiceField(
         label=_("Program"), queryset=Programme.objects.none(), empty_label=None

@@ -23,6 +23,7 @@ from casework.models import (
     Transition,
 )
 from casework.rules import CaseRuleError
+from casework.selectors import visible_cases
 from casework.services import (
     CapacityFull,
     case_exit,
@@ -259,10 +260,11 @@ def insats_start_or_enqueue(
 def waiting_list_start_next(
     *, programme: Programme, insats: str, on: date, by: User
 ) -> StartOutcome:
-    """A freed place goes to the first in line, in referral order (002 §5)."""
+    """A freed place goes to the first in line, in referral order (002 §5), among the
+    cases the user may act on: never another unit's case (issue 17 item 9)."""
     entry = (
         WaitingListEntry.objects.waiting()
-        .filter(programme=programme, insats_type=insats)
+        .filter(programme=programme, insats_type=insats, case__in=visible_cases(by))
         .in_referral_order()
         .select_for_update()
         .first()

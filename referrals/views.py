@@ -14,6 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -23,8 +24,7 @@ from django.views.decorators.http import require_GET, require_POST
 from audit.services import log_read
 from casework import personnummer
 from casework.access import role_required
-from casework.models import Participant
-from casework.selectors import case_in_scope_or_404, visible_participants
+from casework.selectors import case_in_scope_or_404
 from casework.services import case_assign_coach, samrad_record
 from programmes.models import InsatsType
 
@@ -39,6 +39,7 @@ from .forms import (
     StartNextForm,
     step_choices,
 )
+from .lookup import lookup_personnummer
 from .services import (
     OpenCaseExists,
     insats_start_or_enqueue,
@@ -133,16 +134,8 @@ def check_personnummer(request):
             context["error"] = " ".join(e.messages)
     identity = context["identity"]
     if identity is not None:
-        person = visible_participants(request.user).filter(personnummer=identity.canonical).first()
-        if person is not None:
-            context["person"] = person
-            log_read(
-                user=request.user,
-                action="referral.check_personnummer",
-                participant_ids=[person.pk],
-                route=request.path,
-            )
-        context["known"] = Participant.objects.filter(personnummer=identity.canonical).exists()
+        found = lookup_personnummer(request.user, identity.canonical, route=request.path)
+        context["person"], context["known"] = found.person, found.known
     return render(request, "referrals/_personnummer_status.html", context)
 
 
@@ -151,7 +144,10 @@ def check_personnummer(request):
 @coordinator_required
 def steps(request):
     """htmx: the step scale of the chosen programme for the baseline select."""
-    programme = selectors.user_programmes(request.user).filter(pk=request.GET.get("programme") or 0)
+    chosen = request.GET.get("programme") or "0"
+    if not chosen.isascii() or not chosen.isdigit():
+        return HttpResponseBadRequest(_("Ogiltigt program."))
+    programme = selectors.user_programmes(request.user).filter(pk=chosen)
     return render(
         request,
         "referrals/_step_options.html",

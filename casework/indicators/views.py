@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, QueryDict
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -18,6 +18,8 @@ from django.views.decorators.http import require_POST
 from audit.services import log_read
 from casework.models import Participant, SavedReport, actor_label
 from casework.selectors import roles_of, visible_cases
+from casework.signals import scope_refused
+from programmes.models import Organisation
 
 from . import exports, periods, queries, report
 from .forms import ReportForm, default_data
@@ -65,6 +67,13 @@ def _chart(form: ReportForm) -> dict:
     return {"tertials": labels, "series": series}
 
 
+def saved_reports(user):
+    """Fastställda reports of the user's own organisations only (issue 17 item 9)."""
+    organisations = Organisation.objects.filter(units__members=user)
+    mine = SavedReport.objects.filter(saved_by__units__organisation__in=organisations)
+    return SavedReport.objects.filter(pk__in=mine.values("pk"))
+
+
 @login_required
 def report_view(request):
     roles = _require_report_role(request.user)
@@ -82,7 +91,7 @@ def report_view(request):
             "chart_rows": _chart_rows(chart),
             "drillable": report.DRILLABLE,
         }
-    context["saved"] = SavedReport.objects.select_related("programme")[:20]
+    context["saved"] = saved_reports(request.user).select_related("programme")[:20]
     return render(request, "casework/indicators/report.html", context)
 
 
@@ -195,7 +204,10 @@ def differences(saved: dict, today: dict) -> dict[str, dict]:
 @login_required
 def saved_view(request, pk: int):
     _require_report_role(request.user)
-    saved = get_object_or_404(SavedReport.objects.select_related("programme"), pk=pk)
+    saved = saved_reports(request.user).select_related("programme").filter(pk=pk).first()
+    if saved is None:
+        scope_refused.send(sender=SavedReport, user=request.user, route=request.path)
+        raise Http404
     today = report.build(
         periods.Period(saved.period_start, saved.period_end),
         programme_ids=saved.programme_ids,

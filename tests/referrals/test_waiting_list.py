@@ -112,3 +112,32 @@ def test_a_coach_move_into_a_full_insats_is_refused_and_changes_nothing(
     with pytest.raises(CapacityFull, match="Alla 2 platser"):
         case_start_insats(case_id=cases[2].pk, insats="kartlaggning", on=D, by=coach)
     assert Case.objects.get(pk=cases[2].pk).state == "jobbsok"
+
+
+def test_another_unit_of_the_same_organisation_cannot_start_the_line(
+    client, two_places, refer, coordinator
+):
+    from django.urls import reverse
+
+    from programmes.models import Unit
+    from tests.factories import UserFactory, unit
+
+    cases = [ready(refer, coordinator, date(2026, 1, d)) for d in (10, 11, 5)]
+    for case in cases:
+        start(case, coordinator)
+    case_exit(case_id=cases[0].pk, on=D, reason_code="ARBETE", by=coordinator)
+    second = Unit.objects.create(
+        organisation=unit().organisation, code="nykoping-jobbtorg-2", name="Jobbtorg 2"
+    )
+    intruder = UserFactory(username="samordnare_2", roles=["coordinator"], units=[second])
+    waiting = list(WaitingListEntry.objects.waiting().values_list("pk", "resolved_at"))
+    with pytest.raises(CaseRuleError, match="Ingen står i väntelistan"):
+        waiting_list_start_next(
+            programme=cases[0].programme, insats="kartlaggning", on=D, by=intruder
+        )
+    client.force_login(intruder)
+    data = {"programme": cases[0].programme_id, "insats": "kartlaggning", "on": "2026-02-02"}
+    client.post(reverse("referrals:waiting_list"), data)
+    assert list(WaitingListEntry.objects.waiting().values_list("pk", "resolved_at")) == waiting
+    cases[2].refresh_from_db()
+    assert cases[2].state == "aktualisering"

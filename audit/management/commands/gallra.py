@@ -24,7 +24,7 @@ class Command(BaseCommand):
         parser.add_argument("--years", type=int, default=None)
 
     def handle(self, *args, execute, report, years, **options):
-        years = years or settings.RETENTION_YEARS
+        years = settings.RETENTION_YEARS if years is None else years
         today = timezone.localdate()
         found = retention.candidates(today, years)
         criteria = f"senaste anteckning för mer än {years} år sedan, inget öppet ärende ({today})"
