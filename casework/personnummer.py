@@ -64,14 +64,20 @@ def parse(value: str, *, today: date | None = None) -> Identity:
 def _full_year(century: str | None, yy: int, month: int, day: int, sep: str, today: date) -> int:
     if century:
         return int(century) * 100 + yy
-    # The most recent year ending in yy whose birthday is not after today; + adds 100 years.
+    if sep == "+":
+        # Written from the calendar year the person turns 100 (folkbokföringslagen): the
+        # latest year ending in yy at least 100 years before this year (261207+5024 read
+        # in 2026 is 1926-12-07).
+        base = today.year - 100
+        return base - (base - yy) % 100
+    # The most recent year ending in yy whose birthday is not after today.
     year = today.year - (today.year - yy) % 100
     try:
         if date(year, month, day) > today:
             year -= 100
     except ValueError:
         pass  # an impossible date is reported by the caller
-    return year - 100 if sep == "+" else year
+    return year
 
 
 def age_on(birth_date: date, on: date) -> int:

@@ -263,6 +263,13 @@ def return_extension_refusal(
     return None
 
 
+def return_samrad_since(case: Case | CaseFacts, target: str) -> date:
+    """A samråd for an extension granted at a start is held after the last spell of that
+    insats began (or at any time before a first one)."""
+    of_type = [s for s in spells(facts_of(case)) if s.kind == (target, False)]
+    return of_type[-1].start if of_type else date.min
+
+
 def empty_spell_warning(case: Case, on: date) -> str | None:
     """A start on the day of the previous change leaves that spell empty (indicators.md)."""
     if case.state in INSATS and case.state_since == on:

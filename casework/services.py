@@ -179,7 +179,7 @@ def case_start_insats(
     samrad = None
     rule = case.programme.rule_for(insats)
     if extension_reason is not None and rule.extension_needs_samrad:
-        since = [s for s in rules.spells(facts_of(case)) if s.kind == (insats, False)][-1].start
+        since = rules.return_samrad_since(case, insats)
         samrad = rules.unused_samrad(case, on=on, insats=insats, since=since)
     method = getattr(case, f"start_{insats}")
     from_state = case.state
