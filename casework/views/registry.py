@@ -45,6 +45,9 @@ def _start(insats: str) -> Action:
             is_osa=data.get("is_osa", False),
             planned_end=data.get("planned_end"),
             reason=data.get("reason", ""),
+            scope=data.get("scope") or 100,
+            min_end=data.get("min_end"),
+            extension_reason=data.get("extension_reason") or None,
         )
 
     label = InsatsType(insats).label
@@ -73,6 +76,13 @@ def _exit(form, case, user):
 def _extend(form, case, user):
     data = form.cleaned_data
     services.spell_extend(case_id=case.pk, on=data["on"], reason=data["reason"], by=user)
+
+
+def _extend_case(form, case, user):
+    data = form.cleaned_data
+    services.case_extend(
+        case_id=case.pk, on=data["on"], months=data["months"], reason=data["reason"], by=user
+    )
 
 
 def _samrad(form, case, user):
@@ -132,6 +142,12 @@ OTHER_ACTIONS = {
         forms.ExtendForm,
         _extend,
         _lazy("Insatsen är förlängd."),
+    ),
+    "extend_case": (
+        _lazy("Förläng ärendet"),
+        forms.CaseExtendForm,
+        _extend_case,
+        _lazy("Ärendet är förlängt."),
     ),
     "samrad": (
         _lazy("Registrera samråd"),
@@ -209,6 +225,8 @@ def other_actions(case: Case, user) -> list[Action]:
     may_change = user.has_perm("casework.change_insats")
     if in_insats and may_change and rules.has_extension_rule(case):
         names.append("extend")
+    if in_insats and may_change and case.programme.case_max_extensions:
+        names.append("extend_case")
     if is_open and (may_change or user.has_perm("casework.decide_referral")):
         names.append("samrad")
     if is_open and may_change:
