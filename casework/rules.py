@@ -248,17 +248,13 @@ def return_extension_refusal(
     """The unused extension granted on a return to `target` (domain.md 2026-12)."""
     facts = facts_of(case)
     rule = facts.case.programme.rule_for(target)
-    of_type = [s for s in spells(facts) if s.kind == (target, False)]
-    if rule is None or not of_type:
-        return _("Förlängning vid återkomst gäller bara en insats som deltagaren har haft.")
+    if rule is None:
+        return _("Insatsen ingår inte i programmet %(p)s.") % {"p": facts.case.programme.code}
     refusal = _extension_rule_refusal(facts, rule, target, reason)
     if refusal:
         return refusal
-    since = of_type[-1].start
-    if (
-        rule.extension_needs_samrad
-        and unused_samrad(facts, on=on, insats=target, since=since) is None
-    ):
+    samrad = unused_samrad(facts, on=on, insats=target, since=return_samrad_since(facts, target))
+    if rule.extension_needs_samrad and samrad is None:
         return _("Förlängningen kräver ett samråd med Arbetsförmedlingen före förlängningsdatumet.")
     return None
 

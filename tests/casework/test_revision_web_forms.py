@@ -3,7 +3,6 @@ in the start form, past overstays on the case page, Sikta's exit reasons in the 
 
 from datetime import date
 
-import pytest
 import time_machine
 from django.urls import reverse
 
@@ -39,9 +38,7 @@ def test_a_start_on_the_day_of_the_last_change_warns_before_it_saves(client, coa
 @time_machine.travel(TODAY, tick=False)
 def test_the_start_form_grants_the_unused_extension_on_return(client, coach, coach_case):
     client.force_login(coach)
-    case_start_insats(
-        case_id=coach_case.pk, insats="arbetstraning", on=date(2026, 1, 10), by=coach
-    )
+    case_start_insats(case_id=coach_case.pk, insats="arbetstraning", on=date(2026, 1, 10), by=coach)
     case_start_insats(case_id=coach_case.pk, insats="jobbsok", on=date(2026, 7, 10), by=coach)
     url = action_url(coach_case, "start_arbetstraning")
     refused = client.post(url, {"on": "2026-08-01"})
