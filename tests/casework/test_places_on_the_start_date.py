@@ -85,3 +85,14 @@ def test_jarfalla_has_no_place_limit(db):
         programme__code="AME_JARFALLA", capacity__isnull=False
     ).exists()
     assert InsatsRule.objects.get(programme__code="JOBBTORG", insats_type="anstallning").capacity
+
+
+def test_the_waiting_list_shows_when_the_next_place_frees(jobbtorg_cases, coordinator):
+    from casework.places import next_place_frees, places_taken
+
+    one_place()
+    start(jobbtorg_cases(), date(2026, 2, 1), coordinator, workplace=workplace(kommunal=True))
+    rule = InsatsRule.objects.get(programme__code="JOBBTORG", insats_type="anstallning")
+    assert places_taken(rule, date(2026, 3, 1)) == 1
+    assert places_taken(rule, date(2026, 1, 31)) == 0
+    assert next_place_frees(rule, date(2026, 3, 1)) == date(2027, 2, 1)  # 12 months
