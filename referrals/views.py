@@ -23,7 +23,7 @@ from casework.access import role_required
 from casework.models import Participant
 from casework.selectors import case_in_scope_or_404, visible_participants
 from casework.services import case_assign_coach, samrad_record
-from programmes.models import InsatsType
+from programmes.models import InsatsType, Workplace
 
 from . import selectors
 from .filters import QueueFilter
@@ -206,6 +206,7 @@ def queue(request):
         "page_sizes": PAGE_SIZES,
         "insats_labels": dict(InsatsType.choices),
         "today": today,
+        "workplaces": Workplace.objects.order_by("name"),
     }
     return render(request, "referrals/queue.html", context)
 
@@ -287,7 +288,11 @@ def case_start(request, pk: int):
         request,
         pk,
         lambda: insats_start_or_enqueue(
-            case_id=case.pk, insats=insats, on=form.cleaned_data["on"], by=request.user
+            case_id=case.pk,
+            insats=insats,
+            on=form.cleaned_data["on"],
+            by=request.user,
+            **form.details(),
         ),
         lambda outcome: _start_message(outcome, insats),
     )

@@ -112,3 +112,25 @@ def test_a_coach_move_into_a_full_insats_is_refused_and_changes_nothing(
     with pytest.raises(CapacityFull, match="Alla 2 platser"):
         case_start_insats(case_id=cases[2].pk, insats="kartlaggning", on=D, by=coach)
     assert Case.objects.get(pk=cases[2].pk).state == "jobbsok"
+
+
+def test_the_queue_form_puts_a_full_anstallning_on_the_list_with_its_workplace(
+    client, jobbtorg, refer, coordinator
+):
+    from django.urls import reverse
+
+    from tests.factories import workplace
+
+    InsatsRule.objects.filter(programme=jobbtorg, insats_type="anstallning").update(capacity=1)
+    park = workplace(kommunal=True)
+    first, second = (ready(refer, coordinator, date(2026, 1, d)) for d in (5, 6))
+    client.force_login(coordinator)
+    for case in (first, second):
+        client.post(
+            reverse("referrals:start", args=[case.pk]),
+            {"insats": "anstallning", "on": "2026-02-02", "workplace": park.pk},
+        )
+    first.refresh_from_db()
+    assert first.state == "anstallning"
+    entry = WaitingListEntry.objects.waiting().get()
+    assert (entry.case_id, entry.workplace, entry.insats_type) == (second.pk, park, "anstallning")
