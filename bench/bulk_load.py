@@ -89,6 +89,7 @@ class Loader:
             p.pk: {r.insats_type: r for r in p.rules.all()}
             for p in Programme.objects.prefetch_related("rules")
         }
+        self.case_limits = {p.pk: p.case_limit_months for p in Programme.objects.all()}
         self.order = [
             cw.Participant,
             cw.ParticipantFact,
@@ -140,7 +141,8 @@ class Loader:
                 rows = self.pending[model]
                 if model is self.cw.Case:
                     for row in rows:
-                        row["deadline"] = self.deadline(row.pop("_bulk"))
+                        case = row.pop("_bulk")
+                        row["deadline"], row["case_deadline"] = self.deadlines(case)
                 write_rows(connection, model, rows)
                 self.written += len(rows)
                 self.pending[model] = []
@@ -315,6 +317,18 @@ class Loader:
             found = [(d, pk) for d, pk in found if d >= last[0] and pk != last[1]]
         return max(found)[1] if found else None
 
+    def deadlines(self, case: OpenCase) -> tuple[date | None, date | None]:
+        """The case's deadline and its own limit (Sikta), as `casework.services._save` sets them."""
+        from casework.rules import INSATS, add_months
+
+        spell = self.deadline(case)
+        limit = self.case_limits.get(case.obj["programme_id"])
+        first = next((s.start for s in case.spells if s.state in INSATS), None)
+        if limit is None or first is None or case.obj["state"] not in INSATS:
+            return spell, None
+        own = add_months(first, limit) - timedelta(days=1)
+        return (own if spell is None else min(spell, own)), own
+
     def deadline(self, case: OpenCase) -> date | None:
         """`casework.rules.spell_deadline` of the current spell over the final journal."""
         from casework.rules import add_months
@@ -329,7 +343,9 @@ class Loader:
             return current.planned_end
         if rule is None or rule.base_months is None:
             return None
-        of_type = [s for s in case.spells if s.state == state]
+        if current.is_osa:  # OSA follows its planned end; outside the anställning budget
+            return None
+        of_type = [s for s in case.spells if s.state == state and not s.is_osa]
         used = sum((s.end - s.start).days for s in of_type if s.end is not None)
         first = of_type[0].start
         months = rule.base_months + case.extensions.get(state, 0) * rule.extension_months

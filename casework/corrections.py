@@ -77,6 +77,9 @@ def _refresh_projections(case: Case, *, by, reason: str) -> None:
     case.last_event_on = max(d for d in last if d is not None)
     spell = rules.spells(case)[-1]
     case.deadline = rules.spell_deadline(case, spell) if case.state in rules_states() else None
+    case.case_deadline = rules.case_deadline(case) if case.state in rules_states() else None
+    if case.case_deadline is not None:
+        case.deadline = min(d for d in (case.deadline, case.case_deadline) if d is not None)
     case._history_user = by
     case._change_reason = reason
     case.save()

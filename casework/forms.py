@@ -119,12 +119,48 @@ class StartInsatsForm(ActionForm):
                 ),
             )
 
+        self._revision_fields(rule)
+
+    def _revision_fields(self, rule) -> None:
+        """Scope, minimum, the extension on return and the empty-spell confirmation
+        (domain.md 2026-12; 002 §5; indicators.md)."""
+        self.fields["scope"] = forms.IntegerField(
+            label=_("Omfattning (% av heltid)"),
+            min_value=1,
+            max_value=100,
+            initial=100,
+            required=False,
+            help_text=_("Tomt = heltid (100 %)."),
+        )
+        if rule and rule.coordinator_sets_min and not self.coordinator_only:
+            self.fields["min_end"] = forms.DateField(
+                label=_("Minsta tid till"), required=False, widget=DateInput()
+            )
+        returning = any(s.state == self.insats for s in rules.spells(self.case))
+        if rule and rule.max_extensions and returning:
+            self.fields["extension_reason"] = forms.CharField(
+                label=_("Motivering för förlängning vid återkomst"),
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 2}),
+                help_text=_(
+                    "Fyll i för att bevilja den outnyttjade förlängningen i samma steg. "
+                    "Där regeln kräver samråd ska det vara registrerat före startdatumet."
+                ),
+            )
+        self.empty_warning = rules.empty_spell_warning(self.case, timezone.localdate())
+        self.fields["confirm_empty"] = forms.BooleanField(
+            label=_("Jag vet att perioden blir tom och vill spara ändå"), required=False
+        )
+
     def clean(self):
         data = super().clean()
         if self.coordinator_only:
             raise forms.ValidationError(
                 _("Maxtiden per deltagare sätts av samordnaren; be samordnaren starta insatsen.")
             )
+        warning = data.get("on") and rules.empty_spell_warning(self.case, data["on"])
+        if warning and not data.get("confirm_empty"):
+            raise forms.ValidationError(warning)
         return data
 
 
@@ -136,7 +172,8 @@ class ExitForm(ActionForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        choices = ExitReason.choices
+        offered = rules.exit_reason_codes(self.case, list(ExitReason.values))
+        choices = [c for c in ExitReason.choices if c[0] in offered]
         if self.case.state != State.AKTUALISERING:
             choices = [c for c in choices if c[0] != ExitReason.EJ_AKTUELL]
         self.fields["reason_code"].choices = [("", _("Välj avslutsorsak")), *choices]
@@ -155,6 +192,22 @@ class ExtendForm(ActionForm):
                 "Förlängningen kräver ett samråd med Arbetsförmedlingen efter att insatsen "
                 "började. Registrera samrådet först om det saknas."
             )
+
+
+class CaseExtendForm(ActionForm):
+    """An extension of the whole case, where the programme limits it (Sikta, 003)."""
+
+    months = forms.IntegerField(label=_lazy("Månader"), min_value=1)
+    reason = forms.CharField(
+        label=_lazy("Motivering"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_lazy("Vilken väg vidare förlängningen väntas leda till."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["months"].max_value = self.case.programme.case_extension_months
+        self.fields["months"].initial = self.case.programme.case_extension_months
 
 
 class SamradForm(ActionForm):

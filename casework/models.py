@@ -62,6 +62,12 @@ class ExitReason(models.TextChoices):
     SJUK = "SJUK", _("Sjukdom")
     EJ_AKTUELL = "EJ_AKTUELL", _("Ej aktuell")
     OVRIGT = "OVRIGT", _("Övrigt")
+    # Sikta's ways on (003); offered only where the programme's agreement names them.
+    FORSTARKT_SAMARBETE = (
+        "FORSTARKT_SAMARBETE",
+        _("Förstärkt samarbete mellan Arbetsförmedlingen och Försäkringskassan"),
+    )
+    KOMMUNAL_AME = "KOMMUNAL_AME", _("Kommunal arbetsmarknadsenhet")
 
 
 class ParticipantQuerySet(models.QuerySet):
@@ -145,7 +151,7 @@ def may_exit(instance: Any, user) -> bool:
 
 def _startable(target: str):
     def condition(case: "Case") -> bool:
-        return rules.start_refusal(case, target, on=timezone.localdate()) is None
+        return rules.may_start(case, target, on=timezone.localdate())
 
     condition.__name__ = f"{target}_startable"
     return condition
@@ -197,6 +203,7 @@ class Case(FSMModelMixin, models.Model):
     state_since = models.DateField(_("i status sedan"))
     last_event_on = models.DateField(_("senaste händelse"))
     deadline = models.DateField(_("slutdatum för insatsen"), null=True, blank=True)
+    case_deadline = models.DateField(_("slutdatum för ärendet"), null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     # The optimistic lock (docs/adr/0105): +1 on every write of the row; a form carries
     # the version it was rendered from and the service refuses a moved case.
@@ -372,6 +379,8 @@ class Transition(Recorded):
     )
     is_osa = models.BooleanField(_("OSA"), default=False)
     planned_end = models.DateField(_("planerat slut"), null=True, blank=True)
+    scope = models.PositiveSmallIntegerField(_("omfattning (% av heltid)"), default=100)
+    min_end = models.DateField(_("minsta tid till"), null=True, blank=True)
 
     class Meta(Recorded.Meta):
         verbose_name = _("statusändring")
@@ -412,6 +421,12 @@ class Spell(models.Model):
     first_insats_on = models.DateField(null=True)
     income_support = models.CharField(max_length=24, blank=True)
     age_at_referral = models.PositiveSmallIntegerField(null=True)
+    is_osa = models.BooleanField(default=False)
+    scope = models.PositiveSmallIntegerField(default=100)
+    # The spell's last permitted day, and the first day it overstays when it does or
+    # may (open); written by refresh_spells from casework.rules (OVERSTAY).
+    deadline = models.DateField(null=True)
+    overstay_from = models.DateField(null=True)
 
     class Meta:
         # Both orders: the planner reads whichever bound of "overlaps P" is the narrower
@@ -435,6 +450,13 @@ class Spell(models.Model):
                 include=["referred_on", "gender", "programme"],
                 condition=models.Q(state="aktualisering"),
                 name="casework_spell_first_insats",
+            ),
+            # OVERSTAY: the few spells and cases that overstay or may.
+            models.Index(
+                fields=["overstay_from", "end_on"],
+                include=["participant", "gender", "programme", "case", "state", "start_on"],
+                condition=models.Q(overstay_from__isnull=False),
+                name="casework_spell_overstay",
             ),
         ]
 
@@ -469,6 +491,7 @@ class Enrolment(Recorded):
     """A kompetenshöjande enrolment beside the state, Heltidsmodellen (000 §4.4)."""
 
     course = models.CharField(_("kurs"), max_length=100)
+    scope = models.PositiveSmallIntegerField(_("omfattning (% av heltid)"), default=100)
 
     class Meta(Recorded.Meta):
         verbose_name = _("kompetenshöjande insats")

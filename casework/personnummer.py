@@ -74,9 +74,11 @@ def _full_year(century: str | None, yy: int, month: int, day: int, sep: str, tod
     if century:
         return int(century) * 100 + yy
     if sep == "+":
-        # `+` is written from the calendar year the person turns 100 (domain.md).
-        latest = today.year - 100
-        return latest - (latest - yy) % 100
+        # Written from the calendar year the person turns 100 (folkbokföringslagen): the
+        # latest year ending in yy at least 100 years before this year (261207+5024 read
+        # in 2026 is 1926-12-07).
+        base = today.year - 100
+        return base - (base - yy) % 100
     # The most recent year ending in yy whose birthday is not after today.
     year = today.year - (today.year - yy) % 100
     try:

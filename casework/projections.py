@@ -16,15 +16,18 @@ from datetime import datetime
 
 from django.db import connection, transaction
 
-from .models import INSATS_STATES, Enrolment, EnrolmentEnd, Transition
+from .models import INSATS_STATES, Enrolment, EnrolmentEnd, Extension, Transition
 
 # The journal rows whose writing changes a case's spells.
-SPELL_ROWS = (Transition, Enrolment, EnrolmentEnd)
+SPELL_ROWS = (Transition, Enrolment, EnrolmentEnd, Extension)  # extensions move deadlines
 ENROLMENT = "kompetens"  # a kompetenshöjande enrolment beside the state (indicators.md)
 SPELL_COLUMNS = (
     "case_id, participant_id, programme_id, gender, state, workplace_id, exit_reason, "
-    "start_on, end_on, referred_on, first_insats_on, income_support, age_at_referral"
+    "start_on, end_on, referred_on, first_insats_on, income_support, age_at_referral, "
+    "is_osa, scope"
 )
+# The whole case has a row of its own (state rules.CASE_LIMIT) where the programme
+# limits it, for OVERSTAY; written by write_deadlines.
 _INSATS = ", ".join(f"'{state}'" for state in INSATS_STATES)
 # The referral is the case's first transition; K2 reads its date and the first insats'
 # start from any state spell of the case without looking for the others, and IN1–IN4
@@ -36,7 +39,7 @@ _SPELLS_SQL = f"""
            FIRST_VALUE(t.effective_on) OVER journal,
            MIN(CASE WHEN t.to_state IN ({_INSATS}) THEN t.effective_on END)
                OVER (PARTITION BY t.case_id),
-           c.income_support, c.age_at_referral
+           c.income_support, c.age_at_referral, t.is_osa, t.scope
     FROM {{transitions}} t
     JOIN casework_case c ON c.id = t.case_id
     JOIN casework_participant p ON p.id = c.participant_id
@@ -44,7 +47,7 @@ _SPELLS_SQL = f"""
     WINDOW journal AS (PARTITION BY t.case_id ORDER BY t.effective_on, t.seq)
     UNION ALL
     SELECT e.case_id, c.participant_id, c.programme_id, p.gender, '{ENROLMENT}',
-           NULL, '', e.effective_on, ends.end_on, NULL, NULL, '', NULL
+           NULL, '', e.effective_on, ends.end_on, NULL, NULL, '', NULL, FALSE, e.scope
     FROM {{enrolments}} e
     JOIN casework_case c ON c.id = e.case_id
     JOIN casework_participant p ON p.id = c.participant_id
@@ -92,6 +95,7 @@ def refresh_spells(case_ids: Iterable[int]) -> None:
             marks = ", ".join(["%s"] * len(chunk))
             cursor.execute(f"DELETE FROM casework_spell WHERE case_id IN ({marks})", chunk)
             cursor.execute(insert + spells_sql(cases=marks), chunk * 3)
+            write_deadlines(cursor, chunk)
 
 
 def refresh_all_spells() -> None:
@@ -99,3 +103,29 @@ def refresh_all_spells() -> None:
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("DELETE FROM casework_spell")
         cursor.execute(f"INSERT INTO casework_spell ({SPELL_COLUMNS})" + spells_sql())
+        cursor.execute("SELECT id FROM casework_case ORDER BY id")
+        ids = [row[0] for row in cursor.fetchall()]
+        for i in range(0, len(ids), _DEADLINE_CHUNK):
+            write_deadlines(cursor, ids[i : i + _DEADLINE_CHUNK])
+
+
+_DEADLINE_CHUNK = 300
+
+
+def write_deadlines(cursor, case_ids: list[int]) -> None:
+    """Each spell's deadline and first overstay day, and a row for the case's own limit,
+    from `casework.rules` over the current journal (closed spells keep theirs; OVERSTAY)."""
+    from .deadlines import compute
+
+    updates, case_spells = compute(case_ids)
+    if updates:
+        cursor.executemany(
+            "UPDATE casework_spell SET deadline = %s, overstay_from = %s WHERE id = %s", updates
+        )
+    if case_spells:
+        cursor.executemany(
+            "INSERT INTO casework_spell (case_id, participant_id, programme_id, gender, state, "
+            "exit_reason, start_on, end_on, income_support, is_osa, scope, deadline, "
+            "overstay_from) VALUES (%s, %s, %s, %s, %s, '', %s, %s, '', FALSE, 100, %s, %s)",
+            case_spells,
+        )

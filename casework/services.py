@@ -86,6 +86,10 @@ def _save(case: Case, *, by: User, reason: str, on: date) -> None:
     facts = facts_of(case)
     current = rules.spells(facts)[-1]
     case.deadline = rules.spell_deadline(facts, current) if case.state in rules_states() else None
+    # The case's own limit shows in the lists like an insats deadline (003; domain.md).
+    case.case_deadline = rules.case_deadline(facts) if case.state in rules_states() else None
+    if case.case_deadline is not None:
+        case.deadline = min(d for d in (case.deadline, case.case_deadline) if d is not None)
     case._history_user = by
     case._change_reason = reason
     store.current().save(case)
@@ -136,7 +140,15 @@ class CapacityFull(CaseRuleError):
     """Every place of the insats type is taken; the intake may queue the start instead."""
 
 
-def ensure_startable(case: Case, insats: str, *, on: date, by: User, **details: Any) -> None:
+def ensure_startable(
+    case: Case,
+    insats: str,
+    *,
+    on: date,
+    by: User,
+    extension_reason: str | None = None,
+    **details: Any,
+) -> None:
     """Every check a start makes, on a locked case. Capacity comes last, so `CapacityFull`
     means the start is otherwise allowed (000 §4.4: 100 places; 002 §5: 40 places)."""
     method = getattr(case, f"start_{insats}", None)
@@ -144,12 +156,30 @@ def ensure_startable(case: Case, insats: str, *, on: date, by: User, **details: 
         raise CaseRuleError(_("Okänd insats: %(i)s.") % {"i": insats})
     _open_case(case)
     _check_date(case, on)
-    _refuse_if(rules.start_refusal(case, insats, on=on))
+    is_osa = bool(details.get("is_osa"))
+    extend = extension_reason is not None
+    _refuse_if(rules.start_refusal(case, insats, on=on, is_osa=is_osa, extend=extend))
+    if extend:
+        _refuse_if(rules.return_extension_refusal(case, insats, on=on, reason=extension_reason))
     _refuse_if(rules.start_details_refusal(case, insats, on=on, **details))
     if not has_transition_perm(method, by):
         raise PermissionDenied(_("Du har inte behörighet att starta insatsen."))
-    rule, used = store.current().capacity_used(case.programme, insats)
-    if rule.capacity is not None and used >= rule.capacity:
+    _ensure_place(case, insats, on=on, **details)
+
+
+def _ensure_place(case: Case, insats: str, *, on: date, **details) -> None:
+    """Places are judged on the start date; where the rule says so only regular anställningar
+    at municipal workplaces take one, and a place is counted in full time (000 §4.4; 002 §5)."""
+    rule = case.programme.rule_for(insats)
+    if rule is None or rule.capacity is None:
+        return
+    workplace = details.get("workplace")
+    municipal = workplace is not None and workplace.kommunal and not details.get("is_osa")
+    if rule.places_regular_municipal_only and not municipal:
+        return
+    rule, used = store.current().capacity_used(case.programme, insats, on=on)
+    weight = details.get("scope", 100) if rule.places_by_scope else 100
+    if rule.capacity is not None and used + weight > rule.capacity * 100:
         raise CapacityFull(
             _("Alla %(n)s platser för %(i)s i %(p)s är upptagna.")
             % {"n": rule.capacity, "i": rule.get_insats_type_display(), "p": case.programme.code}
@@ -169,31 +199,47 @@ def case_start_insats(
     reason: str = "",
     batch: ImportBatch | None = None,
     expected_version: int | None = None,
+    scope: int = 100,
+    min_end: date | None = None,
+    extension_reason: str | None = None,
 ) -> Transition:
-    """Start an insats: the first one from aktualisering, or a move between insatser (000 §4.4)."""
+    """Start an insats: the first one from aktualisering, or a move between insatser (000 §4.4).
+
+    `extension_reason`: a return that is granted the unused extension in the same step."""
     case = store.current().case(case_id)
     ensure_unchanged(case, expected_version)
-    details = {"workplace": workplace, "is_osa": is_osa, "planned_end": planned_end}
     if workplace is not None and workplace.organisation_id != case.unit.organisation_id:
         raise CaseRuleError(_("Arbetsplatsen hör till en annan organisation än ärendets enhet."))
-    ensure_startable(case, insats, on=on, by=by, **details)
+    details = {
+        "workplace": workplace,
+        "is_osa": is_osa,
+        "planned_end": planned_end,
+        "scope": scope,
+        "min_end": min_end,
+    }
+    ensure_startable(case, insats, on=on, by=by, extension_reason=extension_reason, **details)
+    samrad = None
+    rule = case.programme.rule_for(insats)
+    if extension_reason is not None and rule is not None and rule.extension_needs_samrad:
+        since = rules.return_samrad_since(case, insats)
+        samrad = rules.unused_samrad(case, on=on, insats=insats, since=since)
     method = getattr(case, f"start_{insats}")
     from_state = case.state
     method()
     case.state_since = on
     row = _append_transition(
-        case,
-        from_state=from_state,
-        on=on,
-        by=by,
-        batch=batch,
-        reason=reason,
-        workplace=workplace,
-        is_osa=is_osa,
-        planned_end=planned_end,
+        case, from_state=from_state, on=on, by=by, batch=batch, reason=reason, **details
     )
+    if extension_reason is not None:
+        _write_extension(case, insats=insats, on=on, reason=extension_reason, samrad=samrad, by=by,
+                         batch=batch, months=rule.extension_months)  # fmt: skip
     _save(case, by=by, reason=f"case.start_{insats}", on=on)
     return row
+
+
+def _write_extension(case: Case, *, insats: str, on: date, by, batch, **fields) -> Extension:
+    row = Extension(case=case, effective_on=on, insats_type=insats, actor=by, batch=batch, **fields)
+    return _write(case, row)
 
 
 @unit_of_work
@@ -207,14 +253,21 @@ def case_exit(
     batch=None,
     expected_version: int | None = None,
 ) -> Transition:
-    """Exit with a reason code; a late exit is still recorded, as an overstay (domain.md)."""
+    """Exit with a reason code; a late exit is still recorded, as an overstay (domain.md).
+
+    Open enrolments end with the case, on the exit date (000 §4.4; indicators.md)."""
     case = store.current().case(case_id)
     ensure_unchanged(case, expected_version)
-    _refuse_if(rules.exit_refusal(case, reason_code=reason_code))
+    _refuse_if(rules.exit_refusal(case, reason_code=reason_code, on=on, reason=reason))
     _check_date(case, on)
     if not has_transition_perm(case.exit, by):
         raise PermissionDenied(_("Du har inte behörighet att avsluta ärendet."))
     from_state = case.state
+    for enrolment in list(facts_of(case).open_enrolments):
+        _write(
+            case,
+            EnrolmentEnd(case=case, enrolment=enrolment, effective_on=on, actor=by, batch=batch),
+        )
     case.exit()
     case.exit_reason = reason_code
     case.state_since = on
@@ -244,20 +297,41 @@ def spell_extend(
     rule = case.programme.rule_for(case.state)
     assert rule is not None  # extension_refusal refuses a state without a rule
     samrad = rules.unused_samrad(case, on=on) if rule.extension_needs_samrad else None
-    row = _write(
+    row = _write_extension(
         case,
-        Extension(
-            case=case,
-            effective_on=on,
-            insats_type=case.state,
-            months=rule.extension_months,
-            reason=reason,
-            samrad=samrad,
-            actor=by,
-            batch=batch,
-        ),
+        insats=case.state,
+        on=on,
+        months=rule.extension_months,
+        reason=reason,
+        samrad=samrad,
+        by=by,
+        batch=batch,
     )
     _save(case, by=by, reason="spell.extend", on=on)
+    return row
+
+
+@unit_of_work
+def case_extend(
+    *,
+    case_id: int,
+    on: date,
+    months: int,
+    reason: str,
+    by,
+    batch=None,
+    expected_version: int | None = None,
+) -> Extension:
+    """Extend the whole case, where the programme limits it (Sikta: once, up to 6 months, 003)."""
+    case = store.current().case(case_id)
+    ensure_unchanged(case, expected_version)
+    _require_perm(by, "casework.change_insats")
+    _check_date(case, on)
+    _refuse_if(rules.case_extension_refusal(case, on=on, months=months, reason=reason))
+    row = _write_extension(
+        case, insats=rules.CASE_LIMIT, on=on, months=months, reason=reason, by=by, batch=batch
+    )
+    _save(case, by=by, reason="case.extend", on=on)
     return row
 
 
@@ -299,7 +373,14 @@ def case_assign_coach(*, case_id: int, coach, by, expected_version: int | None =
 
 @unit_of_work
 def enrolment_start(
-    *, case_id: int, course: str, on: date, by, batch=None, expected_version: int | None = None
+    *,
+    case_id: int,
+    course: str,
+    on: date,
+    by,
+    batch=None,
+    scope: int = 100,
+    expected_version: int | None = None,
 ) -> Enrolment:
     """A kompetenshöjande enrolment starts beside the insats, Heltidsmodellen (000 §4.4)."""
     case = store.current().case(case_id)
@@ -311,7 +392,11 @@ def enrolment_start(
         raise CaseRuleError(_("Ange kursen."))
     if _open_enrolment(case, course) is not None:
         raise CaseRuleError(_("Deltagaren är redan inskriven i %(c)s.") % {"c": course})
-    row = _write(case, Enrolment(case=case, effective_on=on, course=course, actor=by, batch=batch))
+    if not 1 <= scope <= 100:
+        raise CaseRuleError(_("Omfattningen måste vara mellan 1 och 100 procent av heltid."))
+    enrolment = Enrolment(case=case, effective_on=on, course=course, scope=scope, actor=by)
+    enrolment.batch = batch
+    row = _write(case, enrolment)
     _save(case, by=by, reason="enrolment.start", on=on)
     return row
 
@@ -349,26 +434,20 @@ def followup_record(
     batch=None,
     expected_version: int | None = None,
 ) -> FollowUp:
-    """The 6-month follow-up after the latest ended anställning (000 §4.5, UT6)."""
+    """The 6-month follow-up of the earliest ended anställning that has none and is due by
+    `on` + 14 days: every ended anställning has its own (000 §4.5, UT6; domain.md)."""
     case = store.current().case(case_id)
     ensure_unchanged(case, expected_version)
     _require_perm(by, "casework.change_insats")
     _check_date(case, on)
-    ended = [s for s in rules.spells(facts_of(case)) if s.state == State.ANSTALLNING and s.end]
-    if not ended:
-        raise CaseRuleError(
-            _("Ärendet har ingen avslutad arbetsmarknadsanställning att följa upp.")
-        )
-    spell_end = ended[-1].end
-    assert spell_end is not None  # `ended` holds closed spells only
-    if spell_end in facts_of(case).followed:
-        raise CaseRuleError(_("Anställningen är redan uppföljd."))
+    _refuse_if(rules.followup_refusal(case, on))
+    spell = rules.followup_target(case, on)
     row = _write(
         case,
         FollowUp(
             case=case,
             effective_on=on,
-            spell_ended_on=spell_end,
+            spell_ended_on=spell.end,
             receives_eb=receives_eb,
             actor=by,
             batch=batch,

@@ -21,12 +21,13 @@ from contextvars import ContextVar
 from typing import Any, ParamSpec, TypeVar
 
 from django.db import transaction
+from django.db.models import Q, Sum
 from django.utils import timezone
 
-from programmes.models import InsatsRule
+from programmes.models import InsatsRule, Workplace
 
 from .facts import CaseFacts
-from .models import Case, Enrolment, Participant, Samrad
+from .models import Case, Enrolment, Participant, Samrad, Spell
 from .projections import SPELL_ROWS, refresh_spells
 from .signals import journal_bulk_written
 
@@ -119,12 +120,13 @@ class Store:
         else:
             obj.save()
 
-    def capacity_used(self, programme, insats: str) -> tuple[InsatsRule, int]:
-        """The rule, locked so that concurrent starts queue, and the places taken."""
+    def capacity_used(self, programme, insats: str, *, on) -> tuple[InsatsRule, int]:
+        """The rule, locked so that concurrent starts queue, and the places taken on `on`
+        in hundredths of a place (a place is 100, or the scope where places are full time)."""
         rule = InsatsRule.objects.select_for_update().get(programme=programme, insats_type=insats)
         if rule.capacity is None:
             return rule, 0
-        return rule, Case.objects.filter(programme=programme, state=insats).count()
+        return rule, _stored_places(rule, on)
 
     def participant(self, personnummer: str, defaults: dict) -> tuple[Participant, bool]:
         return Participant.objects.select_for_update().get_or_create(
@@ -208,12 +210,20 @@ class BatchStore(Store):
         self.save(person)
         return person, True
 
-    def capacity_used(self, programme, insats: str) -> tuple[InsatsRule, int]:
+    def capacity_used(self, programme, insats: str, *, on) -> tuple[InsatsRule, int]:
+        """The stored spells of cases the batch has not touched, and the batch's own."""
         key = (programme.pk, insats)
         if key not in self.rules:
-            self.rules[key] = super().capacity_used(programme, insats)
-        rule, stored = self.rules[key]
-        return rule, stored + self.delta[key]
+            self.rules[key] = (
+                InsatsRule.objects.select_for_update().get(programme=programme, insats_type=insats),
+                0,
+            )
+        rule = self.rules[key][0]
+        if rule.capacity is None:
+            return rule, 0
+        mine = [c for c, _f in self._facts.values() if c.programme_id == programme.pk]
+        stored = _stored_places(rule, on, exclude=[c.pk for c in mine if c.pk is not None])
+        return rule, stored + _facts_places(rule, on, [self._facts[id(c)][1] for c in mine])
 
     # --- writing ---------------------------------------------------------------------------
 
@@ -304,6 +314,42 @@ class BatchStore(Store):
             model.objects.bulk_create(by_model[model], batch_size=BATCH_SIZE)
         journal_bulk_written.send(sender=type(self), rows=self.journal)
         refresh_spells({row.case_id for row in self.journal if isinstance(row, SPELL_ROWS)})
+
+
+def _takes_place(rule: InsatsRule, kommunal: bool | None, is_osa: bool) -> bool:
+    return not rule.places_regular_municipal_only or (bool(kommunal) and not is_osa)
+
+
+def _stored_places(rule: InsatsRule, on, exclude=()) -> int:
+    """Places taken on `on` by the stored spells of the insats (the spell projection)."""
+    rows = Spell.objects.filter(
+        programme_id=rule.programme_id, state=rule.insats_type, start_on__lte=on
+    ).filter(Q(end_on__isnull=True) | Q(end_on__gt=on))
+    if exclude:
+        rows = rows.exclude(case_id__in=list(exclude))
+    if rule.places_regular_municipal_only:
+        rows = rows.filter(is_osa=False, workplace__kommunal=True)
+    if rule.places_by_scope:
+        return rows.aggregate(n=Sum("scope"))["n"] or 0
+    return rows.count() * 100
+
+
+def _facts_places(rule: InsatsRule, on, facts_list) -> int:
+    """Places taken on `on` by the spells the batch holds in memory."""
+    from . import rules
+
+    held = [
+        s
+        for facts in facts_list
+        for s in rules.spells(facts)
+        if s.state == rule.insats_type and s.start <= on and (s.end is None or s.end > on)
+    ]
+    kommunal = dict(
+        Workplace.objects.filter(pk__in={s.workplace_id for s in held if s.workplace_id})
+        .values_list("pk", "kommunal")
+    )  # fmt: skip
+    taking = [s for s in held if _takes_place(rule, kommunal.get(s.workplace_id), s.is_osa)]
+    return sum(s.scope if rule.places_by_scope else 100 for s in taking)
 
 
 @functools.cache

@@ -120,6 +120,25 @@ class Programme(models.Model):
     )
     tracks_attendance = models.BooleanField(_("följer upp närvaro"), default=False)
     progression_steps = models.JSONField(_("stegskala"), default=default_steps)
+    # A limit on the whole case, besides each insats (Sikta, 003; domain.md 2026-12).
+    case_limit_months = models.PositiveSmallIntegerField(
+        _("tidsgräns för ärendet (månader)"),
+        null=True,
+        blank=True,
+        help_text=_("Räknas från första insatsen. Tomt = ingen gräns för hela ärendet."),
+    )
+    case_extension_months = models.PositiveSmallIntegerField(
+        _("förlängning av ärendet, högst (månader)"), default=0
+    )
+    case_max_extensions = models.PositiveSmallIntegerField(
+        _("högsta antal förlängningar av ärendet"), default=0
+    )
+    extra_exit_reasons = models.JSONField(
+        _("avslutsorsaker enligt avtalet"),
+        default=list,
+        blank=True,
+        help_text=_("Avslutsorsaker som bara detta programs avtal nämner (Sikta, 003)."),
+    )
     # Sharing widens who may see the cases (S5): who shared and when is kept.
     history = HistoricalRecords(m2m_fields=[shared_with])
 
@@ -154,6 +173,19 @@ class InsatsRule(models.Model):
         _("samordnaren sätter maxtid per deltagare"), default=False
     )
     planned_end_required = models.BooleanField(_("planerat slutdatum krävs"), default=False)
+    coordinator_sets_min = models.BooleanField(
+        _("samordnaren sätter minsta tid per deltagare"), default=False
+    )
+    places_regular_municipal_only = models.BooleanField(
+        _("platserna gäller bara vanlig anställning i kommunal verksamhet"),
+        default=False,
+        help_text=_("OSA och externa arbetsplatser tar ingen plats (000 §4.4)."),
+    )
+    places_by_scope = models.BooleanField(
+        _("platserna räknas i heltid"),
+        default=False,
+        help_text=_("En deltagare på 50 % tar en halv plats (002 §5)."),
+    )
     capacity = models.PositiveIntegerField(
         _("platser"), null=True, blank=True, help_text=_("Tomt = ingen platsgräns.")
     )

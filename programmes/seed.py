@@ -140,3 +140,34 @@ def load(Organisation, Unit, Programme, InsatsRule) -> None:
                 planned_end_required=planned,
                 capacity=capacity,
             )
+
+
+# The 2026-12 revision of domain.md: OSA and private workplaces take no Jobbtorg place,
+# Bromodellen's places are full-time places and the coordinator sets a minimum, Järfälla's
+# agreement gives no place limit, and Sikta limits the whole case (12 months + one
+# extension of up to 6) with its own two ways on (003).
+REVISION_2026_12 = {
+    "JOBBTORG": {"rules": {"anstallning": {"places_regular_municipal_only": True}}},
+    "BROMODELLEN": {
+        "rules": {"arbetstraning": {"places_by_scope": True, "coordinator_sets_min": True}}
+    },
+    "AME_JARFALLA": {"rules": {"anstallning": {"capacity": None}}},
+    "SIKTA": {
+        "fields": {
+            "case_limit_months": 12,
+            "case_extension_months": 6,
+            "case_max_extensions": 1,
+            "extra_exit_reasons": ["FORSTARKT_SAMARBETE", "KOMMUNAL_AME"],
+        }
+    },
+}
+
+
+def apply_revision_2026_12(Programme, InsatsRule) -> None:
+    """Load the revised settings onto the seed programmes; safe to repeat."""
+    for code, change in REVISION_2026_12.items():
+        fields = change.get("fields")
+        if fields:
+            Programme.objects.filter(code=code).update(**fields)
+        for insats, values in change.get("rules", {}).items():
+            InsatsRule.objects.filter(programme__code=code, insats_type=insats).update(**values)

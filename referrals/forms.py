@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from casework import personnummer
 from casework.models import Gender, Source
 from casework.text import validate_text
-from programmes.models import IncomeSupport, InsatsType, Programme, Unit
+from programmes.models import IncomeSupport, InsatsType, Programme, Unit, Workplace
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -112,7 +112,23 @@ class AssignCoachForm(VersionedForm):
 
 
 class StartForm(DatedForm):
+    """The first start from the queue, with what a start or a waiting-list place needs:
+    workplace, OSA and planned end (000 §4.4; 002 §5)."""
+
     insats = forms.ChoiceField(label=_("Insats"), choices=InsatsType.choices)
+    workplace = forms.ModelChoiceField(
+        label=_("Arbetsplats"), queryset=Workplace.objects.all(), required=False
+    )
+    is_osa = forms.BooleanField(label=_("Offentligt skyddad anställning (OSA)"), required=False)
+    planned_end = forms.DateField(label=_("Planerat slutdatum"), required=False)
+
+    def details(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "workplace": data.get("workplace"),
+            "is_osa": bool(data.get("is_osa")),
+            "planned_end": data.get("planned_end"),
+        }
 
 
 class CloseForm(DatedForm):

@@ -29,6 +29,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Least
 from django.utils import timezone
 
+from casework import places
 from casework.models import INSATS_STATES, Case, Samrad, State, Transition
 from casework.selectors import visible_cases
 from programmes.models import InsatsRule, Programme, Unit
@@ -123,8 +124,9 @@ class Capacity:
     insats_type: str
     label: str
     capacity: int | None
-    used: int
+    used: int | float
     waiting: int
+    frees_on: date | None = None  # when the next place frees (planned ends, deadlines)
 
     @property
     def free(self) -> int | None:
@@ -149,14 +151,19 @@ def capacity_table(programmes: Iterable[Programme]) -> list[Capacity]:
     }
     rules = InsatsRule.objects.filter(programme__in=programmes).select_related("programme")
     order = {value: i for i, value in enumerate(INSATS_STATES)}
+    today = timezone.localdate()
     rows = [
         Capacity(
             programme=r.programme,
             insats_type=r.insats_type,
             label=r.get_insats_type_display(),
             capacity=r.capacity,
-            used=used.get((r.programme_id, r.insats_type), 0),
+            # Places by the start rule (casework.places); without a limit, open spells.
+            used=places.places_taken(r, today)
+            if r.capacity is not None
+            else used.get((r.programme_id, r.insats_type), 0),
             waiting=waiting.get((r.programme_id, r.insats_type), 0),
+            frees_on=places.next_place_frees(r, today) if r.capacity is not None else None,
         )
         for r in rules
     ]

@@ -26,7 +26,7 @@ from casework import personnummer
 from casework.access import role_required
 from casework.selectors import case_in_scope_or_404
 from casework.services import case_assign_coach, samrad_record
-from programmes.models import InsatsType
+from programmes.models import InsatsType, Workplace
 
 from . import selectors
 from .filters import QueueFilter
@@ -205,6 +205,7 @@ def queue(request):
         "page_sizes": PAGE_SIZES,
         "insats_labels": dict(InsatsType.choices),
         "today": today,
+        "workplaces": Workplace.objects.order_by("name"),
     }
     return render(request, "referrals/queue.html", context)
 
@@ -297,6 +298,7 @@ def case_start(request, pk: int):
             on=form.cleaned_data["on"],
             by=request.user,
             expected_version=form.cleaned_data["version"],
+            **form.details(),
         ),
         lambda outcome: _start_message(outcome, insats),
     )

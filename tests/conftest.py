@@ -28,6 +28,7 @@ def load_migration_rows() -> None:
     from programmes.models import InsatsRule, Organisation, Programme, Unit
 
     seed.load(Organisation, Unit, Programme, InsatsRule)
+    seed.apply_revision_2026_12(Programme, InsatsRule)
     roles.load(Group, Permission)
 
 

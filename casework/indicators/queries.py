@@ -94,6 +94,27 @@ def _overlapping(spells: str, scope: str, ends: str) -> str:
           AND s.start_on <= %(p_end)s AND {ends}"""
 
 
+def _overstays(spells: str, scope: str, as_of) -> str:
+    """Persons in a spell, or an open case, on a day of P after its deadline (OVERSTAY).
+
+    The projection keeps each spell's first overstay day (`overstay_from`, from
+    casework.rules); as of T the replayed spells take it from the projection's spell of
+    the same case, state and start, and their own end (docs/adr/0104)."""
+    if as_of is None:
+        return f"""
+        SELECT s.participant_id AS pid, s.gender FROM {spells} s
+        WHERE s.overstay_from IS NOT NULL AND s.overstay_from <= %(p_end)s AND {scope}
+          AND (s.end_on IS NULL OR s.end_on > %(p_start)s)
+"""
+    return f"""
+        SELECT s.participant_id AS pid, s.gender FROM casework_spell o
+        JOIN {spells} s ON s.case_id = o.case_id AND s.state = o.state
+                       AND s.start_on = o.start_on
+        WHERE o.overstay_from IS NOT NULL AND o.overstay_from <= %(p_end)s AND {scope}
+          AND (s.end_on IS NULL OR (s.end_on > o.overstay_from AND s.end_on > %(p_start)s))
+"""
+
+
 def _base_ctes(period: Period, programme_ids, as_of, params: dict) -> str:
     """Spells and enrolments overlapping P, referrals, exits and due follow-ups."""
     first, spells, scope = _source(period, programme_ids, as_of, params)
@@ -117,6 +138,7 @@ def _base_ctes(period: Period, programme_ids, as_of, params: dict) -> str:
           AND s.end_on BETWEEN %(due_low)s AND %(due_high)s
 """
     return f"""{first}
+    overstays AS ({_overstays(spells, scope.format(a="s"), as_of)}    ),
     overlapping AS (
         {_overlapping(spells, scope.format(a="s"), "s.end_on IS NULL")}
         UNION ALL
@@ -160,6 +182,7 @@ _SOURCES = {
         "UT4": "exit_reason IN ('AF', 'FK', 'SOCIALTJANST')",
     },
     "due": {"UT6": "outcome = 1"},
+    "overstays": {"OVERSTAY": "1 = 1"},
 }
 _BIT = {code: 1 << i for i, code in enumerate(c for codes in _SOURCES.values() for c in codes)}
 _PERSON_TEST = {code: f"(mask & {bit}) <> 0" for code, bit in _BIT.items() if code != "REF"}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext_lazy as _
@@ -62,6 +63,10 @@ INDICATORS = [
             "arbetsmarknadsanställning"
         ),
     ),
+    # Not of seed 000 §4.5: the time limits of domain.md "Enforce" (2026-12 revision).
+    Indicator(
+        "OVERSTAY", "—", _("Antal personer som överskridit insatsens eller ärendets tidsgräns")
+    ),
 ]
 KEY_FIGURES = [
     Indicator("K1", "NYCKELTAL", _("Andel avslut till arbete eller studier (%)")),
@@ -79,7 +84,11 @@ def _zero() -> dict:
 
 
 def _share(part: int, whole: int) -> float | None:
-    return None if whole == 0 else round(100.0 * part / whole, 1)
+    """One decimal, rounded half up as Swedish statistics round: 1 of 16 is 6.3 (K1)."""
+    if whole == 0:
+        return None
+    exact = Decimal(100 * part) / Decimal(whole)
+    return float(exact.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
 
 
 def _median(value) -> int | float | None:

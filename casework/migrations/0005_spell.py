@@ -5,10 +5,8 @@ from django.db import migrations, models
 
 
 def backfill(apps, schema_editor):
-    """Fill the projection from the journal with the one derivation the app uses."""
-    from casework.projections import refresh_all_spells
-
-    refresh_all_spells()
+    """The backfill runs in 0006, once the columns the live derivation writes exist
+    (docs/adr/0104: a later schema change to Spell replaces this call)."""
 
 
 class Migration(migrations.Migration):

@@ -7,12 +7,13 @@ from datetime import timedelta
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from audit.services import log_read
 
 from .. import personnummer, rules
-from ..models import INSATS_STATES, Case
+from ..models import INSATS_STATES, Case, State
 from ..selectors import case_in_scope_or_404, timeline
 from .registry import other_actions, transition_actions
 
@@ -30,7 +31,15 @@ def header(case: Case, today) -> dict:
         "overstay": overstay,
         "days_left": (case.deadline - today).days if case.deadline and not overstay else None,
         "days_in_state": (today - case.state_since).days,
+        "past_overstays": [
+            {"label": _state_label(o.state), "o": o} for o in rules.overstays(case, today)
+        ],
+        "early_exit": rules.early_exit(case),
     }
+
+
+def _state_label(state: str) -> str:
+    return _("Hela ärendet") if state == rules.CASE_LIMIT else str(State(state).label)
 
 
 def attendance_weeks(case: Case, today) -> list:

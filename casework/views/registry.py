@@ -55,6 +55,9 @@ def _start(insats: str) -> Action:
             planned_end=data.get("planned_end"),
             reason=data.get("reason", ""),
             expected_version=_version(form),
+            scope=data.get("scope") or 100,
+            min_end=data.get("min_end"),
+            extension_reason=data.get("extension_reason") or None,
         )
 
     label = InsatsType(insats).label
@@ -86,6 +89,18 @@ def _extend(form, case, user):
     services.spell_extend(
         case_id=case.pk,
         on=data["on"],
+        reason=data["reason"],
+        by=user,
+        expected_version=_version(form),
+    )
+
+
+def _extend_case(form, case, user):
+    data = form.cleaned_data
+    services.case_extend(
+        case_id=case.pk,
+        on=data["on"],
+        months=data["months"],
         reason=data["reason"],
         by=user,
         expected_version=_version(form),
@@ -177,6 +192,12 @@ OTHER_ACTIONS = {
         _extend,
         _lazy("Insatsen är förlängd."),
     ),
+    "extend_case": (
+        _lazy("Förläng ärendet"),
+        forms.CaseExtendForm,
+        _extend_case,
+        _lazy("Ärendet är förlängt."),
+    ),
     "samrad": (
         _lazy("Registrera samråd"),
         forms.SamradForm,
@@ -253,6 +274,8 @@ def other_actions(case: Case, user) -> list[Action]:
     may_change = user.has_perm("casework.change_insats")
     if in_insats and may_change and rules.has_extension_rule(case):
         names.append("extend")
+    if in_insats and may_change and case.programme.case_max_extensions:
+        names.append("extend_case")
     if is_open and (may_change or user.has_perm("casework.decide_referral")):
         names.append("samrad")
     if is_open and may_change:

@@ -8,6 +8,7 @@ Every event goes through `referral_register` or a `casework.services` function w
 from __future__ import annotations
 
 import hashlib
+import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -182,11 +183,12 @@ class Applier:
         errors: list[RowError] = []
         failed: set[str] = set()
         ordered = in_apply_order(events)
+        returns = extensions_on_return(ordered)
         for done, event in enumerate(ordered, start=1):
-            if event.pnr not in failed:
-                error = self._apply_one(event)
+            if event.pnr not in failed and id(event) not in returns.granted:
+                error = self._apply_one(event, returns.by_start.get(id(event)))
                 if error is None:
-                    self.applied += 1
+                    self.applied += 1 + (id(event) in returns.by_start)
                 else:
                     errors.append(error)
                     failed.add(event.pnr)  # later rows of this person would only echo it
@@ -194,13 +196,13 @@ class Applier:
                 self.progress(done, len(ordered))
         return sorted(errors, key=lambda e: e.line)
 
-    def _apply_one(self, event: Event) -> RowError | None:
+    def _apply_one(self, event: Event, extension: Event | None = None) -> RowError | None:
         try:
             self._check_gender(event)
             if event.kind == "aktualisering":
                 self._refer(event)
             else:
-                self._case_event(event)
+                self._case_event(event, extension)
         except RowInvalid as exc:
             return exc.error
         except (ValidationError, PermissionDenied) as exc:
@@ -265,7 +267,7 @@ class Applier:
     def _case_id(self, event: Event, *, required: bool = True) -> int | None:
         key = (event.pnr, event.programme.pk)
         if event.kind == "uppfoljning":
-            case_id = self.last_case.get(key) or _latest_case(event)
+            case_id = _followup_case(event) or self.last_case.get(key) or _latest_case(event)
         else:
             if key not in self.open_case:
                 self.open_case[key] = _latest_case(event, open_only=True)
@@ -287,14 +289,14 @@ class Applier:
             )
         return case_id
 
-    def _case_event(self, event: Event) -> None:
+    def _case_event(self, event: Event, extension: Event | None = None) -> None:
         case_id = self._case_id(event)
         common = {"case_id": case_id, "on": event.on, "by": self.user, "batch": self.batch}
         kind = event.kind
         if kind == "samrad":
             services.samrad_record(note=event.detail, **common)
         elif kind in INSATS_EVENTS:
-            self._start(event, common)
+            self._start(event, common, extension)
         elif kind == "forlangning":
             services.spell_extend(reason=event.detail, **common)
         elif kind == "kompetens_start":
@@ -307,7 +309,7 @@ class Applier:
         elif kind == "uppfoljning":
             services.followup_record(receives_eb=FOLLOWUP_CODES[event.detail], **common)
 
-    def _start(self, event: Event, common: dict) -> None:
+    def _start(self, event: Event, common: dict, extension: Event | None = None) -> None:
         workplace = None
         if event.workplace_name:
             org_id = self.case_org.get(common["case_id"])
@@ -321,6 +323,7 @@ class Applier:
             workplace=workplace,
             is_osa=event.detail.upper() == "OSA",
             planned_end=event.planned_end,
+            extension_reason=extension.detail if extension is not None else None,
             **common,
         )
 
@@ -368,6 +371,39 @@ def unit_for(programme: Programme, chosen: Unit | None) -> Unit | None:
         return chosen
     units = list(Unit.objects.filter(organisation_id=programme.owner_id)[:2])
     return units[0] if len(units) == 1 else None
+
+
+@dataclass
+class _Returns:
+    by_start: dict[int, Event] = field(default_factory=dict)  # id(start) → its forlangning
+    granted: set[int] = field(default_factory=set)  # id(forlangning) applied with its start
+
+
+def extensions_on_return(ordered: list[Event]) -> _Returns:
+    """A `forlangning` dated the day of an insats row, right after it, is granted with that
+    start: the unused extension on return (import-format.md 2026-12)."""
+    found = _Returns()
+    for start, nxt in itertools.pairwise(ordered):
+        if (
+            start.kind in INSATS_EVENTS
+            and nxt.kind == "forlangning"
+            and (nxt.pnr, nxt.programme.pk, nxt.on) == (start.pnr, start.programme.pk, start.on)
+        ):
+            found.by_start[id(start)] = nxt
+            found.granted.add(id(nxt))
+    return found
+
+
+def _followup_case(event: Event) -> int | None:
+    """The case of the person's earliest ended anställning in the programme that has no
+    follow-up and is due on or before `datum` + 14 days (import-format.md 2026-12)."""
+    uow = store.current()
+    due = []
+    for case in uow.cases_of(event.pnr, event.programme):
+        spell = rules.followup_target(uow.facts(case), event.on)
+        if spell is not None:
+            due.append((spell.end, case.referred_on, uow.key(case)))
+    return min(due)[2] if due else None
 
 
 def _latest_case(event: Event, *, open_only: bool = False) -> int | None:

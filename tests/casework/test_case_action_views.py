@@ -246,7 +246,7 @@ def test_extension_needing_samrad_is_refused_until_one_is_recorded(client, coach
     assert Extension.objects.get(case=coach_case).samrad.effective_on == date(2026, 2, 20)
 
 
-@time_machine.travel(TODAY, tick=False)
+@time_machine.travel(date(2026, 8, 1), tick=False)
 def test_follow_up_after_an_ended_anstallning_records_income_support(client, coach, coach_case):
     case_start_insats(
         case_id=coach_case.pk,
@@ -260,7 +260,7 @@ def test_follow_up_after_an_ended_anstallning_records_income_support(client, coa
     html = client.get(reverse("casework:case_detail", args=[coach_case.pk])).content.decode()
     assert 'data-action="followup"' in html
     response = client.post(
-        action_url(coach_case, "followup"), {"on": "2026-03-01", "receives_eb": "nej"}
+        action_url(coach_case, "followup"), {"on": "2026-07-18", "receives_eb": "nej"}
     )
     assert response.status_code == 302
     followup = coach_case.followups.get()

@@ -2,7 +2,8 @@
 
 The oracle below re-states the Jobbtorg rules of domain.md in the simplest possible way;
 after every step the database must agree with it, and a refused operation must change
-nothing.
+nothing. It covers OSA (outside the anställning budget), the return with the unused
+extension, and, in the Sikta machine, the limit on the whole case (2026-12 revision).
 """
 
 import itertools
@@ -19,7 +20,13 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_stat
 
 from casework import rules
 from casework.models import Case, Extension, Samrad, Transition
-from casework.services import case_exit, case_start_insats, samrad_record, spell_extend
+from casework.services import (
+    case_exit,
+    case_extend,
+    case_start_insats,
+    samrad_record,
+    spell_extend,
+)
 from programmes.models import Programme, Unit, Workplace
 from referrals.services import referral_register
 from tests.factories import make_pnr
@@ -33,6 +40,14 @@ RULES = {
     "arbetspraktik": (6, 6, 1, False),
     "anstallning": (12, 6, 2, True),
 }
+# Sikta (003; docs/adr/0002): no samråd guard, 12 + 6 months, and a case limit.
+SIKTA_RULES = {
+    "kartlaggning": (None, 0, 0, False),
+    "jobbsok": (None, 0, 0, False),
+    "arbetstraning": (12, 6, 1, False),
+    "arbetspraktik": (12, 6, 1, False),
+    "anstallning": (12, 6, 1, False),
+}
 START = date(2022, 1, 3)
 LAST_DAY = date(2026, 11, 1)
 
@@ -41,52 +56,82 @@ LAST_DAY = date(2026, 11, 1)
 class Model:
     """What a case should look like: state, spells and extensions, kept by hand."""
 
+    rules: dict = field(default_factory=lambda: RULES)
+    samrad_first: bool = True
+    case_limit: int | None = None  # months from the first insats (Sikta)
     state: str = "aktualisering"
     since: date = START
     last_event: date = START
-    spells: list = field(default_factory=list)  # [state, start, end|None] of insatser
+    spells: list = field(default_factory=list)  # [state, start, end|None, osa] of insatser
     extensions: dict = field(default_factory=dict)
+    case_extension_months: list = field(default_factory=list)
     samrads: list = field(default_factory=list)  # [date, used]
 
-    def used_days(self, insats):
-        return sum((end - start).days for s, start, end in self.spells if s == insats and end)
+    def of_kind(self, insats, osa=False):
+        return [sp for sp in self.spells if sp[0] == insats and sp[3] == osa]
 
-    def budget_days(self, insats):
-        base, ext, _, _ = RULES[insats]
-        firsts = [start for s, start, _ in self.spells if s == insats]
-        if base is None or not firsts:
+    def used_days(self, insats, osa=False):
+        return sum((sp[2] - sp[1]).days for sp in self.of_kind(insats, osa) if sp[2])
+
+    def budget_days(self, insats, osa=False, extra=0, first=None):
+        base, ext, _, _ = self.rules[insats]
+        firsts = [sp[1] for sp in self.of_kind(insats, osa)] or ([first] if first else [])
+        if osa or base is None or not firsts:
             return None
-        months = base + self.extensions.get(insats, 0) * ext
+        months = base + (self.extensions.get(insats, 0) + extra) * ext
         return (rules.add_months(firsts[0], months) - firsts[0]).days
 
-    def may_start(self, target, on):
+    def may_start(self, target, on, osa=False, extend=False):
         if self.state in ("avslutad", target):
             return False
-        if self.state == "aktualisering" and not any(d <= on for d, _ in self.samrads):
+        first_needs = self.samrad_first and self.state == "aktualisering"
+        if first_needs and not any(d <= on for d, _ in self.samrads):
             return False
-        budget = self.budget_days(target)
-        return budget is None or budget - self.used_days(target) > 0
+        if extend and not self.may_extend_type(target, on, since=self.return_since(target)):
+            return False
+        budget = self.budget_days(target, osa, extra=int(extend), first=on)
+        return budget is None or budget - self.used_days(target, osa) > 0
 
-    def free_samrad(self, on):
-        return next((s for s in self.samrads if self.since < s[0] <= on and not s[1]), None)
+    def return_since(self, insats):
+        spells = self.of_kind(insats)
+        return spells[-1][1] if spells else date.min
+
+    def free_samrad(self, on, since=None):
+        since = self.since if since is None else since
+        return next((s for s in self.samrads if since < s[0] <= on and not s[1]), None)
+
+    def may_extend_type(self, insats, on, since=None):
+        _, ext, most, needs_samrad = self.rules[insats]
+        if ext == 0 or self.extensions.get(insats, 0) >= most:
+            return False
+        return not needs_samrad or self.free_samrad(on, since) is not None
 
     def may_extend(self, on):
-        if self.state not in RULES:
+        if self.state not in self.rules or (self.spells and self.spells[-1][3]):
             return False
-        _, ext, most, needs_samrad = RULES[self.state]
-        if ext == 0 or self.extensions.get(self.state, 0) >= most:
-            return False
-        return not needs_samrad or self.free_samrad(on) is not None
+        return self.may_extend_type(self.state, on)
 
-    def move(self, target, on):
+    def case_deadline(self):
+        firsts = [sp[1] for sp in self.spells]
+        if self.case_limit is None or not firsts or self.state == "avslutad":
+            return None
+        months = self.case_limit + sum(self.case_extension_months)
+        return rules.add_months(firsts[0], months) - timedelta(days=1)
+
+    def move(self, target, on, osa=False):
         if self.spells and self.spells[-1][2] is None:
             self.spells[-1][2] = on
         if target != "avslutad":
-            self.spells.append([target, on, None])
+            self.spells.append([target, on, None, osa])
         self.state, self.since, self.last_event = target, on, on
 
 
 class CaseMachine(RuleBasedStateMachine):
+    PROGRAMME, UNIT, START = "JOBBTORG", "nykoping-jobbtorg", START
+
+    def new_model(self):
+        return Model(samrads=[[START, False]])
+
     def __init__(self):
         super().__init__()
         self._atomic = transaction.atomic()
@@ -94,7 +139,7 @@ class CaseMachine(RuleBasedStateMachine):
         assert not Case.objects.exists()  # every example starts from a clean database (H2)
         self.user = User.objects.create_user("oracle", is_superuser=True)
         self.user.groups.add(Group.objects.get(name="coordinator"))
-        unit = Unit.objects.get(code="nykoping-jobbtorg")
+        unit = Unit.objects.get(code=self.UNIT)
         unit.members.add(self.user)
         self.workplace = Workplace.objects.create(
             organisation=unit.organisation, name="Parken", kommunal=True
@@ -102,15 +147,15 @@ class CaseMachine(RuleBasedStateMachine):
         self.case = referral_register(
             personnummer_value=make_pnr(date(1990, 5, 17), 123),
             gender="M",
-            programme=Programme.objects.get(code="JOBBTORG"),
+            programme=Programme.objects.get(code=self.PROGRAMME),
             unit=unit,
-            on=START,
+            on=self.START,
             income_support="EB_ARBETSLOSHET",
             by=self.user,
         )
-        samrad_record(case_id=self.case.pk, on=START, by=self.user)
-        self.model = Model(samrads=[[START, False]])
-        self.today = START
+        samrad_record(case_id=self.case.pk, on=self.START, by=self.user)
+        self.model = self.new_model()
+        self.today = self.START
 
     def teardown(self):
         transaction.set_rollback(True)
@@ -147,8 +192,15 @@ class CaseMachine(RuleBasedStateMachine):
             self.model.samrads.append([self.today, False])
             self.model.last_event = self.today
 
-    @rule(insats=st.sampled_from(INSATSER))
-    def start(self, insats):
+    @rule(
+        insats=st.sampled_from(INSATSER),
+        osa=st.booleans(),
+        extend=st.sampled_from([False, False, True]),
+    )
+    def start(self, insats, osa, extend):
+        osa = osa and insats == "anstallning"
+        extend = extend and not osa
+
         def operation():
             case_start_insats(
                 case_id=self.case.pk,
@@ -156,10 +208,19 @@ class CaseMachine(RuleBasedStateMachine):
                 on=self.today,
                 by=self.user,
                 workplace=self.workplace if insats in ("arbetspraktik", "anstallning") else None,
+                is_osa=osa,
+                planned_end=self.today + timedelta(days=365) if osa else None,
+                extension_reason="Återkommer" if extend else None,
             )
 
-        if self._attempt(self.model.may_start(insats, self.today), operation):
-            self.model.move(insats, self.today)
+        since = self.model.return_since(insats)
+        used = self.model.free_samrad(self.today, since) if extend else None
+        if self._attempt(self.model.may_start(insats, self.today, osa, extend), operation):
+            self.model.move(insats, self.today, osa)
+            if extend:
+                self.model.extensions[insats] = self.model.extensions.get(insats, 0) + 1
+                if self.model.rules[insats][3]:
+                    used[1] = True
 
     @rule()
     def extend(self):
@@ -172,7 +233,7 @@ class CaseMachine(RuleBasedStateMachine):
         if ok:
             state = self.model.state
             self.model.extensions[state] = self.model.extensions.get(state, 0) + 1
-            if RULES[state][3]:
+            if self.model.rules[state][3]:
                 used_samrad[1] = True
             self.model.last_event = self.today
 
@@ -214,19 +275,52 @@ class CaseMachine(RuleBasedStateMachine):
     @invariant()
     def no_spell_exceeds_its_limit_without_the_extensions_that_allow_it(self):
         case = Case.objects.get(pk=self.case.pk)
-        for insats in INSATSER:
+        current = self.model.spells[-1] if self.model.spells else None
+        if current is None or current[2] is not None:
+            return
+        insats, start, _end, osa = current
+        own = self.model.case_deadline()
+        if osa:
+            expected = start + timedelta(days=365)
+        else:
             budget = self.model.budget_days(insats)
             closed = self.model.used_days(insats)
-            spells = [s for s in self.model.spells if s[0] == insats]
-            if budget is None or not spells:
-                continue
-            open_spell = spells[-1][2] is None
-            if open_spell:
-                start = spells[-1][1]
-                assert case.deadline == start + timedelta(days=budget - closed - 1)
-                overstay = rules.overstay_days(case.deadline, today=self.today)
+            expected = None if budget is None else start + timedelta(days=budget - closed - 1)
+            if expected is not None:
+                overstay = rules.overstay_days(expected, today=self.today)
                 in_spell = (self.today - start).days + 1
                 assert (overstay > 0) == (closed + in_spell > budget)
+        assert case.case_deadline == own
+        limits = [d for d in (expected, own) if d is not None]
+        assert case.deadline == (min(limits) if limits else None)
+
+
+class SiktaMachine(CaseMachine):
+    """The same operations in Sikta, where the whole case is limited (003)."""
+
+    PROGRAMME, UNIT, START = "SIKTA", "sikta-sodra", date(2023, 10, 2)  # valid from 2023-10-01
+
+    def new_model(self):
+        start = self.START
+        return Model(
+            rules=SIKTA_RULES, samrad_first=False, case_limit=12, since=start, last_event=start,
+            samrads=[[start, False]],
+        )  # fmt: skip
+
+    @rule(months=st.integers(min_value=0, max_value=8))
+    def extend_the_case(self, months):
+        m = self.model
+        allowed = m.state in SIKTA_RULES and not m.case_extension_months and 1 <= months <= 6
+        ok = self._attempt(
+            allowed,
+            lambda: case_extend(
+                case_id=self.case.pk, on=self.today, months=months, reason="Mot studier",
+                by=self.user,
+            ),
+        )  # fmt: skip
+        if ok:
+            m.case_extension_months.append(months)
+            m.last_event = self.today
 
 
 @pytest.mark.django_db
@@ -235,6 +329,21 @@ def test_case_state_machine_holds_its_invariants():
         CaseMachine,
         settings=settings(
             max_examples=100,
+            stateful_step_count=30,
+            derandomize=True,
+            database=None,
+            deadline=None,
+            suppress_health_check=[HealthCheck.too_slow],
+        ),
+    )
+
+
+@pytest.mark.django_db
+def test_sikta_case_state_machine_holds_its_invariants():
+    run_state_machine_as_test(
+        SiktaMachine,
+        settings=settings(
+            max_examples=30,
             stateful_step_count=30,
             derandomize=True,
             database=None,

@@ -3,6 +3,7 @@
 from datetime import date
 
 import pytest
+import time_machine
 
 from casework.indicators.periods import Period, follow_up_window
 from tests.casework.indicator_journal import T1_2026, T3_2026, Journal, cell, counts
@@ -24,7 +25,8 @@ def employed(db):
     j.follow_up(u1, date(2026, 9, 5), receives_eb=True)
     u2 = case("M")  # ends by a change on 30 Jun: due 30 Dec; no EB
     j.start(u2, "jobbsok", date(2026, 6, 30))
-    j.follow_up(u2, date(2026, 7, 5), receives_eb=False)
+    with time_machine.travel(date(2026, 12, 20), tick=False):  # recordable 14 days before due
+        j.follow_up(u2, date(2026, 12, 16), receives_eb=False)
     u3 = case("X")  # ends 15 Jun: due 15 Dec, no follow-up recorded
     j.exit(u3, date(2026, 6, 15), "AF")
     u4 = case("M")  # ends 28 Feb: due 28 Aug, before P

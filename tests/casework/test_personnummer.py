@@ -91,3 +91,14 @@ def test_age_changes_on_the_birthday(on, age):
 def test_age_for_a_leap_day_birth():
     assert age_on(date(2004, 2, 29), date(2022, 2, 28)) == 17
     assert age_on(date(2004, 2, 29), date(2022, 3, 1)) == 18
+
+
+def test_plus_takes_its_century_from_the_year_the_person_turns_100():
+    from datetime import date
+
+    from casework.personnummer import parse
+
+    read_in_2026 = parse("261207+5024", today=date(2026, 12, 1))
+    assert read_in_2026.birth_date == date(1926, 12, 7)
+    assert read_in_2026.canonical == parse("19261207-5024", today=date(2026, 12, 1)).canonical
+    assert parse("271207+5023", today=date(2026, 12, 1)).birth_date == date(1827, 12, 7)

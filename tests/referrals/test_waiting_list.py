@@ -141,3 +141,25 @@ def test_another_unit_of_the_same_organisation_cannot_start_the_line(
     assert list(WaitingListEntry.objects.waiting().values_list("pk", "resolved_at")) == waiting
     cases[2].refresh_from_db()
     assert cases[2].state == "aktualisering"
+
+
+def test_the_queue_form_puts_a_full_anstallning_on_the_list_with_its_workplace(
+    client, jobbtorg, refer, coordinator
+):
+    from django.urls import reverse
+
+    from tests.factories import workplace
+
+    InsatsRule.objects.filter(programme=jobbtorg, insats_type="anstallning").update(capacity=1)
+    park = workplace(kommunal=True)
+    first, second = (ready(refer, coordinator, date(2026, 1, d)) for d in (5, 6))
+    client.force_login(coordinator)
+    for case in (first, second):
+        client.post(
+            reverse("referrals:start", args=[case.pk]),
+            {"insats": "anstallning", "on": "2026-02-02", "workplace": park.pk},
+        )
+    first.refresh_from_db()
+    assert first.state == "anstallning"
+    entry = WaitingListEntry.objects.waiting().get()
+    assert (entry.case_id, entry.workplace, entry.insats_type) == (second.pk, park, "anstallning")
