@@ -19,7 +19,6 @@ from django.utils.translation import gettext as _
 from .facts import CaseFacts, facts_of
 
 if TYPE_CHECKING:
-
     from .models import Case, Extension, Samrad, Transition
 
 AKTUALISERING = "aktualisering"
