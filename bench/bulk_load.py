@@ -222,6 +222,7 @@ class Loader:
             income_support=event.detail,
             source=event.source,
             risk_note=_risk_note(event, batch),
+            baseline_step=event.baseline_step,
             age_at_referral=personnummer.age_on(person["birth_date"], event.on),
             state_since=event.on,
             last_event_on=event.on,

@@ -25,9 +25,10 @@ def load_migration_rows() -> None:
 
     from casework import roles
     from programmes import seed
-    from programmes.models import InsatsRule, Organisation, Programme, Unit
+    from programmes.models import InsatsRule, MemberMunicipality, Organisation, Programme, Unit
 
     seed.load(Organisation, Unit, Programme, InsatsRule)
+    seed.load_agreements(Programme, Unit, MemberMunicipality)
     roles.load(Group, Permission)
 
 

@@ -17,6 +17,8 @@ from programmes.models import InsatsType
 from .. import forms, rules, services, store
 from ..models import INSATS_STATES, Case, State
 from ..selectors import followups_due
+from ..target_group_forms import TargetGroupCorrectForm, target_group_input
+from ..target_groups import target_groups_correct
 
 
 @dataclass(frozen=True)
@@ -121,7 +123,20 @@ def _followup(form, case, user):
 def _attendance(form, case, user):
     data = form.cleaned_data
     services.attendance_record(
-        case_id=case.pk, week=data["week"], days_present=data["days_present"], by=user
+        case_id=case.pk,
+        week=data["week"],
+        days_present=data["days_present"],
+        planned_days=data["planned_days"],
+        by=user,
+    )
+
+
+def _target_groups(form, case, user):
+    target_groups_correct(
+        case_id=case.pk,
+        facts=target_group_input(form.cleaned_data),
+        reason=form.cleaned_data["reason"],
+        by=user,
     )
 
 
@@ -169,6 +184,12 @@ OTHER_ACTIONS = {
         forms.FollowUpForm,
         _followup,
         _lazy("Uppföljningen är registrerad."),
+    ),
+    "target_groups": (
+        _lazy("Rätta målgrupper"),
+        TargetGroupCorrectForm,
+        _target_groups,
+        _lazy("Målgruppsuppgifterna är rättade."),
     ),
     "attendance": (
         _lazy("Registrera närvaro"),
@@ -221,6 +242,8 @@ def other_actions(case: Case, user) -> list[Action]:
         names.append("followup")
     if is_open and may_change and case.programme.tracks_attendance:
         names.append("attendance")
+    if case.programme.target_groups and (may_change or user.has_perm("casework.decide_referral")):
+        names.append("target_groups")
     return [ACTIONS[n] for n in names]
 
 
