@@ -8,6 +8,7 @@ ROLE_LABELS = {
     "manager": _("enhetschef"),
     "admin": _("administratör"),
     "auditor": _("granskare"),
+    "leverantor": _("leverantör"),
 }
 
 ROLE_PERMISSIONS = {
@@ -48,6 +49,9 @@ ROLE_PERMISSIONS = {
         "programmes.view_unit",
     ],
     "auditor": [],
+    # Provider staff (Bromodellen 002 §5–6): attendance of the participants placed with
+    # their organisation, nothing else (providers.selectors.placed_cases).
+    "leverantor": ["casework.add_attendance"],
 }
 
 

@@ -17,6 +17,8 @@ urlpatterns = [
     path("import/", include("referrals.import_urls")),
     path("granskning/", include("audit.urls")),
     path("indikatorer/", include("casework.indicators.urls", namespace="indicators")),
+    path("leverantor/", include("providers.urls")),
+    path("enkat/", include("surveys.urls")),
     path("", include("casework.urls")),
     path("", views.home, name="home"),
 ]

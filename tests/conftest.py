@@ -29,6 +29,10 @@ def load_migration_rows() -> None:
 
     seed.load(Organisation, Unit, Programme, InsatsRule)
     seed.load_agreements(Programme, Unit, MemberMunicipality)
+    from surveys.defaults import load_defaults
+    from surveys.models import SurveyQuestion
+
+    load_defaults(Programme, SurveyQuestion)
     roles.load(Group, Permission)
 
 

@@ -32,6 +32,8 @@ INSTALLED_APPS = [
     "casework",
     "referrals",
     "audit",
+    "providers",
+    "surveys",
 ]
 
 MIDDLEWARE = [
