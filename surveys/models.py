@@ -68,6 +68,9 @@ class SurveyInvitation(models.Model):
         verbose_name = _("enkätlänk")
         verbose_name_plural = _("enkätlänkar")
 
+    def __str__(self) -> str:
+        return f"{self.case} {self.occasion}"
+
 
 class SurveyResponse(models.Model):
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="survey_responses")
@@ -87,6 +90,9 @@ class SurveyResponse(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["case", "occasion"], name="one_response_per_occasion")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.case} {self.occasion}"
 
 
 class SurveyAnswer(models.Model):
@@ -108,3 +114,6 @@ class SurveyAnswer(models.Model):
                 name="scale_value_1_to_5",
             ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.question_id}: {self.scale_value or ''}"
