@@ -47,6 +47,12 @@ ROLE_PERMISSIONS = {
         "programmes.add_unit",
         "programmes.change_unit",
         "programmes.view_unit",
+        "programmes.add_membermunicipality",
+        "programmes.change_membermunicipality",
+        "programmes.view_membermunicipality",
+        "surveys.add_surveyquestion",
+        "surveys.change_surveyquestion",
+        "surveys.view_surveyquestion",
     ],
     "auditor": [],
     # Provider staff (Bromodellen 002 §5–6): attendance of the participants placed with
@@ -61,6 +67,10 @@ def load(Group, Permission) -> None:
         group, _ = Group.objects.get_or_create(name=role)
         for dotted in perms:
             app_label, codename = dotted.split(".")
-            group.permissions.add(
-                Permission.objects.get(content_type__app_label=app_label, codename=codename)
-            )
+            permission = Permission.objects.filter(
+                content_type__app_label=app_label, codename=codename
+            ).first()
+            # A model of a later migration has no permission yet: that migration runs
+            # this again (surveys 0003).
+            if permission is not None:
+                group.permissions.add(permission)
