@@ -49,19 +49,16 @@ def attendance(request, pk: int):
     case = selectors.placed_case_or_404(request.user, pk, route=request.path)
     form = ProviderAttendanceForm(request.POST or None)
     refusals: list[str] = []
-    status = 200
     if request.method == "POST" and form.is_valid():
         try:
             services.provider_attendance_record(
                 case_id=case.pk, by=request.user, **form.cleaned_data
             )
         except (ValidationError, PermissionDenied) as error:
-            refusals, status = _messages_of(error), 400
+            refusals = _messages_of(error)
         else:
             messages.success(request, _("Närvaron är registrerad."))
             return redirect("providers:participants")
-    elif request.method == "POST":
-        status = 400
     log_read(
         user=request.user,
         action="provider.attendance",
@@ -69,7 +66,7 @@ def attendance(request, pk: int):
         route=request.path,
     )
     context = {"case": case, "form": form, "refusals": refusals}
-    return render(request, "providers/attendance_form.html", context, status=status)
+    return render(request, "providers/attendance_form.html", context)
 
 
 @login_required
