@@ -43,6 +43,7 @@ CHAINED = {
     "casework.followup": (),
     "casework.assessment": (),
     "casework.participantfact": (),
+    "casework.targetgroupfacts": ("reason",),
     "audit.accesslog": (),
 }
 PURGE_KIND = "audit.purge"

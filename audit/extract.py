@@ -22,6 +22,7 @@ from casework.models import (
     Note,
     Participant,
     Samrad,
+    TargetGroupFacts,
     Transition,
 )
 
@@ -36,6 +37,7 @@ JOURNAL_MODELS = (
     FollowUp,
     Note,
     Assessment,
+    TargetGroupFacts,
 )
 # Free text that may hold third-party or sensitive information: review before release (G2).
 REVIEW_FIELDS = {

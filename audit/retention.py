@@ -27,6 +27,7 @@ from casework.models import (
     Note,
     Participant,
     Samrad,
+    TargetGroupFacts,
     Transition,
 )
 from casework.rules import add_months
@@ -42,6 +43,7 @@ JOURNAL_TEXT = {
     Transition: {"reason": ""},
     Samrad: {"note": ""},
     Extension: {"reason": PURGED_TEXT},
+    TargetGroupFacts: {"reason": ""},
 }
 CASE_TEXT = {
     "risk_note": "",

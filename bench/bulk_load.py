@@ -194,6 +194,7 @@ class Loader:
     def refer(self, event) -> None:
         from casework import personnummer
         from referrals.importing.applier import _risk_note, unit_for
+        from referrals.services import sole_member
 
         cw = self.cw
         person = self.people.get(event.pnr)
@@ -236,6 +237,8 @@ class Loader:
             source=event.source,
             # _FileName stands in for the ImportBatch: _risk_note reads only its filename.
             risk_note=_risk_note(event, batch),  # type: ignore[arg-type]
+            baseline_step=event.baseline_step,
+            home_municipality_id=getattr(sole_member(programme), "pk", None),
             age_at_referral=personnummer.age_on(person["birth_date"], event.on),
             state_since=event.on,
             last_event_on=event.on,

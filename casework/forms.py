@@ -300,3 +300,6 @@ class AttendanceForm(ActionForm):
         help_text=_lazy("Välj en dag i veckan; närvaron räknas på veckans måndag."),
     )
     days_present = forms.IntegerField(label=_lazy("Närvarodagar"), min_value=0, max_value=7)
+    planned_days = forms.IntegerField(
+        label=_lazy("Planerade dagar"), min_value=1, max_value=7, initial=5
+    )

@@ -14,7 +14,14 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, transition
 from simple_history.models import HistoricalRecords
 
-from programmes.models import IncomeSupport, InsatsType, Programme, Unit, Workplace
+from programmes.models import (
+    IncomeSupport,
+    InsatsType,
+    MemberMunicipality,
+    Programme,
+    Unit,
+    Workplace,
+)
 
 from . import rules
 from .roles import ROLE_LABELS
@@ -194,6 +201,14 @@ class Case(FSMModelMixin, models.Model):
     referring_contact = models.CharField(_("kontaktuppgift"), max_length=200, blank=True)
     referral_reason = models.TextField(_("anledning"), blank=True)
     baseline_step = models.PositiveSmallIntegerField(_("utgångsläge (steg)"), null=True, blank=True)
+    home_municipality = models.ForeignKey(
+        MemberMunicipality,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cases",
+        verbose_name=_("hemkommun"),
+    )
     # Kept when gallring removes the exact birth date, so IN3/IN4 never change (R3).
     age_at_referral = models.PositiveSmallIntegerField(_("ålder vid aktualisering"))
     exit_reason = models.CharField(
@@ -544,6 +559,7 @@ class Attendance(models.Model):
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="attendance")
     week = models.DateField(_("vecka (måndag)"))
     days_present = models.PositiveSmallIntegerField(_("närvarodagar"))
+    planned_days = models.PositiveSmallIntegerField(_("planerade dagar"), default=5)
     history = HistoricalRecords()
     # Set by the services before a save; simple-history writes them on the history row.
     _history_user: Any
@@ -556,6 +572,39 @@ class Attendance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.week:%G-W%V}: {self.days_present}"
+
+
+class NewlyArrived(models.TextChoices):
+    NO = "nej", _("Nej")
+    ETABLERING = "etableringsprogrammet", _("Ja, i etableringsprogrammet")
+    UTBILDNINGSPLIKT = "utbildningsplikt", _("Ja, med utbildningsplikt")
+
+
+class TargetGroupFacts(Recorded):
+    """The target groups at referral, as of the referral date (004 §3–4; domain.md).
+
+    Plain columns the board's report counts; NULL (or "") is "not asked". The two
+    long-term flags are computed from `unemployed_since` on the referral date when the
+    row is written. A correction is a new row that supersedes this one (C2).
+    """
+
+    unemployed_since = models.DateField(_("arbetslös sedan"), null=True, blank=True)
+    long_term_unemployed = models.BooleanField(_("långtidsarbetslös (>12 mån)"), null=True)
+    very_long_term_unemployed = models.BooleanField(
+        _("lång långtidsarbetslös (>24 mån)"), null=True
+    )
+    no_upper_secondary = models.BooleanField(_("saknar gymnasieutbildning"), null=True)
+    newly_arrived = models.CharField(
+        _("nyanländ"), max_length=24, choices=NewlyArrived.choices, blank=True
+    )
+    born_outside_europe = models.BooleanField(_("född utanför Europa"), null=True)
+    young_neet = models.BooleanField(_("ung som varken arbetar eller studerar"), null=True)
+    documented_disability = models.BooleanField(_("dokumenterad funktionsnedsättning"), null=True)
+    reason = models.TextField(_("motivering"), blank=True)
+
+    class Meta(Recorded.Meta):
+        verbose_name = _("målgruppsuppgifter")
+        verbose_name_plural = _("målgruppsuppgifter")
 
 
 class SavedReport(models.Model):

@@ -8,6 +8,7 @@ ROLE_LABELS = {
     "manager": _("enhetschef"),
     "admin": _("administratör"),
     "auditor": _("granskare"),
+    "leverantor": _("leverantör"),
 }
 
 ROLE_PERMISSIONS = {
@@ -50,8 +51,17 @@ ROLE_PERMISSIONS = {
         "auth.view_user",
         "auth.add_user",
         "auth.change_user",
+        "programmes.add_membermunicipality",
+        "programmes.change_membermunicipality",
+        "programmes.view_membermunicipality",
+        "surveys.add_surveyquestion",
+        "surveys.change_surveyquestion",
+        "surveys.view_surveyquestion",
     ],
     "auditor": [],
+    # Provider staff (Bromodellen 002 §5–6): attendance of the participants placed with
+    # their organisation, nothing else (providers.selectors.placed_cases).
+    "leverantor": ["casework.add_attendance"],
 }
 
 
@@ -61,6 +71,10 @@ def load(Group, Permission) -> None:
         group, _ = Group.objects.get_or_create(name=role)
         for dotted in perms:
             app_label, codename = dotted.split(".")
-            group.permissions.add(
-                Permission.objects.get(content_type__app_label=app_label, codename=codename)
-            )
+            permission = Permission.objects.filter(
+                content_type__app_label=app_label, codename=codename
+            ).first()
+            # A model of a later migration has no permission yet: that migration runs
+            # this again (surveys 0003).
+            if permission is not None:
+                group.permissions.add(permission)

@@ -221,6 +221,8 @@ def start_refusal(
     rule = case.programme.rule_for(target)
     if rule is None:
         return _("Insatsen ingår inte i programmet %(p)s.") % {"p": case.programme.code}
+    if baseline_missing(case):
+        return _("Utgångsläget på stegskalan måste bedömas innan första insatsen startar.")
     needs_samrad = case.state == AKTUALISERING and case.programme.samrad_before_first_insats
     if needs_samrad and not any(s.effective_on <= on for s in facts.samrads):
         return _("Första insatsen måste föregås av ett samråd med Arbetsförmedlingen.")
@@ -546,3 +548,29 @@ def followups_open(case: Case | CaseFacts) -> list[tuple[date, date]]:
         for s in ended_anstallningar(facts)
         if s.end not in facts.followed
     ]
+
+
+def baseline_missing(case: Case) -> bool:
+    """Where the programme uses its step scale, the first insats needs the baseline (001
+    "Kartläggning": "ett utgångsläge fastställas"; 002 §2, §5). The baseline is the step
+    set at referral, or the first assessment recorded before the first insats."""
+    return (
+        case.state == AKTUALISERING
+        and case.programme.uses_step_scale
+        and case.baseline_step is None
+    )
+
+
+def attendance_week_refusal(case: Case | CaseFacts, monday: date) -> str | None:
+    """Attendance is for weeks in an insats: not before the first starts, not after the
+    case ends (002 §5)."""
+    own = spells(case)
+    insats = [s for s in own if s.state not in (AKTUALISERING, AVSLUTAD)]
+    if not insats or monday + timedelta(days=6) < insats[0].start:
+        return _("Närvaro kan inte registreras före insatsens start.")
+    exit_spell = next((s for s in own if s.state == AVSLUTAD), None)
+    if exit_spell is not None and monday >= exit_spell.start:
+        return _("Närvaro kan inte registreras efter att ärendet avslutats %(d)s.") % {
+            "d": exit_spell.start
+        }
+    return None

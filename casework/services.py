@@ -515,18 +515,27 @@ def assessment_record(
     if not 1 <= step <= steps:
         raise CaseRuleError(_("Steget måste vara mellan 1 och %(n)s.") % {"n": steps})
     row = _write(case, Assessment(case=case, effective_on=on, step=step, actor=by))
+    if case.baseline_step is None and case.state == State.AKTUALISERING:
+        case.baseline_step = step  # the first assessment before any insats is the baseline
     _save(case, by=by, reason="assessment.record", on=on)
     return row
 
 
 @transaction.atomic
 def attendance_record(
-    *, case_id: int, week: date, days_present: int, by, expected_version: int | None = None
+    *,
+    case_id: int,
+    week: date,
+    days_present: int,
+    by,
+    planned_days: int = 5,
+    expected_version: int | None = None,
 ) -> Attendance:
-    """Days present in one week, where the programme follows attendance (002 §5)."""
+    """Days present of planned days in one week of an insats (002 §5: the providers)."""
     case = store.current().case(case_id)
     ensure_unchanged(case, expected_version)
-    _require_perm(by, "casework.change_insats")
+    if not by.has_perm("casework.add_attendance"):
+        _require_perm(by, "casework.change_insats")
     if not case.programme.tracks_attendance:
         raise CaseRuleError(_("Programmet följer inte upp närvaro."))
     monday = week - timedelta(days=week.weekday())
@@ -536,10 +545,14 @@ def attendance_record(
         raise CaseRuleError(_("Veckan ligger före aktualiseringen."))
     if not 0 <= days_present <= 7:
         raise CaseRuleError(_("Antalet närvarodagar måste vara mellan 0 och 7."))
+    if not 1 <= planned_days <= 7 or days_present > planned_days:
+        raise CaseRuleError(_("Närvarodagarna kan inte vara fler än de planerade dagarna (1–7)."))
+    _refuse_if(rules.attendance_week_refusal(case, monday))
     row = Attendance.objects.filter(case=case, week=monday).first() or Attendance(
         case=case, week=monday
     )
     row.days_present = days_present
+    row.planned_days = planned_days
     row._history_user, row._change_reason = by, "attendance.record"
     row.save()
     return row

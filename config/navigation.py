@@ -13,6 +13,9 @@ ENTRIES = [
     ("indicators:report", _("Indikatorer"), {"manager", "coordinator"}),
     ("audit:access_log", _("Åtkomstlogg"), {"auditor"}),
     ("imports:upload", _("Importera historik"), {"coordinator", "admin"}),
+    ("providers:participants", _("Placerade deltagare"), {"leverantor"}),
+    ("providers:follow_up", _("Närvaro hos leverantörer"), {"coordinator"}),
+    ("surveys:results", _("Deltagarenkäter"), {"coordinator", "manager"}),
 ]
 
 

@@ -24,6 +24,8 @@ urlpatterns = [
     path("granskning/", include("audit.urls")),
     path("api/v1/", include("api.urls")),
     path("indikatorer/", include("casework.indicators.urls", namespace="indicators")),
+    path("leverantor/", include("providers.urls")),
+    path("enkat/", include("surveys.urls")),
     path("", include("casework.urls")),
     path("", views.home, name="home"),
 ]

@@ -1,20 +1,30 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from .admin_forms import ProgrammeAdminForm
 from .admin_scope import OrganisationScopedAdmin
-from .models import InsatsRule, Organisation, Programme, Unit, Workplace
+from .models import InsatsRule, MemberMunicipality, Organisation, Programme, Unit, Workplace
 
 
-class InsatsRuleInline(admin.TabularInline):
+class InsatsRuleInline(admin.StackedInline):
+    """Durations, extensions and places per insats (000 §4.4; 002 §5)."""
+
     model = InsatsRule
+    extra = 0
+
+
+class MemberMunicipalityInline(admin.StackedInline):
+    """Stacked: each field has its own label (axe "label"; a tabular row has none)."""
+
+    model = MemberMunicipality
     extra = 0
 
 
 @admin.register(Programme)
 class ProgrammeAdmin(OrganisationScopedAdmin, SimpleHistoryAdmin):
+    form = ProgrammeAdminForm
     list_display = ["code", "name", "owner", "valid_from", "valid_to"]
-    inlines = [InsatsRuleInline]
-    filter_horizontal = ["shared_with"]
+    inlines = [InsatsRuleInline, MemberMunicipalityInline]
 
 
 @admin.register(Organisation)

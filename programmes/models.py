@@ -30,6 +30,17 @@ class IncomeSupport(models.TextChoices):
     INGEN = "INGEN", _("Ingen ersättning")
 
 
+class TargetGroup(models.TextChoices):
+    """The optional target-group facts recorded at referral (004 §3–4; domain.md)."""
+
+    UNEMPLOYED_SINCE = "arbetslos_sedan", _("Arbetslös sedan")
+    NO_UPPER_SECONDARY = "ej_gymnasium", _("Saknar gymnasieutbildning")
+    NEWLY_ARRIVED = "nyanland", _("Nyanländ i etableringsprogrammet eller utbildningsplikt")
+    BORN_OUTSIDE_EUROPE = "utomeuropeisk", _("Född utanför Europa")
+    YOUNG_NEET = "ung_uvas", _("Ung 16–24 år som varken arbetar eller studerar")
+    DISABILITY = "funktionsnedsattning", _("Dokumenterad funktionsnedsättning")
+
+
 class OrganisationKind(models.TextChoices):
     KOMMUN = "kommun", _("Kommun")
     SAMORDNINGSFORBUND = "samordningsforbund", _("Samordningsförbund")
@@ -139,6 +150,17 @@ class Programme(models.Model):
         blank=True,
         help_text=_("Avslutsorsaker som bara detta programs avtal nämner (Sikta, 003)."),
     )
+    uses_step_scale = models.BooleanField(
+        _("använder stegskalan"),
+        default=False,
+        help_text=_("Utgångsläget måste bedömas innan första insatsen startar (001; 002 §5)."),
+    )
+    target_groups = models.JSONField(
+        _("målgrupper som frågas vid aktualisering"),
+        default=list,
+        blank=True,
+        help_text=_("Vilka målgruppsuppgifter aktualiseringen frågar efter (004 §3–4)."),
+    )
     # Sharing widens who may see the cases (S5): who shared and when is kept.
     history = HistoricalRecords(m2m_fields=[shared_with])
 
@@ -152,6 +174,41 @@ class Programme(models.Model):
 
     def rule_for(self, insats: str) -> "InsatsRule | None":
         return next((r for r in self.rules.all() if r.insats_type == insats), None)
+
+
+class MemberMunicipality(models.Model):
+    """A municipality of the programme's agreement; a referral records the participant's.
+
+    `unit` is the county part (or office) that serves it (003 "Insatsorganisation").
+    """
+
+    programme = models.ForeignKey(
+        Programme,
+        on_delete=models.CASCADE,
+        related_name="municipalities",
+        verbose_name=_("program"),
+    )
+    name = models.CharField(_("kommun"), max_length=100)
+    unit = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="municipalities",
+        verbose_name=_("enhet"),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("medlemskommun")
+        verbose_name_plural = _("medlemskommuner")
+        ordering = ["programme", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "name"], name="one_member_per_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class InsatsRule(models.Model):

@@ -38,6 +38,12 @@ JOBBTORG_RULES = [
     ("anstallning", 12, 6, 2, True, False, False, 100),
 ]
 
+# Järfälla's agreement (004) gives no place limits and no samråd guard.
+JARFALLA_RULES = [
+    (insats, base, ext, max_ext, False, sets_max, planned, None)
+    for insats, base, ext, max_ext, _samrad, sets_max, planned, _capacity in JOBBTORG_RULES
+]
+
 PROGRAMMES: list[dict[str, Any]] = [
     {
         "code": "JOBBTORG",
@@ -108,7 +114,7 @@ PROGRAMMES: list[dict[str, Any]] = [
         "risk_exception": False,
         "samrad_before_first_insats": False,
         "tracks_attendance": False,
-        "rules": JOBBTORG_RULES,
+        "rules": JARFALLA_RULES,
     },
 ]
 
@@ -163,6 +169,53 @@ REVISION_2026_12 = {
 }
 
 
+# What each agreement asks for beyond its duration rules (issue 13): the step scale and its
+# baseline (001 "Kartläggning"; 002 §2, §5), the target groups the referral asks for
+# (004 §3–4) and the member municipalities with the unit serving each (003
+# "Insatsorganisation"). Loaded by a later migration than `load`, on the current models.
+ALL_TARGET_GROUPS = [
+    "arbetslos_sedan",
+    "ej_gymnasium",
+    "nyanland",
+    "utomeuropeisk",
+    "ung_uvas",
+    "funktionsnedsattning",
+]
+
+AGREEMENTS = {
+    "JOBBTORG": {
+        "uses_step_scale": False,
+        "target_groups": [],
+        "municipalities": [("Nyköping", "nykoping-jobbtorg")],
+    },
+    "SIKTA": {
+        "uses_step_scale": False,
+        "target_groups": [],
+        "municipalities": [
+            ("Nyköping", "sikta-sodra"),
+            ("Oxelösund", "sikta-sodra"),
+            ("Gnesta", "sikta-sodra"),
+            ("Trosa", "sikta-sodra"),
+            ("Eskilstuna", "sikta-norra"),
+            ("Strängnäs", "sikta-norra"),
+            ("Katrineholm", "sikta-vastra"),
+            ("Flen", "sikta-vastra"),
+            ("Vingåker", "sikta-vastra"),
+        ],
+    },
+    "BROMODELLEN": {
+        "uses_step_scale": True,
+        "target_groups": [],
+        "municipalities": [("Linköping", "linkoping-arena")],
+    },
+    "AME_JARFALLA": {
+        "uses_step_scale": False,
+        "target_groups": ALL_TARGET_GROUPS,
+        "municipalities": [("Järfälla", "jarfalla-ame")],
+    },
+}
+
+
 def apply_revision_2026_12(Programme, InsatsRule) -> None:
     """Load the revised settings onto the seed programmes; safe to repeat."""
     for code, change in REVISION_2026_12.items():
@@ -171,3 +224,20 @@ def apply_revision_2026_12(Programme, InsatsRule) -> None:
             Programme.objects.filter(code=code).update(**fields)
         for insats, values in change.get("rules", {}).items():
             InsatsRule.objects.filter(programme__code=code, insats_type=insats).update(**values)
+
+
+def load_agreements(Programme, Unit, MemberMunicipality) -> None:
+    """Set each seed programme's agreement facts once; an admin's later edits are kept."""
+    for code, spec in AGREEMENTS.items():
+        programme = Programme.objects.filter(code=code).first()
+        if programme is None or MemberMunicipality.objects.filter(programme=programme).exists():
+            continue
+        programme.uses_step_scale = spec["uses_step_scale"]
+        programme.target_groups = spec["target_groups"]
+        programme.save(update_fields=["uses_step_scale", "target_groups"])
+        if code == "AME_JARFALLA":  # loaded before JARFALLA_RULES existed: clear the guards
+            programme.rules.update(capacity=None, extension_needs_samrad=False)
+        for name, unit_code in spec["municipalities"]:
+            MemberMunicipality.objects.create(
+                programme=programme, name=name, unit=Unit.objects.get(code=unit_code)
+            )

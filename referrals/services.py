@@ -33,7 +33,8 @@ from casework.services import (
 )
 from casework.services import _append_transition as append_transition
 from casework.store import unit_of_work
-from programmes.models import IncomeSupport, Programme, Unit, Workplace
+from casework.target_groups import TargetGroupInput, target_groups_record
+from programmes.models import IncomeSupport, MemberMunicipality, Programme, Unit, Workplace
 
 from .models import WaitingListEntry
 
@@ -122,6 +123,8 @@ def referral_register(
     referral_reason: str = "",
     baseline_step: int | None = None,
     batch: ImportBatch | None = None,
+    home_municipality: MemberMunicipality | None = None,
+    target_groups: TargetGroupInput | None = None,
 ) -> Case:
     """Log a referral: validate identity and eligibility, reuse the person, open the case."""
     if not by.has_perm("casework.decide_referral"):
@@ -138,6 +141,8 @@ def referral_register(
         income_support=income_support,
         risk_note=risk_note,
     )
+    home_municipality = home_municipality or sole_member(programme)
+    reasons += agreement_refusals(programme, home_municipality, baseline_step)
     if reasons:
         raise CaseRuleError(reasons)
     person = _participant(
@@ -156,6 +161,7 @@ def referral_register(
         referring_contact=referring_contact,
         referral_reason=referral_reason,
         baseline_step=baseline_step,
+        home_municipality=home_municipality,
         age_at_referral=personnummer.age_on(identity.birth_date, on),
         state_since=on,
         last_event_on=on,
@@ -167,7 +173,31 @@ def referral_register(
         _refuse_open_case(person, programme, on)
         raise
     append_transition(case, from_state="", on=on, by=by, batch=batch)
+    target_groups_record(case=case, facts=target_groups or TargetGroupInput(), by=by, batch=batch)
     return case
+
+
+def sole_member(programme: Programme) -> MemberMunicipality | None:
+    """A programme of one municipality needs no choice: the referral records that one."""
+    if not hasattr(programme, "_sole_member"):  # an import asks once per programme
+        members = list(programme.municipalities.all()[:2])
+        programme._sole_member = members[0] if len(members) == 1 else None
+    return programme._sole_member
+
+
+def agreement_refusals(
+    programme: Programme, home: MemberMunicipality | None, baseline_step: int | None
+) -> list[str]:
+    """The home municipality is one of the programme's; the baseline is on its scale (003)."""
+    reasons = []
+    if home is not None and home.programme_id != programme.pk:
+        reasons.append(
+            _("%(m)s är inte en medlemskommun i %(p)s.") % {"m": home.name, "p": programme.code}
+        )
+    steps = len(programme.progression_steps)
+    if baseline_step is not None and not 1 <= baseline_step <= steps:
+        reasons.append(_("Steget måste vara mellan 1 och %(n)s.") % {"n": steps})
+    return reasons
 
 
 def _refuse_open_case(person: Participant, programme: Programme, on: date) -> None:

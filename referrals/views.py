@@ -29,6 +29,7 @@ from casework.services import case_assign_coach, samrad_record
 from programmes.models import InsatsType, Workplace
 
 from . import selectors
+from .agreement_forms import AgreementFields
 from .filters import QueueFilter
 from .forms import (
     AssignCoachForm,
@@ -77,10 +78,13 @@ def _referral_form(request, data=None) -> ReferralForm:
 @coordinator_required
 def referral_new(request):
     form = _referral_form(request, request.POST or None)
+    agreement = AgreementFields(
+        request.POST or None, programme=form._chosen_programme(form.fields["programme"].queryset)
+    )
     refusals, open_case = [], None
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and agreement.is_valid():
         try:
-            case = _register(request, form.cleaned_data)
+            case = _register(request, form.cleaned_data, agreement)
         except OpenCaseExists as e:
             open_case = (
                 e.case if selectors.visible_cases(request.user).filter(pk=e.case.pk) else None
@@ -93,6 +97,7 @@ def referral_new(request):
             return redirect(f"{reverse('referrals:queue')}#case-{case.pk}")
     context = {
         "form": form,
+        "agreement": agreement,
         "refusals": refusals,
         "open_case": open_case,
         "open_case_url": case_url(open_case) if open_case else "",
@@ -100,7 +105,7 @@ def referral_new(request):
     return render(request, "referrals/referral_form.html", context, status=200)
 
 
-def _register(request, data):
+def _register(request, data, agreement: AgreementFields):
     return referral_register(
         personnummer_value=data["personnummer"],
         gender=data["gender"],
@@ -117,6 +122,8 @@ def _register(request, data):
         referring_contact=data["referring_contact"],
         referral_reason=data["referral_reason"],
         baseline_step=data["baseline_step"],
+        home_municipality=agreement.cleaned_data.get("home_municipality"),
+        target_groups=agreement.to_input(),
     )
 
 
@@ -144,14 +151,14 @@ def check_personnummer(request):
 @coordinator_required
 def steps(request):
     """htmx: the step scale of the chosen programme for the baseline select."""
-    chosen = request.GET.get("programme") or "0"
-    if not chosen.isascii() or not chosen.isdigit():
+    pk = request.GET.get("programme") or "0"
+    if not pk.isascii() or not pk.isdigit():
         return HttpResponseBadRequest(_("Ogiltigt program."))
-    programme = selectors.user_programmes(request.user).filter(pk=chosen)
+    chosen = selectors.user_programmes(request.user).filter(pk=pk).first()
     return render(
         request,
         "referrals/_step_options.html",
-        {"choices": step_choices(programme.first())},
+        {"choices": step_choices(chosen), "agreement": AgreementFields(programme=chosen)},
     )
 
 

@@ -25,10 +25,15 @@ def load_migration_rows() -> None:
 
     from casework import roles
     from programmes import seed
-    from programmes.models import InsatsRule, Organisation, Programme, Unit
+    from programmes.models import InsatsRule, MemberMunicipality, Organisation, Programme, Unit
 
     seed.load(Organisation, Unit, Programme, InsatsRule)
     seed.apply_revision_2026_12(Programme, InsatsRule)
+    seed.load_agreements(Programme, Unit, MemberMunicipality)
+    from surveys.defaults import load_defaults
+    from surveys.models import SurveyQuestion
+
+    load_defaults(Programme, SurveyQuestion)
     roles.load(Group, Permission)
 
 

@@ -14,7 +14,9 @@ from audit.services import log_read
 
 from .. import personnummer, rules
 from ..models import INSATS_STATES, Case, State
+from ..progression import step_history
 from ..selectors import case_in_scope_or_404, timeline
+from ..target_groups import target_group_versions
 from .registry import other_actions, transition_actions
 
 ATTENDANCE_WEEKS = 12
@@ -64,6 +66,8 @@ def render_detail(request, case: Case, *, action=None, form=None, status: int = 
         "others": other_actions(case, user),
         "timeline": timeline(case),
         "attendance": attendance_weeks(case, today),
+        "steps": step_history(case) if case.programme.uses_step_scale else [],
+        "target_groups": target_group_versions(case),
         "may_correct": user.has_perm("casework.add_note"),
         "action": action,
         "form": form,

@@ -18,6 +18,8 @@ from programmes.models import InsatsType
 from .. import forms, rules, services, store
 from ..models import INSATS_STATES, Case, State
 from ..selectors import followups_due
+from ..target_group_forms import TargetGroupCorrectForm, target_group_input
+from ..target_groups import target_groups_correct
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -179,8 +181,18 @@ def _attendance(form, case, user):
         case_id=case.pk,
         week=data["week"],
         days_present=data["days_present"],
+        planned_days=data["planned_days"],
         by=user,
         expected_version=_version(form),
+    )
+
+
+def _target_groups(form, case, user):
+    target_groups_correct(
+        case_id=case.pk,
+        facts=target_group_input(form.cleaned_data),
+        reason=form.cleaned_data["reason"],
+        by=user,
     )
 
 
@@ -235,6 +247,12 @@ OTHER_ACTIONS = {
         _followup,
         _lazy("Uppföljningen är registrerad."),
     ),
+    "target_groups": (
+        _lazy("Rätta målgrupper"),
+        TargetGroupCorrectForm,
+        _target_groups,
+        _lazy("Målgruppsuppgifterna är rättade."),
+    ),
     "attendance": (
         _lazy("Registrera närvaro"),
         forms.AttendanceForm,
@@ -288,6 +306,8 @@ def other_actions(case: Case, user) -> list[Action]:
         names.append("followup")
     if is_open and may_change and case.programme.tracks_attendance:
         names.append("attendance")
+    if case.programme.target_groups and (may_change or user.has_perm("casework.decide_referral")):
+        names.append("target_groups")
     return [ACTIONS[n] for n in names]
 
 

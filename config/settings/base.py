@@ -35,6 +35,8 @@ INSTALLED_APPS = [
     "referrals",
     "audit",
     "api",
+    "providers",
+    "surveys",
 ]
 
 MIDDLEWARE = [

@@ -237,6 +237,9 @@ class Applier:
             risk_note=_risk_note(event, self.batch),
             by=self.user,
             batch=self.batch,
+            baseline_step=event.baseline_step,
+            home_municipality=_home(event),
+            target_groups=event.target_groups,
         )
         key = (event.pnr, event.programme.pk)
         case_id = store.current().key(case)
@@ -429,3 +432,20 @@ def _reason(exc: Exception) -> str:
     if isinstance(exc, ValidationError):
         return " ".join(exc.messages)
     return str(exc) or _("Behörighet saknas.")
+
+
+def _home(event: Event):
+    """The named member municipality of the programme, or a row error (issue 13)."""
+    if not event.home_municipality:
+        return None
+    home = event.programme.municipalities.filter(name__iexact=event.home_municipality).first()
+    if home is None:
+        raise RowInvalid(
+            RowError(
+                event.line,
+                "hemkommun",
+                _("%(m)s är inte en medlemskommun i %(p)s.")
+                % {"m": event.home_municipality, "p": event.programme.code},
+            )
+        )
+    return home

@@ -23,9 +23,10 @@ from faker import Faker
 
 from casework.personnummer import luhn_digit
 from casework.rules import add_months
-from programmes.seed import PROGRAMMES
+from programmes.seed import AGREEMENTS, PROGRAMMES
 
 SERIALS = range(980, 1000)
+BASELINE_PROGRAMMES = {c for c, spec in AGREEMENTS.items() if spec["uses_step_scale"]}
 PROGRAMME_WEIGHTS = {"JOBBTORG": 45, "SIKTA": 20, "BROMODELLEN": 15, "AME_JARFALLA": 20}
 SOURCES = {
     "JOBBTORG": ["SOC", "SOC", "SOC", "AF", "VUX"],
@@ -197,6 +198,8 @@ class Case:
             kalla=self.rng.choice(SOURCES[self.programme]),
             fornamn=self.person.first_name,
             efternamn=self.person.last_name,
+            # A fixed baseline where the scale is used, so the first insats may start (001).
+            **({"steg": "1"} if self.programme in BASELINE_PROGRAMMES else {}),
         )
 
     def insatser(self, start: date) -> date:

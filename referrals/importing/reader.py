@@ -35,6 +35,15 @@ COLUMNS = (
     "coach",
     "fornamn",
     "efternamn",
+    # Optional facts of a referral where the programme asks for them (issue 13).
+    "steg",
+    "hemkommun",
+    "arbetslos_sedan",
+    "ej_gymnasium",
+    "nyanland",
+    "utomeuropeisk",
+    "ung_uvas",
+    "funktionsnedsattning",
 )
 REQUIRED = ("personnummer", "kon", "program", "handelse", "datum")
 XLSX_MAGIC = b"PK\x03\x04"

@@ -6,14 +6,15 @@ decided by the domain services when the row is applied (import-format.md "Events
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from casework import personnummer
-from casework.models import ExitReason, Gender, Source
+from casework.models import ExitReason, Gender, NewlyArrived, Source
+from casework.target_groups import TargetGroupInput
 from programmes.models import IncomeSupport, InsatsType, Programme
 
 from .errors import RowError
@@ -52,6 +53,9 @@ class Event:
     first_name: str = ""
     last_name: str = ""
     coach: str = ""
+    baseline_step: int | None = None
+    home_municipality: str = ""
+    target_groups: TargetGroupInput = field(default_factory=TargetGroupInput)
 
 
 # The stored length of a column's value where it is shorter than the reader's cell limit:
@@ -177,6 +181,7 @@ def _details(event: Event, v: dict[str, str]) -> None:
         event.source = v.get("kalla", "").upper()
         if event.source and event.source not in Source.values:
             raise _unknown(line, "kalla", v["kalla"], Source.values)
+        _referral_facts(event, v)
     if kind in NEEDS_WORKPLACE:
         _workplace(event, v)
     if v.get("planerat_slut"):
@@ -219,3 +224,36 @@ def _workplace(event: Event, v: dict[str, str]) -> None:
             else RowError(event.line, "kommunal", _("Värde saknas. Skriv ja eller nej."))
         )
     event.kommunal = kommunal == "ja"
+
+
+YES_NO = {"ja": True, "nej": False}
+FLAG_COLUMNS = {
+    "ej_gymnasium": "no_upper_secondary",
+    "utomeuropeisk": "born_outside_europe",
+    "ung_uvas": "young_neet",
+    "funktionsnedsattning": "documented_disability",
+}
+
+
+def _referral_facts(event: Event, v: dict[str, str]) -> None:
+    """Baseline step, home municipality and target groups of an `aktualisering` (issue 13)."""
+    line = event.line
+    if v.get("steg"):
+        if not v["steg"].isdigit():
+            raise RowInvalid(RowError(line, "steg", _("Skriv stegets nummer.")))
+        event.baseline_step = int(v["steg"])
+    event.home_municipality = v.get("hemkommun", "")
+    answers: dict = {}
+    if v.get("arbetslos_sedan"):
+        answers["unemployed_since"] = parse_date(v["arbetslos_sedan"], line, "arbetslos_sedan")
+    for column, name in FLAG_COLUMNS.items():
+        value = v.get(column, "").lower()
+        if value and value not in YES_NO:
+            raise RowInvalid(RowError(line, column, _("Skriv ja eller nej.")))
+        if value:
+            answers[name] = YES_NO[value]
+    arrived = v.get("nyanland", "").lower()
+    if arrived and arrived not in NewlyArrived.values:
+        raise _unknown(line, "nyanland", v["nyanland"])
+    answers["newly_arrived"] = arrived
+    event.target_groups = TargetGroupInput(**answers)

@@ -81,3 +81,51 @@ def test_manager_and_auditor_pages_over_demo_data(page, out):
     log_in(page, "demo-auditor")
     page.goto("/granskning/atkomstlogg/")
     shoot(page, out, "auditor-access-log.png")
+
+
+def test_agreement_pages_over_demo_data(page, out):
+    """Issue 13: each seed programme's own pages (survey, providers, target groups, ladder)."""
+    from django.contrib.auth.models import User
+
+    from casework.models import Case
+    from programmes.models import Programme
+    from surveys.services import invitation_create
+
+    log_in(page, "bilda-leverantor")
+    page.goto("/leverantor/")
+    shoot(page, out, "provider-participants.png")
+    page.click("#placed tbody tr:first-child a")
+    shoot(page, out, "provider-attendance.png")
+    page.context.clear_cookies()
+    log_in(page, "arena-coordinator")
+    page.goto("/leverantor/uppfoljning/")
+    shoot(page, out, "coordinator-attendance-follow-up.png")
+    bromo = Case.objects.filter(coach__username="arena-coordinator").order_by("pk").first()
+    page.goto(f"/arenden/{bromo.pk}/")
+    shoot(page, out, "bromodellen-participant-steps.png")
+    page.context.clear_cookies()
+    log_in(page, "jarfalla-coordinator")
+    page.goto("/aktualiseringar/ny/")
+    shoot(page, out, "jarfalla-referral-form.png")
+    jarfalla = Case.objects.filter(programme__code="AME_JARFALLA").order_by("pk").last()
+    page.goto(f"/arenden/{jarfalla.pk}/")
+    shoot(page, out, "jarfalla-participant-target-groups.png")
+    page.context.clear_cookies()
+    log_in(page, "sikta-norra-coach")
+    coach = User.objects.get(username="sikta-norra-coach")
+    sikta = Case.objects.filter(coach=coach).order_by("pk").first()
+    page.goto(f"/enkat/arende/{sikta.pk}/")
+    shoot(page, out, "coach-survey.png")
+    page.context.clear_cookies()
+    log_in(page, "demo-coordinator")
+    page.goto("/enkat/resultat/")
+    shoot(page, out, "coordinator-survey-results.png")
+    page.context.clear_cookies()
+    log_in(page, "demo-admin")
+    page.goto(f"/admin/programmes/programme/{Programme.objects.get(code='SIKTA').pk}/change/")
+    shoot(page, out, "admin-programme.png")
+    page.context.clear_cookies()
+    _inv, token = invitation_create(case_id=sikta.pk, occasion="inskrivning", by=coach)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"/enkat/svar/{token}/")
+    shoot(page, out, "participant-survey-phone.png")

@@ -285,17 +285,24 @@ def test_attendance_is_offered_only_where_the_programme_tracks_it(client, coach,
     assert 'data-action="attendance"' not in html
     arena = unit("linkoping-arena")
     staff = UserFactory(roles=["coordinator", "coach"], units=[arena])
-    case = refer(programme=Programme.objects.get(code="BROMODELLEN"), unit=arena, by=staff)
+    bromodellen = Programme.objects.get(code="BROMODELLEN")
+    case = refer(programme=bromodellen, unit=arena, by=staff, baseline_step=1)
+    # Attendance is for weeks in an insats (002 §5): the kartläggning starts first.
+    case_start_insats(case_id=case.pk, insats="kartlaggning", on=date(2026, 2, 2), by=staff)
     client.force_login(staff)
     html = client.get(reverse("casework:case_detail", args=[case.pk])).content.decode()
     assert 'data-action="attendance"' in html
     response = client.post(
-        action_url(case, "attendance"), {"week": "2026-02-25", "days_present": "4"}
+        action_url(case, "attendance"),
+        {"week": "2026-02-25", "days_present": "4", "planned_days": "5"},
     )
     assert response.status_code == 302
     row = Attendance.objects.get(case=case)
     assert row.week == date(2026, 2, 23) and row.days_present == 4
-    client.post(action_url(case, "attendance"), {"week": "2026-02-23", "days_present": "5"})
+    client.post(
+        action_url(case, "attendance"),
+        {"week": "2026-02-23", "days_present": "5", "planned_days": "5"},
+    )
     assert Attendance.objects.get(case=case).days_present == 5
     html = client.get(reverse("casework:case_detail", args=[case.pk])).content.decode()
     assert "vecka 9 2026 (måndag 2026-02-23)" in html
@@ -306,7 +313,8 @@ def test_bromodellen_maximum_is_set_by_the_coordinator_only(client, refer):
     arena = unit("linkoping-arena")
     coordinator = UserFactory(roles=["coordinator"], units=[arena])
     coach = UserFactory(roles=["coach"], units=[arena])
-    case = refer(programme=Programme.objects.get(code="BROMODELLEN"), unit=arena, by=coordinator)
+    bromodellen = Programme.objects.get(code="BROMODELLEN")
+    case = refer(programme=bromodellen, unit=arena, by=coordinator, baseline_step=1)
     from casework.services import case_assign_coach
 
     case_assign_coach(case_id=case.pk, coach=coach, by=coordinator)

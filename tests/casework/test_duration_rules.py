@@ -184,6 +184,7 @@ def test_bromodellen_coordinator_sets_the_maximum(refer, coordinator):
         programme=Programme.objects.get(code="BROMODELLEN"),
         unit=unit("linkoping-arena"),
         income_support="EB_ANNAT",
+        baseline_step=1,
     )
     with pytest.raises(CaseRuleError, match="planerat slutdatum"):
         start(case, "arbetstraning", date(2026, 1, 5), coordinator)

@@ -38,6 +38,7 @@ NATURAL = {
     "samrad": ("effective_on", "note"),
     "enrolment": ("effective_on", "course"),
     "supersedes": ("effective_on",),
+    "home_municipality": ("programme__code", "name"),
 }
 WIPED = [  # children first
     "casework.Spell",

@@ -20,6 +20,7 @@ from casework.models import Case, Participant
 from casework.personnummer import luhn_digit
 from casework.services import case_assign_coach, case_exit, case_start_insats, samrad_record
 from programmes.models import Programme, Unit, Workplace
+from referrals import demo_agreements
 from referrals.importing.applier import run_import, system_user
 from referrals.importing.generator import generate
 from referrals.importing.writer import to_csv
@@ -35,6 +36,17 @@ PEOPLE = [
     ("19950630", 985, "M", "Jonas", "Nilsson"),
 ]
 SIKTA_UNIT = "sikta-sodra"
+# Users of the agreements' own pages (issue 13): county parts, providers, Järfälla.
+AGREEMENT_LOGINS = [
+    "sikta-norra-coordinator",
+    "sikta-norra-coach",
+    "sikta-vastra-coordinator",
+    "sikta-vastra-coach",
+    "arena-coordinator",
+    "bilda-leverantor",
+    "erikshjalpen-leverantor",
+    "jarfalla-coordinator",
+]
 
 
 def demo_pnr(born: str, serial: int, samordning: bool = False) -> str:
@@ -93,6 +105,8 @@ class Command(BaseCommand):
             self.stdout.write(f"  {role:12} demo-{role} / demo-{role}   (Jobbtorg Nyköping)")
         for role in ROLES:
             self.stdout.write(f"  {role:12} sikta-{role} / sikta-{role}   (Sikta södra)")
+        for name in AGREEMENT_LOGINS:
+            self.stdout.write(f"  {name} / {name}")
 
     @transaction.atomic
     def _load(self, *, seed: int, persons: int):
@@ -102,6 +116,7 @@ class Command(BaseCommand):
         imported = self._history(seed, persons, taken={demo_pnr(b, s) for b, s, *_ in PEOPLE})
         self._assign(users, "JOBBTORG")
         self._assign(sikta, "SIKTA")
+        demo_agreements.load(timezone.localdate(), users["coordinator"])
         self.stdout.write(
             self.style.SUCCESS(
                 _("Demodata skapad: %(p)s deltagare, %(c)s ärenden (%(i)s importerade händelser).")

@@ -1,0 +1,133 @@
+"""Reads for providers and for the coordinator's attendance follow-up (002 §5).
+
+A provider's staff read no case through `casework.selectors.visible_cases`: they see a
+narrower projection of the cases placed with their organisation, and only those
+(docs/providers.md). Every read here is access-logged by the view that renders it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db.models import QuerySet, Sum
+from django.http import Http404
+
+from casework.models import Attendance, Case
+from casework.selectors import roles_of, visible_cases
+from casework.signals import scope_refused
+
+from .models import Placement
+
+PROVIDER_ROLE = "leverantor"
+DEFAULT_THRESHOLD = 80
+
+
+def placed_cases(user) -> QuerySet[Case]:
+    """The open-placement cases of the user's provider organisation, in programmes that
+    follow attendance, never a skyddad-identitet person (P1)."""
+    if PROVIDER_ROLE not in roles_of(user):
+        return Case.objects.none()
+    placements = Placement.objects.active().filter(provider__units__members=user)
+    return Case.objects.filter(
+        pk__in=placements.values("case_id"),
+        programme__tracks_attendance=True,
+        participant__skyddad_identitet=False,
+    )
+
+
+def placed_case_or_404(user, case_id: int, *, route: str) -> Case:
+    case = placed_cases(user).select_related("participant", "programme").filter(pk=case_id).first()
+    if case is None:
+        scope_refused.send(sender=Case, user=user, case_id=case_id, route=route)
+        raise Http404
+    return case
+
+
+@dataclass(frozen=True)
+class ProviderRow:
+    """What a provider may see of a participant: name, birth year, insats, planned end."""
+
+    case: Case
+    name: str
+    birth_year: int
+    insats: str
+    planned_end: date | None
+    weeks: list
+
+
+def provider_rows(user, *, today: date, weeks: int = 4) -> list[ProviderRow]:
+    cases = list(placed_cases(user).select_related("participant", "programme").order_by("pk"))
+    since = today - timedelta(days=today.weekday(), weeks=weeks - 1)
+    recent: dict[int, list] = {}
+    for row in Attendance.objects.filter(case__in=cases, week__gte=since).order_by("week"):
+        recent.setdefault(row.case_id, []).append(row)
+    ends = dict(
+        Placement.objects.active()
+        .filter(case__in=cases, provider__units__members=user)
+        .values_list("case_id", "planned_end")
+    )
+    return [
+        ProviderRow(
+            case=c,
+            name=str(c.participant),
+            birth_year=c.participant.birth_date.year,
+            insats=c.get_state_display(),
+            planned_end=ends.get(c.pk) or c.deadline,
+            weeks=recent.get(c.pk, []),
+        )
+        for c in cases
+    ]
+
+
+def month_bounds(month: date) -> tuple[date, date]:
+    start = month.replace(day=1)
+    following = (start + timedelta(days=32)).replace(day=1)
+    return start, following
+
+
+def coordinator_attendance_cases(user) -> QuerySet[Case]:
+    return visible_cases(user).filter(programme__tracks_attendance=True)
+
+
+@dataclass(frozen=True)
+class MonthRow:
+    case: Case
+    present: int
+    planned: int
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.present / self.planned) if self.planned else 0
+
+
+def attendance_by_month(user, *, month: date) -> list[MonthRow]:
+    """Days present of planned days per participant in a month, summed in the database; a
+    week belongs to the month its Monday is in (002 §5)."""
+    start, end = month_bounds(month)
+    sums = (
+        Attendance.objects.filter(
+            case__in=coordinator_attendance_cases(user), week__gte=start, week__lt=end
+        )
+        .values("case_id")
+        .annotate(present=Sum("days_present"), planned=Sum("planned_days"))
+        .order_by("case_id")
+    )
+    totals = {r["case_id"]: (r["present"], r["planned"]) for r in sums}
+    cases = Case.objects.filter(pk__in=totals).select_related("participant").order_by("pk")
+    return [MonthRow(c, *totals[c.pk]) for c in cases]
+
+
+def under_threshold(rows: list[MonthRow], threshold: int) -> list[MonthRow]:
+    return sorted((r for r in rows if r.percent < threshold), key=lambda r: r.percent)
+
+
+def placeable_cases(user) -> QuerySet[Case]:
+    """Open cases the coordinator may place with a provider: in scope, attendance followed."""
+    return (
+        coordinator_attendance_cases(user)
+        .open()
+        .exclude(pk__in=Placement.objects.active().values("case_id"))
+        .select_related("participant")
+        .order_by("pk")
+    )

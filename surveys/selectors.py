@@ -1,0 +1,106 @@
+"""Reads of the survey: reminders for the coach, shared answers, and results only in
+aggregate, hidden when fewer than 5 answers are behind a figure (issue 13)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db.models import Avg, Count, Exists, OuterRef, Q, QuerySet
+from django.utils.translation import gettext as _
+
+from casework.models import INSATS_STATES, Case, ExitReason, State
+from casework.selectors import visible_cases
+from programmes.models import Programme, Unit
+
+from .models import Occasion, QuestionKind, SurveyAnswer, SurveyResponse
+
+MIN_ANSWERS = 5
+EXIT_REMINDER_DAYS = 30
+
+
+def _answered(occasion: str):
+    return Exists(SurveyResponse.objects.filter(case=OuterRef("pk"), occasion=occasion))
+
+
+def reminder_cases(user, *, today: date) -> QuerySet[Case]:
+    """The coach's cases with a survey due: enrolment once an insats runs, exit within 30
+    days of the exit (not for ej aktuell), each until answered (003 "Samordnare")."""
+    mine = visible_cases(user).filter(coach=user)
+    due_in = Q(state__in=INSATS_STATES) & ~Q(_answered(Occasion.INSKRIVNING))
+    due_out = (
+        Q(state=State.AVSLUTAD, state_since__gte=today - timedelta(days=EXIT_REMINDER_DAYS))
+        & ~Q(exit_reason=ExitReason.EJ_AKTUELL)
+        & ~Q(_answered(Occasion.UTSKRIVNING))
+    )
+    return mine.filter(due_in | due_out).select_related("participant").order_by("pk")
+
+
+def due_occasion(case: Case) -> str:
+    return Occasion.UTSKRIVNING if case.state == State.AVSLUTAD else Occasion.INSKRIVNING
+
+
+def shared_responses(case: Case) -> list[SurveyResponse]:
+    """Only the answers the participant agreed to share with the coach."""
+    return list(
+        SurveyResponse.objects.filter(case=case, share_with_coach=True)
+        .prefetch_related("answers__question")
+        .order_by("answered_at")
+    )
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One aggregate; `hidden` when fewer than MIN_ANSWERS answers are behind it."""
+
+    label: str
+    occasion: str
+    n: int
+    mean: float | None
+
+    @property
+    def hidden(self) -> bool:
+        return self.n < MIN_ANSWERS
+
+
+def suppress(n: int, mean: float | None) -> tuple[int, float | None]:
+    return (n, mean) if n >= MIN_ANSWERS else (n, None)
+
+
+def _units(user) -> QuerySet[Unit]:
+    return Unit.objects.filter(members=user)
+
+
+def results(user, *, programme_id: int | None = None) -> dict[str, list[Figure]]:
+    """Per occasion: the number of responses and each scale question's mean, computed in
+    the database over the cases of the user's units; no figure from fewer than 5."""
+    answers = SurveyAnswer.objects.filter(
+        response__case__unit__in=_units(user),
+        question__kind=QuestionKind.SCALE,
+        scale_value__isnull=False,
+    )
+    responses = SurveyResponse.objects.filter(case__unit__in=_units(user))
+    if programme_id is not None:
+        answers = answers.filter(response__programme_id=programme_id)
+        responses = responses.filter(programme_id=programme_id)
+    out: dict[str, list[Figure]] = {o: [] for o in Occasion.values}
+    counts = responses.values("occasion").annotate(n=Count("pk")).order_by("occasion")
+    for row in counts:
+        label = str(_("Antal besvarade enkäter"))
+        out[row["occasion"]].append(Figure(label, row["occasion"], row["n"], None))
+    rows = (
+        answers.values("question__text", "response__occasion")
+        .annotate(n=Count("pk"), mean=Avg("scale_value"))
+        .order_by("response__occasion", "question__text")
+    )
+    for row in rows:
+        n, mean = suppress(row["n"], row["mean"])
+        out[row["response__occasion"]].append(
+            Figure(row["question__text"], row["response__occasion"], n, mean)
+        )
+    return out
+
+
+def result_programmes(user) -> QuerySet[Programme]:
+    """The programmes run by the user's organisations: the results' choice of programme."""
+    return Programme.objects.filter(owner__units__members=user).distinct().order_by("code")

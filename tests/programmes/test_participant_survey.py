@@ -1,0 +1,193 @@
+"""The participant survey (003 "deltagarenkät"; 000 §4.3; 001): a one-time link that
+expires after 30 days, answers apart from the journal, coaches reading only what the
+participant shares, reminders, and results hidden under 5 answers."""
+
+from datetime import date, timedelta
+
+import pytest
+import time_machine
+from django.urls import reverse
+from django.utils import timezone
+
+from audit.models import AccessLog
+from casework.models import Note, Transition
+from casework.rules import CaseRuleError
+from casework.services import case_assign_coach, case_start_insats
+from surveys import selectors, services
+from surveys.models import SurveyAnswer, SurveyInvitation, SurveyQuestion, SurveyResponse
+from tests.factories import UserFactory, make_pnr, unit
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def enrolled(ready_case, coordinator, coach):
+    case_assign_coach(case_id=ready_case.pk, coach=coach, by=coordinator)
+    case_start_insats(
+        case_id=ready_case.pk, insats="kartlaggning", on=date(2026, 1, 5), by=coordinator
+    )
+    ready_case.refresh_from_db()
+    return ready_case
+
+
+def _answers(case, occasion="inskrivning", scale="4", text="Bra stöd."):
+    values = {}
+    for q in services.questions_for(case, occasion):
+        values[f"q{q.pk}"] = scale if q.kind == "skala" else text
+    return values
+
+
+def test_every_programme_ships_the_default_questions(jobbtorg):
+    questions = SurveyQuestion.objects.filter(programme=jobbtorg)
+    assert {q.occasion for q in questions} == {"inskrivning", "utskrivning"}
+    assert {q.kind for q in questions} == {"skala", "fritext"}
+
+
+def test_the_link_stores_only_a_hash_of_its_token(enrolled, coach):
+    invitation, token = services.invitation_create(
+        case_id=enrolled.pk, occasion="inskrivning", by=coach
+    )
+    assert token not in invitation.token_hash and len(invitation.token_hash) == 64
+    assert invitation.token_hash == services.token_hash(token)
+    assert invitation.expires_at - invitation.created_at == timedelta(days=30)
+
+
+def test_the_participant_answers_once_without_login(client, enrolled, coach):
+    _inv, token = services.invitation_create(case_id=enrolled.pk, occasion="inskrivning", by=coach)
+    url = reverse("surveys:answer", args=[token])
+    page = client.get(url)
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert str(enrolled.participant) not in html and "Logga ut" not in html
+    notes, transitions = Note.objects.count(), Transition.objects.count()
+    response = client.post(url, _answers(enrolled))
+    assert response.status_code == 200 and "Tack för dina svar" in response.content.decode()
+    saved = SurveyResponse.objects.get(case=enrolled)
+    assert saved.channel == "lank" and saved.share_with_coach is False
+    assert SurveyAnswer.objects.filter(response=saved, scale_value=4).count() == 3
+    assert (Note.objects.count(), Transition.objects.count()) == (notes, transitions)
+    # Single use: the same link now answers nothing.
+    assert client.get(url).status_code == 410
+    assert client.post(url, _answers(enrolled)).status_code == 410
+    assert SurveyResponse.objects.count() == 1
+
+
+def test_the_link_expires_after_30_days(client, enrolled, coach):
+    _inv, token = services.invitation_create(case_id=enrolled.pk, occasion="inskrivning", by=coach)
+    url = reverse("surveys:answer", args=[token])
+    with time_machine.travel(timezone.now() + timedelta(days=29, hours=23)):
+        assert client.get(url).status_code == 200
+    with time_machine.travel(timezone.now() + timedelta(days=30, seconds=1)):
+        assert client.get(url).status_code == 410
+        assert client.post(url, _answers(enrolled)).status_code == 410
+    assert not SurveyResponse.objects.exists()
+
+
+def test_an_unknown_token_opens_nothing(client):
+    assert client.get(reverse("surveys:answer", args=["gissning"])).status_code == 410
+
+
+def test_a_spent_token_is_refused_by_the_service_too(enrolled, coach):
+    _inv, token = services.invitation_create(case_id=enrolled.pk, occasion="inskrivning", by=coach)
+    services.response_submit_by_link(token=token, values={}, share=False)
+    with pytest.raises(CaseRuleError):
+        services.response_submit_by_link(token=token, values={}, share=False)
+    assert SurveyInvitation.objects.get().used_at is not None
+
+
+def test_the_coach_reads_answers_only_where_the_participant_agreed(client, enrolled, coach):
+    services.response_submit_on_screen(
+        case_id=enrolled.pk,
+        occasion="inskrivning",
+        values={
+            q.pk: "Hemligt svar"
+            for q in services.questions_for(enrolled, "inskrivning")
+            if q.kind == "fritext"
+        },
+        share=False,
+        by=coach,
+    )
+    client.force_login(coach)
+    url = reverse("surveys:case", args=[enrolled.pk])
+    html = client.get(url).content.decode()
+    assert "Hemligt svar" not in html and "Besvarad" in html
+    assert AccessLog.objects.filter(action="survey.case", user=coach).count() == 1
+    _inv, token = services.invitation_create(case_id=enrolled.pk, occasion="utskrivning", by=coach)
+    values = {
+        q.pk: "Delat svar"
+        for q in services.questions_for(enrolled, "utskrivning")
+        if q.kind == "fritext"
+    }
+    services.response_submit_by_link(token=token, values=values, share=True)
+    assert "Delat svar" in client.get(url).content.decode()
+
+
+def test_a_scale_answer_outside_1_to_5_is_refused(enrolled, coach):
+    scale = services.questions_for(enrolled, "inskrivning").filter(kind="skala").first()
+    with pytest.raises(CaseRuleError):
+        services.response_submit_on_screen(
+            case_id=enrolled.pk,
+            occasion="inskrivning",
+            values={scale.pk: "7"},
+            share=False,
+            by=coach,
+        )
+    assert not SurveyResponse.objects.exists()
+
+
+def test_unanswered_surveys_remind_the_coach(client, enrolled, coach):
+    today = timezone.localdate()
+    assert list(selectors.reminder_cases(coach, today=today)) == [enrolled]
+    client.force_login(coach)
+    assert "1 deltagarenkät att göra" in client.get(reverse("casework:caseload")).content.decode()
+    page = client.get(reverse("surveys:reminders")).content.decode()
+    assert str(enrolled.participant) in page
+    services.response_submit_on_screen(
+        case_id=enrolled.pk, occasion="inskrivning", values={}, share=False, by=coach
+    )
+    assert list(selectors.reminder_cases(coach, today=today)) == []
+
+
+def test_another_coach_cannot_make_a_link_for_the_case(enrolled):
+    other = UserFactory(roles=["coach"], units=[unit()])
+    from django.core.exceptions import PermissionDenied
+
+    with pytest.raises(PermissionDenied):
+        services.invitation_create(case_id=enrolled.pk, occasion="inskrivning", by=other)
+
+
+def _responses(refer, coordinator, n, scale):
+    for i in range(n):
+        case = refer(personnummer_value=make_pnr(date(1991, 1, 1), 800 + i + 10 * scale))
+        services.response_submit_on_screen(
+            case_id=case.pk,
+            occasion="inskrivning",
+            values={
+                q.pk: str(scale)
+                for q in services.questions_for(case, "inskrivning")
+                if q.kind == "skala"
+            },
+            share=False,
+            by=coordinator,
+        )
+
+
+def test_results_are_hidden_under_five_answers(client, refer, coordinator):
+    _responses(refer, coordinator, 4, scale=2)
+    figures = selectors.results(coordinator)["inskrivning"]
+    assert figures and all(f.hidden for f in figures)
+    assert all(f.mean is None for f in figures if f.label != "Antal besvarade enkäter")
+    client.force_login(coordinator)
+    html = client.get(reverse("surveys:results")).content.decode()
+    assert "Färre än 5 svar" in html and "2,0" not in html and "2.0" not in html
+    _responses(refer, coordinator, 1, scale=4)
+    figures = selectors.results(coordinator)["inskrivning"]
+    means = {f.mean for f in figures if f.mean is not None}
+    assert not any(f.hidden for f in figures) and means == {2.4}
+    assert any(f.n == 5 for f in figures)
+
+
+def test_results_count_only_the_users_units(refer, coordinator):
+    _responses(refer, coordinator, 5, scale=3)
+    outsider = UserFactory(roles=["coordinator"], units=[unit("linkoping-arena")])
+    assert all(not rows for rows in selectors.results(outsider).values())
