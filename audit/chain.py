@@ -38,6 +38,7 @@ CHAINED = {
     "casework.enrolmentend": (),
     "casework.followup": (),
     "casework.assessment": (),
+    "casework.coachassignment": ("reason",),
     "audit.accesslog": (),
 }
 PURGE_KIND = "audit.purge"

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from casework.models import (
     Assessment,
     Case,
+    CoachAssignment,
     Enrolment,
     EnrolmentEnd,
     Extension,
@@ -36,6 +37,7 @@ JOURNAL_MODELS = (
     FollowUp,
     Note,
     Assessment,
+    CoachAssignment,
 )
 # Free text that may hold third-party or sensitive information: review before release (G2).
 REVIEW_FIELDS = {

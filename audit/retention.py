@@ -23,6 +23,7 @@ from django.db.models.functions import TruncDate
 from casework.models import (
     OPEN_STATES,
     Case,
+    CoachAssignment,
     Extension,
     Note,
     Participant,
@@ -42,6 +43,7 @@ JOURNAL_TEXT = {
     Transition: {"reason": ""},
     Samrad: {"note": ""},
     Extension: {"reason": PURGED_TEXT},
+    CoachAssignment: {"reason": ""},
 }
 CASE_TEXT = {
     "risk_note": "",

@@ -496,6 +496,30 @@ class Assessment(Recorded):
         verbose_name_plural = _("stegbedömningar")
 
 
+class CoachAssignment(Recorded):
+    """A coach assigned or reassigned to the case, with the reason (003 "Samordnare")."""
+
+    from_coach = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("tidigare coach"),
+    )
+    to_coach = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("ny coach"),
+    )
+    reason = models.TextField(_("motivering"), blank=True)
+
+    class Meta(Recorded.Meta):
+        verbose_name = _("coachbyte")
+        verbose_name_plural = _("coachbyten")
+
+
 class Attendance(models.Model):
     """Days present per week, entered by the provider (Bromodellen, 002 §5)."""
 

@@ -6,6 +6,8 @@ app_name = "casework"
 urlpatterns = [
     path("arenden/", views.caseload, name="caseload"),
     path("arenden/inaktiva/", views.inactive, name="inactive"),
+    path("arenden/utan-coach/", views.unassigned, name="unassigned"),
+    path("arenden/flytta-arenden/", views.move_caseload, name="move_caseload"),
     path("arenden/<int:pk>/", views.case_detail, name="case_detail"),
     path("arenden/<int:pk>/atgard/<slug:action>/", views.case_action, name="case_action"),
 ]

@@ -9,6 +9,7 @@ ENTRIES = [
     ("casework:caseload", _("Mina ärenden"), {"coach"}),
     ("referrals:queue", _("Aktualiseringar"), {"coordinator"}),
     ("referrals:overview", _("Kapacitet och ledtider"), {"coordinator"}),
+    ("casework:unassigned", _("Utan coach"), {"coordinator"}),
     ("casework:inactive", _("Inaktiva ärenden"), {"coordinator"}),
     ("indicators:report", _("Indikatorer"), {"manager", "coordinator"}),
     ("audit:access_log", _("Åtkomstlogg"), {"auditor"}),

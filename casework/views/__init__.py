@@ -1,7 +1,15 @@
 """The coach's workspace: caseload, participant page, actions and the inactivity watch."""
 
 from .actions import case_action
+from .assignment import move_caseload, unassigned
 from .caseload import caseload, inactive
 from .detail import case_detail
 
-__all__ = ["case_action", "case_detail", "caseload", "inactive"]
+__all__ = [
+    "case_action",
+    "case_detail",
+    "caseload",
+    "inactive",
+    "move_caseload",
+    "unassigned",
+]

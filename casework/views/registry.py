@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from programmes.models import InsatsType
 
 from .. import forms, rules, services, store
+from ..assignment_forms import ReassignForm
 from ..models import INSATS_STATES, Case, State
 from ..selectors import followups_due
 
@@ -125,6 +126,13 @@ def _attendance(form, case, user):
     )
 
 
+def _reassign(form, case, user):
+    data = form.cleaned_data
+    services.case_assign_coach(
+        case_id=case.pk, coach=data["coach"], by=user, reason=data.get("reason", "")
+    )
+
+
 # name: (button label, form, service call, confirmation)
 OTHER_ACTIONS = {
     "extend": (
@@ -169,6 +177,12 @@ OTHER_ACTIONS = {
         forms.FollowUpForm,
         _followup,
         _lazy("Uppföljningen är registrerad."),
+    ),
+    "reassign": (
+        _lazy("Byt coach"),
+        ReassignForm,
+        _reassign,
+        _lazy("Ärendet har fått en ny coach."),
     ),
     "attendance": (
         _lazy("Registrera närvaro"),
@@ -221,6 +235,8 @@ def other_actions(case: Case, user) -> list[Action]:
         names.append("followup")
     if is_open and may_change and case.programme.tracks_attendance:
         names.append("attendance")
+    if is_open and user.has_perm("casework.decide_referral"):
+        names.append("reassign")
     return [ACTIONS[n] for n in names]
 
 
