@@ -6,6 +6,7 @@ app_name = "casework"
 urlpatterns = [
     path("arenden/", views.caseload, name="caseload"),
     path("arenden/inaktiva/", views.inactive, name="inactive"),
+    path("arenden/sok/", views.search, name="search"),
     path("arenden/utan-coach/", views.unassigned, name="unassigned"),
     path("arenden/flytta-arenden/", views.move_caseload, name="move_caseload"),
     path("arenden/<int:pk>/", views.case_detail, name="case_detail"),

@@ -30,4 +30,5 @@ def nav_items(request):
         items.append({"url": url, "label": label, "active": request.path.startswith(url)})
     if getattr(request.user, "is_staff", False):
         items.append({"url": reverse("admin:index"), "label": _("Administration"), "active": False})
-    return {"nav_items": items}
+    may_search = bool(roles & {"coach", "coordinator"})
+    return {"nav_items": items, "search_url": reverse("casework:search") if may_search else ""}

@@ -4,6 +4,7 @@ from .actions import case_action
 from .assignment import move_caseload, unassigned
 from .caseload import caseload, inactive
 from .detail import case_detail
+from .search import search
 
 __all__ = [
     "case_action",
@@ -11,5 +12,6 @@ __all__ = [
     "caseload",
     "inactive",
     "move_caseload",
+    "search",
     "unassigned",
 ]
