@@ -17,34 +17,11 @@ from casework.selectors import auditable_participants, visible_participants
 from casework.widgets import IsoDateField
 from programmes.models import Unit
 
+from .labels import action_label
 from .models import AccessLog
 from .services import log_read
 
 PAGE_SIZE = 50
-
-ACTION_LABELS = {
-    "audit.access_log": _("Åtkomstloggen"),
-    "audit.participant_history": _("Deltagarens historik"),
-    "audit.register_extract": _("Registerutdrag"),
-    "audit.register_extract.command": _("Registerutdrag (kommando)"),
-    "audit.register_extract.pdf": _("Registerutdrag som PDF"),
-    "case.action_form": _("Formulär i ärendet"),
-    "case.caseload": _("Mina ärenden"),
-    "case.detail": _("Deltagarsidan"),
-    "case.inactive": _("Inaktiva ärenden"),
-    "case.search": _("Sökning"),
-    "case.unassigned": _("Ärenden utan coach"),
-    "indicators.persons": _("Personer bakom en indikator"),
-    "referral.check_personnummer": _("Kontroll av personnummer"),
-    "referral.overview": _("Kapacitet och ledtider"),
-    "referral.queue": _("Aktualiseringar"),
-    "referral.waiting_list": _("Väntelista"),
-    "reminders.email": _("Påminnelse via e-post"),
-}
-
-
-def action_label(code: str) -> str:
-    return str(ACTION_LABELS.get(code, code))
 
 
 class AccessLogFilter(forms.Form):

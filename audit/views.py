@@ -26,6 +26,7 @@ from casework.signals import scope_refused
 from . import access_log as log_page
 from . import extract
 from .models import AccessLog
+from .pdf import pdf_response
 from .services import log_read
 
 
@@ -57,7 +58,12 @@ def participant_history(request, participant_id: int):
         route=request.path,
     )
     events = [e for e in extract.timeline(person) if e.ref != f"accesslog #{row.pk}"]
-    return render(request, "audit/participant_history.html", {"person": person, "events": events})
+    context = {"person": person, "events": events, "years": _years(events)}
+    return render(request, "audit/participant_history.html", context)
+
+
+def _years(events) -> list[int]:
+    return sorted({e.effective_on.year for e in events})
 
 
 @require_http_methods(["GET"])
@@ -72,7 +78,24 @@ def register_extract(request, participant_id: int):
     )
     result = extract.register_extract(person)
     result.events = [e for e in result.events if e.ref != f"accesslog #{row.pk}"]
-    return render(request, "audit/register_extract.html", {"extract": result})
+    context = {"extract": result, "years": _years(result.events)}
+    return render(request, "audit/register_extract.html", context)
+
+
+@require_http_methods(["GET"])
+def register_extract_pdf(request, participant_id: int):
+    """The extract as a PDF the auditor can hand over (G1); its download is logged (L1)."""
+    _require_auditor(request)
+    person = auditable_participant_or_404(request.user, participant_id, route=request.path)
+    row = log_read(
+        user=request.user,
+        action="audit.register_extract.pdf",
+        participant_ids=[person.pk],
+        route=request.path,
+    )
+    result = extract.register_extract(person)
+    result.events = [e for e in result.events if e.ref != f"accesslog #{row.pk}"]
+    return pdf_response(request, result, years=_years(result.events))
 
 
 class FindPersonForm(forms.Form):

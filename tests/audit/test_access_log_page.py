@@ -6,7 +6,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from audit.access_log import ACTION_LABELS
+from audit.labels import ACTION_LABELS
 from audit.services import log_read
 from tests.audit.world import build_world
 
