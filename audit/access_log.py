@@ -165,4 +165,4 @@ def access_log(request, *, require_auditor):
         filter_description=describe(form),
     )
     context = {"form": form, "rows": rows, "auditable": auditable, "page": page, "more": more}
-    return render(request, "audit/access_log.html", context, status=400 if form.errors else 200)
+    return render(request, "audit/access_log.html", context)

@@ -63,12 +63,10 @@ def unassigned(request):
         participant_ids=[c.participant_id for c in page.object_list],
         route=request.path,
     )
-    status = 400 if form.errors else 200
     return render(
         request,
         "casework/unassigned.html",
         {"page": page, "form": form, "chosen": _chosen(request)},
-        status=status,
     )
 
 
@@ -100,5 +98,4 @@ def move_caseload(request):
                 % {"n": count, "coach": data["to_coach"].get_full_name()},
             )
             return redirect("casework:unassigned")
-    status = 400 if form.errors else 200
-    return render(request, "casework/move_caseload.html", {"form": form}, status=status)
+    return render(request, "casework/move_caseload.html", {"form": form})

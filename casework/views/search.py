@@ -26,10 +26,8 @@ def search(request):
             route=request.path,
             filter_description=f"sökning: {result.description}",
         )
-    status = 400 if result is not None and result.error else 200
     return render(
         request,
         "casework/search.html",
         {"q": text, "result": result, "max_results": MAX_RESULTS},
-        status=status,
     )

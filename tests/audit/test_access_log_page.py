@@ -30,7 +30,7 @@ def test_a_non_iso_date_is_a_clear_error_not_a_silent_misreading(client, world, 
     client.force_login(world.users["auditor"])
     response = client.get(URL, {"date_to": value})
     html = response.content.decode()
-    assert response.status_code == 400
+    assert response.status_code == 200
     assert "Skriv datumet som ÅÅÅÅ-MM-DD, till exempel 2026-12-01." in html
     assert response.context["rows"] == []
 
@@ -62,7 +62,7 @@ def test_a_personnummer_outside_the_auditors_units_finds_nothing(client, world):
     client.force_login(world.users["auditor"])
     other = world.other.participant
     response = client.get(URL, {"participant": other.personnummer})
-    assert response.status_code == 400
+    assert response.status_code == 200
     assert "Ingen person med det personnumret finns i dina enheter." in response.content.decode()
 
 
