@@ -258,7 +258,7 @@ def register_extract(person: Participant) -> Extract:
     return Extract(
         person=person,
         identity=identity,
-        cases=[(case, [Item(_("program"), str(case.programme)), *_items(case)]) for case in cases],
+        cases=[(case, _items(case)) for case in cases],
         events=timeline(person),
         batches=list(ImportBatch.objects.filter(pk__in=batch_ids)),
     )
