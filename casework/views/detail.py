@@ -13,7 +13,7 @@ from audit.services import log_read
 
 from .. import personnummer, rules
 from ..models import INSATS_STATES, Case
-from ..selectors import case_in_scope_or_404, timeline
+from ..selectors import case_in_scope_or_404, roles_of, timeline
 from .registry import other_actions, transition_actions
 
 ATTENDANCE_WEEKS = 12
@@ -56,6 +56,8 @@ def render_detail(request, case: Case, *, action=None, form=None, status: int = 
         "timeline": timeline(case),
         "attendance": attendance_weeks(case, today),
         "may_correct": user.has_perm("casework.add_note"),
+        # A coordinator's own caseload is empty: back to their lists instead (issue 12).
+        "back_to_caseload": case.coach_id == user.pk or "coordinator" not in roles_of(user),
         "action": action,
         "form": form,
         **header(case, today),

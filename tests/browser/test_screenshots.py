@@ -59,6 +59,8 @@ def test_coordinator_pages_over_demo_data(page, out):
         if url == "/aktualiseringar/":
             page.click("main details summary")
         shoot(page, out, name)
+        # Nothing wider than the 1,280 px window (the capacity table was 1,402 px).
+        assert page.evaluate("document.documentElement.scrollWidth") <= 1280, url
     page.goto("/aktualiseringar/ny/")
     page.fill("#id_personnummer", "19900517-1234")
     page.wait_for_selector("#personnummer-status .error")
