@@ -9,6 +9,7 @@ ACTION_LABELS = {
     "audit.register_extract.command": _("Registerutdrag (kommando)"),
     "audit.register_extract.pdf": _("Registerutdrag som PDF"),
     "case.action_form": _("Formulär i ärendet"),
+    "case.bulk_exit": _("Avsluta flera ärenden"),
     "case.caseload": _("Mina ärenden"),
     "case.detail": _("Deltagarsidan"),
     "case.inactive": _("Inaktiva ärenden"),

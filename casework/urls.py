@@ -6,6 +6,7 @@ app_name = "casework"
 urlpatterns = [
     path("arenden/", views.caseload, name="caseload"),
     path("arenden/inaktiva/", views.inactive, name="inactive"),
+    path("arenden/avsluta-flera/", views.bulk_exit, name="bulk_exit"),
     path("arenden/sok/", views.search, name="search"),
     path("arenden/utan-coach/", views.unassigned, name="unassigned"),
     path("arenden/flytta-arenden/", views.move_caseload, name="move_caseload"),

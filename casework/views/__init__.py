@@ -2,11 +2,13 @@
 
 from .actions import case_action
 from .assignment import move_caseload, unassigned
+from .bulk import bulk_exit
 from .caseload import caseload, inactive
 from .detail import case_detail
 from .search import search
 
 __all__ = [
+    "bulk_exit",
     "case_action",
     "case_detail",
     "caseload",
