@@ -570,3 +570,30 @@ class SavedReport(models.Model):
         if not self._state.adding:
             raise rules.ImmutableRecordError(_("En fastställd rapport kan inte ändras."))
         super().save(*args, **kwargs)
+
+
+class SavedFilter(models.Model):
+    """A caseload or queue filter saved under a name, per user (issue 12, item 9)."""
+
+    class Page(models.TextChoices):
+        CASELOAD = "caseload", _("Mina ärenden")
+        QUEUE = "queue", _("Aktualiseringar")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_filters"
+    )
+    page = models.CharField(_("sida"), max_length=20, choices=Page.choices)
+    name = models.CharField(_("namn"), max_length=80)
+    query = models.CharField(_("urval"), max_length=1000, blank=True)
+    created_at = models.DateTimeField(_("skapad"), default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("sparat urval")
+        verbose_name_plural = _("sparade urval")
+        ordering = ["name", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "page", "name"], name="one_name_per_page")
+        ]
+
+    def __str__(self) -> str:
+        return self.name

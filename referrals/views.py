@@ -21,6 +21,7 @@ from audit.services import log_read
 from casework import personnummer
 from casework.access import role_required
 from casework.models import Participant
+from casework.saved_filters import saved_filters
 from casework.selectors import case_in_scope_or_404, visible_participants
 from casework.services import case_assign_coach, samrad_record
 from programmes.models import InsatsType
@@ -206,6 +207,7 @@ def queue(request):
         "page_sizes": PAGE_SIZES,
         "insats_labels": dict(InsatsType.choices),
         "today": today,
+        "saved_filters": saved_filters(request.user, "queue"),
     }
     return render(request, "referrals/queue.html", context)
 

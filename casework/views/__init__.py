@@ -5,6 +5,7 @@ from .assignment import move_caseload, unassigned
 from .bulk import bulk_exit
 from .caseload import caseload, inactive
 from .detail import case_detail
+from .saved import delete_filter, save_filter
 from .search import search
 
 __all__ = [
@@ -12,8 +13,10 @@ __all__ = [
     "case_action",
     "case_detail",
     "caseload",
+    "delete_filter",
     "inactive",
     "move_caseload",
+    "save_filter",
     "search",
     "unassigned",
 ]
