@@ -44,6 +44,7 @@ CHAINED = {
     "casework.assessment": (),
     "casework.participantfact": (),
     "casework.targetgroupfacts": ("reason",),
+    "casework.coachassignment": ("reason",),
     "audit.accesslog": (),
 }
 PURGE_KIND = "audit.purge"

@@ -9,11 +9,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from casework.models import (
     Assessment,
     Case,
+    CoachAssignment,
     Enrolment,
     EnrolmentEnd,
     Extension,
@@ -25,7 +30,9 @@ from casework.models import (
     TargetGroupFacts,
     Transition,
 )
+from programmes.models import Unit
 
+from .labels import action_label
 from .models import AccessLog
 
 JOURNAL_MODELS = (
@@ -38,6 +45,7 @@ JOURNAL_MODELS = (
     Note,
     Assessment,
     TargetGroupFacts,
+    CoachAssignment,
 )
 # Free text that may hold third-party or sensitive information: review before release (G2).
 REVIEW_FIELDS = {
@@ -70,15 +78,44 @@ class Event:
     ref: str = ""
 
 
-def _value(obj, f) -> str:
-    if f.choices:
-        return str(getattr(obj, f"get_{f.name}_display")())
-    value = getattr(obj, f.attname)
+LABELS = {"created_at": _lazy("skapad")}
+
+
+def person_name(user) -> str:
+    return (user.get_full_name() or user.get_username()) if user else ""
+
+
+def _label(f) -> str:
+    return str(LABELS.get(f.name, f.verbose_name))
+
+
+def _display(f, value) -> str:
+    """A stored value as a reader reads it: Swedish labels for codes, names for ids, local
+    times (Europe/Stockholm), ISO dates."""
     if value is None or value == "":
         return ""
+    if f.choices:
+        return str(dict(f.flatchoices).get(value, value))
+    if f.is_relation:
+        related = value if isinstance(value, models.Model) else None
+        if related is None:
+            related = f.related_model._base_manager.filter(pk=value).first()
+        if isinstance(related, AbstractBaseUser):
+            return person_name(related)
+        return str(related) if related is not None else str(value)
     if isinstance(value, bool):
         return _("ja") if value else _("nej")
+    if isinstance(value, datetime):
+        return f"{timezone.localtime(value):%Y-%m-%d %H:%M}"
+    if isinstance(value, date):
+        return value.isoformat()
     return str(value)
+
+
+def _value(obj, f) -> str:
+    if f.is_relation:
+        return _display(f, getattr(obj, f.name)) if getattr(obj, f.attname) else ""
+    return _display(f, getattr(obj, f.attname))
 
 
 def _items(obj) -> list[Item]:
@@ -88,7 +125,7 @@ def _items(obj) -> list[Item]:
             continue
         value = _value(obj, f)
         if value:
-            rows.append(Item(str(f.verbose_name), value, f.name in REVIEW_FIELDS))
+            rows.append(Item(_label(f), value, f.name in REVIEW_FIELDS))
     return rows
 
 
@@ -123,15 +160,17 @@ def _history_events(records, kind: str) -> list[Event]:
             items = [Item(_("skapad"), "")]
         else:
             delta = record.diff_against(prev)
+            meta = record.instance._meta
             items = [
                 Item(
-                    str(record.instance._meta.get_field(c.field).verbose_name),
-                    f"{c.old} → {c.new}",
+                    _label(meta.get_field(c.field)),
+                    f"{_display(meta.get_field(c.field), c.old) or '–'} → "
+                    f"{_display(meta.get_field(c.field), c.new) or '–'}",
                     c.field in REVIEW_FIELDS,
                 )
                 for c in delta.changes
             ]
-        who = record.history_user.get_username() if record.history_user else ""
+        who = person_name(record.history_user)
         events.append(
             Event(
                 effective_on=record.history_date.date(),
@@ -161,6 +200,12 @@ def history_events(person: Participant, cases=None) -> list[Event]:
     return events
 
 
+def unit_names(codes: str) -> str:
+    wanted = [c for c in codes.split(",") if c]
+    names = dict(Unit.objects.filter(code__in=wanted).values_list("code", "name"))
+    return ", ".join(names.get(c, c) for c in wanted)
+
+
 def access_rows(person: Participant, unit_codes=None) -> list[AccessLog]:
     """Log rows that name the person; with `unit_codes`, only reads made from those units.
     JSON lists are matched in Python (SQLite and PostgreSQL)."""
@@ -182,8 +227,11 @@ def access_events(
             effective_on=row.at.date(),
             recorded_at=row.at,
             kind=_("läsning"),
-            who=row.user.get_username() if row.user else row.operator,
-            items=[Item(_("åtgärd"), row.action), Item(_("enheter"), row.unit_codes)],
+            who=person_name(row.user) or row.operator,
+            items=[
+                Item(_("åtgärd"), action_label(row.action)),
+                Item(_("enheter"), unit_names(row.unit_codes)),
+            ],
             ref=f"accesslog #{row.pk}",
         )
         for row in access_rows(person, unit_codes)
@@ -222,7 +270,7 @@ def register_extract(person: Participant, cases=None) -> Extract:
         Item(_("personnummer"), person.personnummer),
         Item(_("förnamn"), person.first_name),
         Item(_("efternamn"), person.last_name),
-        Item(_("födelsedatum"), str(person.birth_date)),
+        Item(_("födelsedatum"), person.birth_date.isoformat()),
         Item(_("kön"), person.get_gender_display()),
         Item(_("skyddad identitet"), _("ja") if person.skyddad_identitet else _("nej")),
     ]
@@ -236,7 +284,7 @@ def register_extract(person: Participant, cases=None) -> Extract:
     return Extract(
         person=person,
         identity=identity,
-        cases=[(case, [Item(_("program"), str(case.programme)), *_items(case)]) for case in cases],
+        cases=[(case, _items(case)) for case in cases],
         events=timeline(person, scope),
         batches=list(ImportBatch.objects.filter(pk__in=batch_ids)),
     )
@@ -253,7 +301,8 @@ def as_text(extract: Extract) -> str:
     for e in extract.events:
         struck = _(" [RÄTTAD]") if e.struck else ""
         lines.append(
-            f"  {e.effective_on} {e.recorded_at:%Y-%m-%d %H:%M} {e.kind}{struck} ({e.who})"
+            f"  {e.effective_on} {timezone.localtime(e.recorded_at):%Y-%m-%d %H:%M} "
+            f"{e.kind}{struck} ({e.who})"
         )
         lines += [f"    {i.label}: {i.value}{'  [GRANSKA]' if i.review else ''}" for i in e.items]
     lines += ["", _("Importerade filer")]

@@ -23,6 +23,7 @@ from django.db.models.functions import TruncDate
 from casework.models import (
     OPEN_STATES,
     Case,
+    CoachAssignment,
     Extension,
     Note,
     Participant,
@@ -44,6 +45,7 @@ JOURNAL_TEXT = {
     Samrad: {"note": ""},
     Extension: {"reason": PURGED_TEXT},
     TargetGroupFacts: {"reason": ""},
+    CoachAssignment: {"reason": ""},
 }
 CASE_TEXT = {
     "risk_note": "",

@@ -16,5 +16,10 @@ urlpatterns = [
         views.register_extract,
         name="register_extract",
     ),
+    path(
+        "deltagare/<int:participant_id>/registerutdrag.pdf",
+        views.register_extract_pdf,
+        name="register_extract_pdf",
+    ),
     path("tvastegsverifiering/", otp.verify, name="otp_verify"),
 ]

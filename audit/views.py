@@ -14,7 +14,6 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
-from casework.models import Case
 from casework.personnummer import parse
 from casework.selectors import (
     AUDIT_ROLES,
@@ -24,13 +23,12 @@ from casework.selectors import (
     roles_of,
 )
 from casework.signals import scope_refused
-from programmes.models import Unit
 
+from . import access_log as log_page
 from . import extract
 from .models import AccessLog
+from .pdf import pdf_response
 from .services import log_read
-
-PAGE_SIZE = 200
 
 
 def _require_auditor(request) -> None:
@@ -45,88 +43,9 @@ def _require_auditor(request) -> None:
         raise Http404
 
 
-class AccessLogFilter(forms.Form):
-    user = forms.CharField(label=_("Användare"), required=False)
-    unit = forms.ModelChoiceField(
-        label=_("Enhet"), queryset=Unit.objects.none(), required=False, to_field_name="code"
-    )
-    participant = forms.IntegerField(label=_("Deltagare (id)"), required=False, min_value=1)
-    date_from = forms.DateField(label=_("Från och med"), required=False)
-    date_to = forms.DateField(label=_("Till och med"), required=False)
-    outside_only = forms.BooleanField(
-        label=_("Bara läsningar utanför egen ärendelista"), required=False
-    )
-
-    def __init__(self, *args, units=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = units
-
-
-def _caseload_ids(user, cache: dict) -> set[int]:
-    """The reader's own caseload: participants of cases where they are the coach."""
-    if user is None:
-        return set()
-    if user.pk not in cache:
-        cache[user.pk] = set(
-            Case.objects.filter(coach=user).values_list("participant_id", flat=True)
-        )
-    return cache[user.pk]
-
-
-def _log_rows(form, units) -> list[AccessLog]:
-    rows = AccessLog.objects.select_related("user").order_by("-at", "-pk")
-    data = form.cleaned_data
-    if data["user"]:
-        rows = rows.filter(user__username=data["user"])
-    if data["date_from"]:
-        rows = rows.filter(at__date__gte=data["date_from"])
-    if data["date_to"]:
-        rows = rows.filter(at__date__lte=data["date_to"])
-    if data["participant"]:
-        rows = rows.filter(participant_ids__icontains=str(data["participant"]))
-    codes = {data["unit"].code} if data["unit"] else {u.code for u in units}
-    picked: list[AccessLog] = []
-    cache: dict[int, set[int]] = {}
-    for row in rows.iterator():
-        if not codes & set(filter(None, row.unit_codes.split(","))):
-            continue
-        if data["participant"] and data["participant"] not in row.participant_ids:
-            continue
-        row.outside = bool(set(row.participant_ids) - _caseload_ids(row.user, cache))
-        if data["outside_only"] and not row.outside:
-            continue
-        picked.append(row)
-        if len(picked) >= PAGE_SIZE:
-            break
-    return picked
-
-
-@require_http_methods(["GET"])
 def access_log(request):
-    """The monthly log review (L4): filters, and reads outside the caseload highlighted."""
-    _require_auditor(request)
-    units = Unit.objects.filter(members=request.user)
-    form = AccessLogFilter(request.GET, units=units)
-    rows = _log_rows(form, units) if form.is_valid() else []
-    auditable = set(auditable_participants(request.user).values_list("pk", flat=True))
-    shown = sorted({pid for row in rows for pid in row.participant_ids} & auditable)
-    log_read(
-        user=request.user,
-        action="audit.access_log",
-        participant_ids=shown,
-        route=request.path,
-        filter_description=_describe(form),
-    )
-    return render(
-        request,
-        "audit/access_log.html",
-        {"form": form, "rows": rows, "auditable": auditable, "page_size": PAGE_SIZE},
-    )
-
-
-def _describe(form) -> str:
-    data = getattr(form, "cleaned_data", None) or {}
-    return "; ".join(f"{k}={v}" for k, v in data.items() if v not in (None, "", False))
+    """The monthly log review (L4); see `audit.access_log`."""
+    return log_page.access_log(request, require_auditor=_require_auditor)
 
 
 @require_http_methods(["GET"])
@@ -141,7 +60,12 @@ def participant_history(request, participant_id: int):
     )
     scope = auditable_cases(request.user)
     events = [e for e in extract.timeline(person, scope) if e.ref != f"accesslog #{row.pk}"]
-    return render(request, "audit/participant_history.html", {"person": person, "events": events})
+    context = {"person": person, "events": events, "years": _years(events)}
+    return render(request, "audit/participant_history.html", context)
+
+
+def _years(events) -> list[int]:
+    return sorted({e.effective_on.year for e in events})
 
 
 @require_http_methods(["GET"])
@@ -156,7 +80,24 @@ def register_extract(request, participant_id: int):
     )
     result = extract.register_extract(person, auditable_cases(request.user))
     result.events = [e for e in result.events if e.ref != f"accesslog #{row.pk}"]
-    return render(request, "audit/register_extract.html", {"extract": result})
+    context = {"extract": result, "years": _years(result.events)}
+    return render(request, "audit/register_extract.html", context)
+
+
+@require_http_methods(["GET"])
+def register_extract_pdf(request, participant_id: int):
+    """The extract as a PDF the auditor can hand over (G1); its download is logged (L1)."""
+    _require_auditor(request)
+    person = auditable_participant_or_404(request.user, participant_id, route=request.path)
+    row = log_read(
+        user=request.user,
+        action="audit.register_extract.pdf",
+        participant_ids=[person.pk],
+        route=request.path,
+    )
+    result = extract.register_extract(person, auditable_cases(request.user))
+    result.events = [e for e in result.events if e.ref != f"accesslog #{row.pk}"]
+    return pdf_response(request, result, years=_years(result.events))
 
 
 class FindPersonForm(forms.Form):

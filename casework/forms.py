@@ -266,12 +266,18 @@ class NoteCorrectForm(ActionForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        current = Note.objects.filter(case=self.case, corrections__isnull=True).order_by(
-            "effective_on", "pk"
+        current = list(
+            Note.objects.filter(case=self.case, corrections__isnull=True).order_by(
+                "effective_on", "pk"
+            )
         )
         self.fields["note"].choices = [
             (n.pk, f"{n.effective_on:%Y-%m-%d}: {n.text[:60]}") for n in current
         ]
+        # The correction box starts with the text being corrected (issue 12, item 8).
+        texts = {n.pk: n.text for n in current}
+        if self.initial.get("note") in texts and not self.initial.get("text"):
+            self.initial["text"] = texts[self.initial["note"]]
 
 
 class AssessmentForm(ActionForm):

@@ -553,6 +553,30 @@ class Assessment(Recorded):
         verbose_name_plural = _("stegbedömningar")
 
 
+class CoachAssignment(Recorded):
+    """A coach assigned or reassigned to the case, with the reason (003 "Samordnare")."""
+
+    from_coach = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("tidigare coach"),
+    )
+    to_coach = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("ny coach"),
+    )
+    reason = models.TextField(_("motivering"), blank=True)
+
+    class Meta(Recorded.Meta):
+        verbose_name = _("coachbyte")
+        verbose_name_plural = _("coachbyten")
+
+
 class Attendance(models.Model):
     """Days present per week, entered by the provider (Bromodellen, 002 §5)."""
 
@@ -689,3 +713,30 @@ class ParticipantFact(models.Model):
 
     def delete(self, *args, **kwargs):
         raise rules.ImmutableRecordError(_("Dokumentation kan inte tas bort."))
+
+
+class SavedFilter(models.Model):
+    """A caseload or queue filter saved under a name, per user (issue 12, item 9)."""
+
+    class Page(models.TextChoices):
+        CASELOAD = "caseload", _("Mina ärenden")
+        QUEUE = "queue", _("Aktualiseringar")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_filters"
+    )
+    page = models.CharField(_("sida"), max_length=20, choices=Page.choices)
+    name = models.CharField(_("namn"), max_length=80)
+    query = models.CharField(_("urval"), max_length=1000, blank=True)
+    created_at = models.DateTimeField(_("skapad"), default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("sparat urval")
+        verbose_name_plural = _("sparade urval")
+        ordering = ["name", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "page", "name"], name="one_name_per_page")
+        ]
+
+    def __str__(self) -> str:
+        return self.name

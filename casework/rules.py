@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from .facts import CaseFacts, facts_of
 
@@ -348,7 +349,11 @@ def _extension_rule_refusal(facts: CaseFacts, rule, insats: str, reason: str) ->
         }
     used = extension_count(facts, insats)
     if used >= rule.max_extensions:
-        return _("Insatsen är redan förlängd %(n)s gånger av högst %(max)s.") % {
+        return ngettext(
+            "Insatsen är redan förlängd %(n)s gång av högst %(max)s.",
+            "Insatsen är redan förlängd %(n)s gånger av högst %(max)s.",
+            used,
+        ) % {
             "n": used,
             "max": rule.max_extensions,
         }

@@ -24,6 +24,7 @@ from .models import (
     Assessment,
     Attendance,
     Case,
+    CoachAssignment,
     Enrolment,
     EnrolmentEnd,
     Extension,
@@ -357,17 +358,40 @@ def _open_case(case: Case) -> None:
 
 
 @unit_of_work
-def case_assign_coach(*, case_id: int, coach, by, expected_version: int | None = None) -> Case:
-    """The coordinator assigns a coach of the case's unit (003 "Samordnare")."""
+def case_assign_coach(
+    *,
+    case_id: int,
+    coach,
+    by,
+    reason: str = "",
+    batch=None,
+    expected_version: int | None = None,
+) -> Case:
+    """The coordinator assigns or reassigns a coach of the case's unit, one journal row
+    each (003 "Samordnare"); a reassignment needs a reason."""
     case = store.current().case(case_id)
     ensure_unchanged(case, expected_version)
     _require_perm(by, "casework.decide_referral")
     _open_case(case)
     if not case.unit.members.filter(pk=coach.pk).exists():
         raise CaseRuleError(_("Coachen hör inte till ärendets enhet."))
+    if case.coach_id == coach.pk:
+        raise CaseRuleError(_("Coachen är redan coach för ärendet."))
+    if case.coach_id is not None and not reason.strip():
+        raise CaseRuleError(_("Ange varför ärendet får en ny coach."))
+    row = CoachAssignment(
+        case=case,
+        effective_on=timezone.localdate(),
+        from_coach=case.coach,
+        to_coach=coach,
+        reason=reason.strip(),
+        actor=by,
+        batch=batch,
+    )
     case.coach = coach
     case._history_user, case._change_reason = by, "case.assign_coach"
     store.current().save(case)
+    _write(case, row)
     return case
 
 

@@ -9,6 +9,7 @@ ENTRIES = [
     ("casework:caseload", _("Mina ärenden"), {"coach"}),
     ("referrals:queue", _("Aktualiseringar"), {"coordinator"}),
     ("referrals:overview", _("Kapacitet och ledtider"), {"coordinator"}),
+    ("casework:unassigned", _("Utan coach"), {"coordinator"}),
     ("casework:inactive", _("Inaktiva ärenden"), {"coordinator"}),
     ("indicators:report", _("Indikatorer"), {"manager", "coordinator"}),
     ("audit:access_log", _("Åtkomstlogg"), {"auditor"}),
@@ -32,4 +33,5 @@ def nav_items(request):
         items.append({"url": url, "label": label, "active": request.path.startswith(url)})
     if getattr(request.user, "is_staff", False):
         items.append({"url": reverse("admin:index"), "label": _("Administration"), "active": False})
-    return {"nav_items": items}
+    may_search = bool(roles & {"coach", "coordinator"})
+    return {"nav_items": items, "search_url": reverse("casework:search") if may_search else ""}

@@ -34,14 +34,26 @@ class ReferralForm(forms.Form):
     last_name = forms.CharField(
         label=_("Efternamn"), max_length=100, required=False, validators=[validate_text]
     )
-    gender = forms.ChoiceField(label=_("Kön"), choices=Gender.choices)
+    gender = forms.ChoiceField(
+        label=_("Kön"),
+        choices=[("", _("Välj kön …")), *Gender.choices],
+        error_messages={"required": _("Välj kön.")},
+    )
     programme = forms.ModelChoiceField(
         label=_("Program"), queryset=Programme.objects.none(), empty_label=None
     )
     unit = forms.ModelChoiceField(label=_("Enhet"), queryset=Unit.objects.none(), empty_label=None)
     referred_on = forms.DateField(label=_("Aktualiserad datum"), widget=DATE_INPUT)
-    source = forms.ChoiceField(label=_("Källa"), choices=Source.choices)
-    income_support = forms.ChoiceField(label=_("Försörjning"), choices=IncomeSupport.choices)
+    source = forms.ChoiceField(
+        label=_("Källa"),
+        choices=[("", _("Välj källa …")), *Source.choices],
+        error_messages={"required": _("Välj källa.")},
+    )
+    income_support = forms.ChoiceField(
+        label=_("Försörjning"),
+        choices=[("", _("Välj försörjning …")), *IncomeSupport.choices],
+        error_messages={"required": _("Välj försörjning.")},
+    )
     risk_note = forms.CharField(
         label=_("Motivering för undantaget RISK"),
         required=False,
@@ -90,7 +102,25 @@ class ReferralForm(forms.Form):
                 "risk_note",
                 ValidationError(_("Undantaget RISK kräver en anteckning om samverkan.")),
             )
+        self._eligibility(data)
         return data
+
+    def _eligibility(self, data) -> None:
+        """The service's target-group checks too, so every error shows at once (issue 12)."""
+        from .services import eligibility_refusals
+
+        needed = ("personnummer", "programme", "referred_on", "income_support")
+        if any(not data.get(name) for name in needed):
+            return
+        risk_note = "-" if "risk_note" in self.errors else data.get("risk_note", "")
+        for reason in eligibility_refusals(
+            data["programme"],
+            birth_date=personnummer.parse(data["personnummer"]).birth_date,
+            on=data["referred_on"],
+            income_support=data["income_support"],
+            risk_note=risk_note,
+        ):
+            self.add_error(None, reason)
 
 
 class VersionedForm(forms.Form):

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET, require_POST
 from audit.services import log_read
 from casework import personnummer
 from casework.access import role_required
+from casework.saved_filters import saved_filters
 from casework.selectors import case_in_scope_or_404
 from casework.services import case_assign_coach, samrad_record
 from programmes.models import InsatsType, Workplace
@@ -213,6 +214,7 @@ def queue(request):
         "insats_labels": dict(InsatsType.choices),
         "today": today,
         "workplaces": Workplace.objects.order_by("name"),
+        "saved_filters": saved_filters(request.user, "queue"),
     }
     return render(request, "referrals/queue.html", context)
 

@@ -73,6 +73,12 @@ URLS = {
     "audit:register_extract": lambda w, o: reverse(
         "audit:register_extract", args=[participant(w, o)]
     ),
+    "audit:register_extract_pdf": lambda w, o: reverse(
+        "audit:register_extract_pdf", args=[participant(w, o)]
+    ),
+    "casework:search": lambda w, o: reverse("casework:search") + "?q=Ingrid",
+    "casework:unassigned": lambda w, o: reverse("casework:unassigned"),
+    "casework:bulk_exit": lambda w, o: reverse("casework:bulk_exit"),
     "casework:case_detail": lambda w, o: reverse("casework:case_detail", args=[case_of(w, o).pk]),
     "casework:case_action": lambda w, o: reverse(
         "casework:case_action", args=[case_of(w, o).pk, "note"]

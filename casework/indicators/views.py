@@ -8,6 +8,7 @@ import json
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Max
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -239,6 +240,14 @@ def persons_view(request):
         .distinct()
         .order_by("last_name", "first_name", "pk")
     )
+    # Each row links the person's latest case the user may see (issue 12, item 8).
+    latest = dict(
+        cases.values("participant_id")
+        .annotate(last=Max("pk"))
+        .values_list("participant_id", "last")
+    )
+    for person in people:
+        person.case_id = latest.get(person.pk)
     log_read(
         user=request.user,
         action="indicators.persons",

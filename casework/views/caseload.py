@@ -16,6 +16,7 @@ from .. import rules, selectors
 from ..access import role_required
 from ..filters import CaseloadFilter
 from ..models import Case
+from ..saved_filters import saved_filters
 
 PAGE_SIZE = 25
 
@@ -81,6 +82,7 @@ def caseload(request):
             "inactive": inactive_rows,
             "inactivity_days": selectors.inactivity_days(),
             "today": today,
+            "saved_filters": saved_filters(user, "caseload"),
         },
     )
 

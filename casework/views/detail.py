@@ -15,7 +15,7 @@ from audit.services import log_read
 from .. import personnummer, rules
 from ..models import INSATS_STATES, Case, State
 from ..progression import step_history
-from ..selectors import case_in_scope_or_404, timeline
+from ..selectors import case_in_scope_or_404, roles_of, timeline
 from ..target_groups import target_group_versions
 from .registry import other_actions, transition_actions
 
@@ -69,6 +69,8 @@ def render_detail(request, case: Case, *, action=None, form=None, status: int = 
         "steps": step_history(case) if case.programme.uses_step_scale else [],
         "target_groups": target_group_versions(case),
         "may_correct": user.has_perm("casework.add_note"),
+        # A coordinator's own caseload is empty: back to their lists instead (issue 12).
+        "back_to_caseload": case.coach_id == user.pk or "coordinator" not in roles_of(user),
         "action": action,
         "form": form,
         **header(case, today),

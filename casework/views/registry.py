@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from programmes.models import InsatsType
 
 from .. import forms, rules, services, store
+from ..assignment_forms import ReassignForm
 from ..models import INSATS_STATES, Case, State
 from ..selectors import followups_due
 from ..target_group_forms import TargetGroupCorrectForm, target_group_input
@@ -196,6 +197,13 @@ def _target_groups(form, case, user):
     )
 
 
+def _reassign(form, case, user):
+    data = form.cleaned_data
+    services.case_assign_coach(
+        case_id=case.pk, coach=data["coach"], by=user, reason=data.get("reason", "")
+    )
+
+
 # name: (button label, form, service call, confirmation)
 OTHER_ACTIONS = {
     "extend": (
@@ -253,6 +261,12 @@ OTHER_ACTIONS = {
         _target_groups,
         _lazy("Målgruppsuppgifterna är rättade."),
     ),
+    "reassign": (
+        _lazy("Byt coach"),
+        ReassignForm,
+        _reassign,
+        _lazy("Ärendet har fått en ny coach."),
+    ),
     "attendance": (
         _lazy("Registrera närvaro"),
         forms.AttendanceForm,
@@ -306,9 +320,18 @@ def other_actions(case: Case, user) -> list[Action]:
         names.append("followup")
     if is_open and may_change and case.programme.tracks_attendance:
         names.append("attendance")
-    if case.programme.target_groups and (may_change or user.has_perm("casework.decide_referral")):
+    return [ACTIONS[n] for n in names + _coordinator_actions(case, user, may_change, is_open)]
+
+
+def _coordinator_actions(case: Case, user, may_change: bool, is_open: bool) -> list[str]:
+    """Facts a coordinator keeps: target groups (004 §3–4) and the coach (003)."""
+    decides = user.has_perm("casework.decide_referral")
+    names = []
+    if case.programme.target_groups and (may_change or decides):
         names.append("target_groups")
-    return [ACTIONS[n] for n in names]
+    if is_open and decides:
+        names.append("reassign")
+    return names
 
 
 def transition_actions(case: Case, user) -> list[Action]:

@@ -96,7 +96,7 @@ def test_coach_moves_a_participant_to_work(page, login, people, case_in_kartlagg
     page.fill("#id_reason", "En gång till")
     save(page)
     summary = page.locator("#error-summary")
-    assert "Insatsen är redan förlängd 1 gånger av högst 1." in summary.inner_text()
+    assert "Insatsen är redan förlängd 1 gång av högst 1." in summary.inner_text()
     assert page.evaluate("document.activeElement.id") == "error-summary"
     assert_accessible(page)  # with an error message
     assert timeline(page).count("Förlängning av arbetsträning") == 1

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
+from casework.models import Participant
 from tests.browser.conftest import assert_accessible
 
 pytestmark = [
@@ -22,6 +23,8 @@ PAGES = [
     ("coordinator-referral-form.png", "/aktualiseringar/ny/"),
     ("coordinator-overview.png", "/aktualiseringar/oversikt/"),
     ("coordinator-waiting-list.png", "/aktualiseringar/vantelista/"),
+    ("coordinator-unassigned.png", "/arenden/utan-coach/"),
+    ("coordinator-move-caseload.png", "/arenden/flytta-arenden/"),
 ]
 
 
@@ -56,6 +59,8 @@ def test_coordinator_pages_over_demo_data(page, out):
         if url == "/aktualiseringar/":
             page.click("main details summary")
         shoot(page, out, name)
+        # Nothing wider than the 1,280 px window (the capacity table was 1,402 px).
+        assert page.evaluate("document.documentElement.scrollWidth") <= 1280, url
     page.goto("/aktualiseringar/ny/")
     page.fill("#id_personnummer", "19900517-1234")
     page.wait_for_selector("#personnummer-status .error")
@@ -71,6 +76,14 @@ def test_coach_pages_over_demo_data(page, out):
     page.click("main table tbody tr a")
     page.wait_for_selector("main h1")
     shoot(page, out, "coach-participant.png")
+    name = page.inner_text("main h1")
+    page.fill("#header-search-q", name.split()[0])
+    page.locator("form.header-search button").click()
+    page.wait_for_selector("#search-results")
+    shoot(page, out, "coach-search.png")
+    page.get_by_role("button", name="Logga ut").click()
+    page.wait_for_selector("#login-again")
+    shoot(page, out, "logged-out.png")
 
 
 def test_manager_and_auditor_pages_over_demo_data(page, out):
@@ -81,6 +94,14 @@ def test_manager_and_auditor_pages_over_demo_data(page, out):
     log_in(page, "demo-auditor")
     page.goto("/granskning/atkomstlogg/")
     shoot(page, out, "auditor-access-log.png")
+    person = Participant.objects.filter(
+        skyddad_identitet=False, cases__unit__code="nykoping-jobbtorg", cases__coach__isnull=False
+    ).first()
+    page.goto(f"/granskning/deltagare/{person.pk}/historik/")
+    shoot(page, out, "auditor-history.png")
+    page.get_by_role("link", name="Registerutdrag", exact=True).click()
+    page.wait_for_selector("#toc-heading")
+    shoot(page, out, "auditor-register-extract.png")
 
 
 def test_agreement_pages_over_demo_data(page, out):

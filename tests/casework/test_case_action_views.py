@@ -158,7 +158,7 @@ def test_extension_beyond_the_rule_is_refused_with_its_reason_and_changes_nothin
         action_url(coach_case, "extend"), {"on": "2026-03-01", "reason": "En gång till"}
     )
     html = response.content.decode()
-    assert "Insatsen är redan förlängd 1 gånger av högst 1." in html
+    assert "Insatsen är redan förlängd 1 gång av högst 1." in html
     assert "Inget har ändrats i ärendet." in html
     assert Extension.objects.filter(case=coach_case).count() == 1
     assert case_state(coach_case) == before

@@ -85,7 +85,7 @@ def test_arbetstraning_six_months_then_one_extension_of_six(case, coordinator, c
     assert reload(case).deadline == date(2026, 7, 30)
     spell_extend(case_id=case.pk, on=date(2026, 7, 1), reason="Nära anställning", by=coach)
     assert reload(case).deadline == date(2027, 1, 30)
-    with pytest.raises(CaseRuleError, match="redan förlängd 1 gånger av högst 1"):
+    with pytest.raises(CaseRuleError, match="redan förlängd 1 gång av högst 1"):
         spell_extend(case_id=case.pk, on=date(2026, 8, 1), reason="Igen", by=coach)
     assert Extension.objects.filter(case=case).count() == 1
 

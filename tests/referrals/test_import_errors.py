@@ -115,7 +115,7 @@ def test_extension_beyond_the_rule_is_refused():
         ev(ERIK, "forlangning", "2025-01-02", "Behöver ännu mer tid"),
     ]
     reason = only(import_refused(to_csv(rows)), 7, "handelse")
-    assert reason == "Insatsen är redan förlängd 1 gånger av högst 1."
+    assert reason == "Insatsen är redan förlängd 1 gång av högst 1."
 
 
 def test_first_insats_without_samrad_is_refused():

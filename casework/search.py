@@ -1,0 +1,60 @@
+"""One search box over the cases the user may see: personnummer in any accepted form, or name.
+
+Only through `visible_cases` (S1): a person outside the user's scope is not found, and
+nothing says they exist elsewhere (S2). A person with skyddad identitet is never found
+by name, only by the full personnummer and only by those who may see them (P1).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db.models import Q, QuerySet
+
+from . import personnummer
+from .models import Case
+from .selectors import visible_cases
+
+MAX_RESULTS = 50
+_DIGITS = re.compile(r"^[\d\s+-]+$")
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    cases: list[Case]
+    description: str  # what was searched, for the access log
+    error: str = ""
+
+
+def looks_like_personnummer(text: str) -> bool:
+    return bool(_DIGITS.match(text)) and sum(ch.isdigit() for ch in text) >= 6
+
+
+def _by_name(cases: QuerySet[Case], text: str) -> QuerySet[Case]:
+    for term in text.split():
+        cases = cases.filter(
+            Q(participant__first_name__icontains=term) | Q(participant__last_name__icontains=term)
+        )
+    return cases.filter(participant__skyddad_identitet=False)
+
+
+def search_cases(user, text: str) -> SearchResult:
+    """Cases in scope whose person matches; open cases first, then the latest referral."""
+    text = " ".join(text.split())
+    cases = visible_cases(user)
+    if looks_like_personnummer(text):
+        try:
+            identity = personnummer.parse(text.replace(" ", ""))
+        except ValidationError as error:
+            return SearchResult([], f"personnummer {text}", error=" ".join(error.messages))
+        cases = cases.filter(participant__personnummer=identity.canonical)
+        description = f"personnummer {identity.canonical}"
+    else:
+        cases = _by_name(cases, text)
+        description = f"namn {text}"
+    rows = cases.select_related("participant", "programme", "coach").order_by(
+        "exit_reason", "-referred_on", "pk"
+    )
+    return SearchResult(list(rows[:MAX_RESULTS]), description)
