@@ -13,6 +13,15 @@ _CODE = "kod eller namn på organisation, enhet, program eller arbetsplats"
 _TECH = "teknisk uppgift utan personuppgift (kontrollsumma, adress, kod)"
 
 DECISIONS: dict[str, tuple[str, str]] = {
+    "casework.coachassignment.actor_label": (KEEP, _STAFF),
+    "casework.coachassignment.reason": (PURGE, "fritext om personen"),
+    "casework.participantfact.actor_label": (KEEP, _STAFF),
+    "casework.participantfact.value": (KEEP, "kod (kön eller skyddad identitet ja/nej)"),
+    "casework.savedfilter.name": (KEEP, "personalens eget namn på ett urval"),
+    "casework.savedfilter.query": (KEEP, "personalens urval av status, program och datum"),
+    "casework.targetgroupfacts.actor_label": (KEEP, _STAFF),
+    "casework.targetgroupfacts.reason": (PURGE, "fritext om personen"),
+    "programmes.membermunicipality.name": (KEEP, _CODE),
     "programmes.organisation.code": (KEEP, _CODE),
     "programmes.organisation.name": (KEEP, _CODE),
     "programmes.unit.code": (KEEP, _CODE),

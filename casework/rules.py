@@ -294,6 +294,8 @@ def start_details_refusal(
     rule = case.programme.rule_for(target)
     if target in NEEDS_WORKPLACE and workplace is None:
         return _("Ange arbetsplats för arbetspraktik och anställning.")
+    if workplace is not None and workplace.organisation_id != case.unit.organisation_id:
+        return _("Arbetsplatsen hör till en annan organisation än ärendets enhet.")
     if is_osa and target != "anstallning":
         return _("OSA gäller bara arbetsmarknadsanställning.")
     needs_end = is_osa or (
@@ -461,7 +463,11 @@ def case_extension_refusal(
         return _("Ärendet har ingen pågående insats att förlänga.")
     used = sum(1 for e in facts.extensions if e.insats_type == CASE_LIMIT)
     if used >= programme.case_max_extensions:
-        return _("Ärendet är redan förlängt %(n)s gånger av högst %(max)s.") % {
+        return ngettext(
+            "Ärendet är redan förlängt %(n)s gång av högst %(max)s.",
+            "Ärendet är redan förlängt %(n)s gånger av högst %(max)s.",
+            used,
+        ) % {
             "n": used,
             "max": programme.case_max_extensions,
         }

@@ -209,8 +209,6 @@ def case_start_insats(
     `extension_reason`: a return that is granted the unused extension in the same step."""
     case = store.current().case(case_id)
     ensure_unchanged(case, expected_version)
-    if workplace is not None and workplace.organisation_id != case.unit.organisation_id:
-        raise CaseRuleError(_("Arbetsplatsen hör till en annan organisation än ärendets enhet."))
     details = {
         "workplace": workplace,
         "is_osa": is_osa,

@@ -243,7 +243,7 @@ def test_no_role_group_may_change_or_delete_journal_or_log_rows(db):
 # --- The Django admin: every registered model, every role and organisation (issue 17) ---
 
 ADMIN_ROLES, ADMIN_ROUTES = read_matrix("admin-matrix")
-APP_LABELS = ("programmes", "auth", "otp_totp", "axes", "casework", "audit")
+APP_LABELS = ("programmes", "auth", "otp_totp", "axes", "casework", "audit", "surveys", "api")
 VIEWS_WITH_OBJECT = ("change", "delete", "history", "password_change")
 
 

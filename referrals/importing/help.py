@@ -37,6 +37,17 @@ COLUMN_TEXT = {
     ),
     "fornamn": _("Förnamn."),
     "efternamn": _("Efternamn."),
+    "steg": _(
+        "Utgångsläget på programmets stegskala, på raden med aktualisering. Krävs före "
+        "första insatsen där programmet använder stegskalan."
+    ),
+    "hemkommun": _("Deltagarens hemkommun, en av programmets medlemskommuner."),
+    "arbetslos_sedan": _("Arbetslös sedan, ÅÅÅÅ-MM-DD, inte efter aktualiseringen."),
+    "ej_gymnasium": _("ja om personen saknar motsvarande gymnasieutbildning, annars nej."),
+    "nyanland": _("nej, etableringsprogrammet eller utbildningsplikt."),
+    "utomeuropeisk": _("ja om personen är född utanför Europa, annars nej."),
+    "ung_uvas": _("ja för en ung person 16–24 år som varken arbetar eller studerar."),
+    "funktionsnedsattning": _("ja om personen har en dokumenterad funktionsnedsättning."),
 }
 
 EVENT_TEXT = {

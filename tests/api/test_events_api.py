@@ -1,7 +1,7 @@
 from datetime import date
 
 from audit.models import AccessLog
-from casework.services import case_exit, case_start_insats
+from casework.services import assessment_record, case_exit, case_start_insats
 from tests.api.test_participation_api import refer
 from tests.api.test_referrals_api import body
 from tests.factories import UserFactory, unit
@@ -13,10 +13,16 @@ def linkoping_coordinator():
     return UserFactory(roles=["coordinator"], units=[unit("linkoping-arena")])
 
 
+def start_kartlaggning(case_id, by):
+    """Bromodellen's step scale needs the baseline before the first insats (002 §5)."""
+    assessment_record(case_id=case_id, step=1, on=date(2026, 1, 3), by=by)
+    case_start_insats(case_id=case_id, insats="kartlaggning", on=date(2026, 1, 5), by=by)
+
+
 def bromo_history(api):
     case_id = refer(api, programme="BROMODELLEN")
     by = linkoping_coordinator()
-    case_start_insats(case_id=case_id, insats="kartlaggning", on=date(2026, 1, 5), by=by)
+    start_kartlaggning(case_id, by)
     case_exit(case_id=case_id, on=date(2026, 2, 1), reason_code="ARBETE", by=by)
     return case_id
 
@@ -57,9 +63,7 @@ def test_another_units_events_are_not_in_the_feed(api_a, api_b):
 
 def test_participation_reports_an_open_insats_and_since_when(api_b):
     case_id = refer(api_b, programme="BROMODELLEN")
-    case_start_insats(
-        case_id=case_id, insats="kartlaggning", on=date(2026, 1, 5), by=linkoping_coordinator()
-    )
+    start_kartlaggning(case_id, linkoping_coordinator())
     data = api_b.get("/api/v1/participation", {"personnummer": body()["personnummer"]}).json()
     assert data["in_insats"] is True
     assert (data["cases"][0]["state"], data["cases"][0]["since"]) == ("kartlaggning", "2026-01-05")

@@ -81,7 +81,7 @@ def bromo_case(db):
     case = referral_register(
         personnummer_value=make_pnr(date(1990, 1, 1), 411), gender="M",
         programme=Programme.objects.get(code="BROMODELLEN"), unit=arena, on=date(2026, 1, 2),
-        income_support="INGEN", by=koordinator,
+        income_support="INGEN", baseline_step=1, by=koordinator,
     )  # fmt: skip
     case_start_insats(
         case_id=case.pk, insats="arbetstraning", on=date(2026, 2, 1), by=koordinator,

@@ -67,7 +67,7 @@ def test_bromodellen_counts_full_time_places(db):
         case = referral_register(
             personnummer_value=make_pnr(date(1990, 1, 1), serial), gender="K",
             programme=programme, unit=arena, on=date(2026, 1, 2), income_support="INGEN",
-            by=coordinator,
+            baseline_step=1, by=coordinator,
         )  # fmt: skip
         return case_start_insats(
             case_id=case.pk, insats="arbetstraning", on=date(2026, 2, 1), by=coordinator,

@@ -73,7 +73,7 @@ def test_the_extension_on_return_needs_a_reason_and_is_given_once(coordinator):
         extension_reason="Återkommer",
     )  # fmt: skip
     case_start_insats(case_id=case.pk, insats="jobbsok", on=date(2026, 3, 4), by=coordinator)
-    with pytest.raises(CaseRuleError, match="redan förlängd 1 gånger av högst 1"):
+    with pytest.raises(CaseRuleError, match="redan förlängd 1 gång av högst 1"):
         case_start_insats(
             case_id=case.pk, insats="arbetstraning", on=date(2026, 4, 1), by=coordinator,
             extension_reason="En gång till",

@@ -68,7 +68,7 @@ def test_one_extension_of_up_to_six_months_with_a_reason(sikta_coach):
     case_extend(case_id=case.pk, on=on, months=6, reason="Mot studier", by=sikta_coach)
     case.refresh_from_db()
     assert case.case_deadline == date(2026, 7, 14)
-    with pytest.raises(CaseRuleError, match="redan förlängt 1 gånger av högst 1"):
+    with pytest.raises(CaseRuleError, match="redan förlängt 1 gång av högst 1"):
         case_extend(case_id=case.pk, on=on, months=1, reason="Igen", by=sikta_coach)
     assert indicators(*tertial(2026, 1), "SIKTA")["OVERSTAY"]["total"] == 0
 

@@ -62,7 +62,7 @@ def test_a_scale_of_one_step_is_refused():
 
 
 def test_the_admin_role_opens_the_programme_and_question_pages(client):
-    admin = UserFactory(roles=["admin"], units=[unit()], is_staff=True)
+    admin = UserFactory(roles=["admin"], units=[unit("sikta-sodra")], is_staff=True)
     client.force_login(admin)
     sikta = Programme.objects.get(code="SIKTA")
     page = client.get(reverse("admin:programmes_programme_change", args=[sikta.pk]))

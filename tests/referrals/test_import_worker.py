@@ -152,7 +152,8 @@ def test_the_template_files_download_and_import_as_they_are(client, coordinator,
     response = client.get(f"/import/mall.{kind}")
     assert response.status_code == 200
     assert f'filename="importmall.{kind}"' in response["Content-Disposition"]
-    assert response.content == builder()
+    if kind == "csv":  # an XLSX zip stamps each member with the time it was written
+        assert response.content == builder()
     result = run_import(response.content, filename=f"importmall.{kind}", user=coordinator)
     assert result.ok, result.errors
 
@@ -170,8 +171,9 @@ def test_another_users_job_is_404_and_a_security_event(client, coordinator):
     other = UserFactory(roles=["coordinator"], units=[unit()])
     client.force_login(other)
     assert client.get(f"/import/{job.pk}/").status_code == 404
-    event = SecurityEvent.objects.get()
-    assert event.user == other and event.object_ref == f"importjob:{job.pk}"
+    # Creating the users raised membership events (issue 17 item 3); this is the job's.
+    event = SecurityEvent.objects.get(object_ref=f"importjob:{job.pk}")
+    assert event.user == other
 
 
 @pytest.mark.django_db
