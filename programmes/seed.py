@@ -182,7 +182,7 @@ ALL_TARGET_GROUPS = [
     "funktionsnedsattning",
 ]
 
-AGREEMENTS = {
+AGREEMENTS: dict[str, dict[str, Any]] = {
     "JOBBTORG": {
         "uses_step_scale": False,
         "target_groups": [],
