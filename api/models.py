@@ -52,8 +52,8 @@ class ApiClient(models.Model):
         return scope in self.scopes
 
 
-class ApiTokenQuerySet(models.QuerySet):
-    def live(self):
+class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
+    def live(self) -> "ApiTokenQuerySet":
         return self.filter(revoked_at__isnull=True)
 
 

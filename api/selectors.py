@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from django.db.models import Exists, OuterRef
 
 from audit.chain import kind_of
@@ -9,11 +11,14 @@ from audit.models import ChainEntry
 from casework.models import INSATS_STATES, Attendance, Case, State, Transition
 from casework.selectors import visible_cases
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
 ATTENDANCE_WEEKS = 12
 EVENT_PAGE = 100
 
 
-def participation(user, canonical: str) -> dict | None:
+def participation(user: User, canonical: str) -> dict[str, Any] | None:
     """The person's cases in the client's unit, or None: not referred by this unit."""
     cases = list(
         visible_cases(user)
@@ -24,7 +29,7 @@ def participation(user, canonical: str) -> dict | None:
     if not cases:
         return None
     tracked = [c.pk for c in cases if c.programme.tracks_attendance]
-    weeks: dict[int, list[dict]] = {pk: [] for pk in tracked}
+    weeks: dict[int, list[dict[str, Any]]] = {pk: [] for pk in tracked}
     for row in Attendance.objects.filter(case__in=tracked).order_by("case_id", "-week"):
         if len(weeks[row.case_id]) < ATTENDANCE_WEEKS:
             weeks[row.case_id].append({"week": row.week, "days_present": row.days_present})
@@ -47,7 +52,7 @@ def participation(user, canonical: str) -> dict | None:
     }
 
 
-def _case_status(case: Case, attendance: list[dict] | None) -> dict:
+def _case_status(case: Case, attendance: list[dict[str, Any]] | None) -> dict[str, Any]:
     return {
         "case_id": case.pk,
         "programme": case.programme.code,
@@ -67,7 +72,7 @@ def event_type(row: Transition) -> str:
     return "insats.started"
 
 
-def events(user, *, after: int, limit: int = EVENT_PAGE) -> tuple[list[dict], int]:
+def events(user: User, *, after: int, limit: int = EVENT_PAGE) -> tuple[list[dict[str, Any]], int]:
     """Journal transitions in scope after the cursor, in chain order.
 
     The cursor is the hash chain's `seq`: links are appended under a lock that is held
@@ -88,7 +93,7 @@ def events(user, *, after: int, limit: int = EVENT_PAGE) -> tuple[list[dict], in
     return page, (links[-1][0] if links else after)
 
 
-def _event(seq: int, row: Transition) -> dict:
+def _event(seq: int, row: Transition) -> dict[str, Any]:
     case = row.case
     return {
         "cursor": seq,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from typing import Any
 
 from django.contrib.auth.models import Group, Permission, User
 from django.db import transaction
@@ -92,7 +93,7 @@ def token_lookup(raw: str) -> ApiToken | None:
 
 
 @transaction.atomic
-def referral_register_once(*, client: ApiClient, key: str, body_digest: str, **fields) -> Case:
+def referral_register_once(*, client: ApiClient, key: str, body_digest: str, **fields: Any) -> Case:
     """`referral_register` for the client's unit, as the client; with a key, the key is
     stored in the same transaction, so a retry finds the case and never makes another."""
     case = referral_register(unit=client.unit, by=client.user, **fields)

@@ -4,6 +4,8 @@ personnummer, and a highlight only for reads outside the reader's remit (issue 1
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
@@ -110,6 +112,8 @@ def log_rows(form, units, *, page: int) -> tuple[list[AccessLog], bool]:
         rows = rows.filter(at__date__lte=data["date_to"])
     if data["participant"]:
         rows = rows.filter(participant_ids__icontains=str(data["participant"]))
+    picked: list[AccessLog]
+    cache: dict[Any, Any]
     skip, picked, cache = (page - 1) * PAGE_SIZE, [], {}
     for row in rows.iterator():
         if data["participant"] and data["participant"] not in row.participant_ids:

@@ -191,7 +191,7 @@ def _rows_of(page: list[ChainEntry]) -> dict[tuple[str, int], object]:
     for entry in page:
         if entry.kind != PURGE_KIND:
             ids[entry.kind].append(entry.object_id)
-    rows = {}
+    rows: dict[tuple[str, int], object] = {}
     for kind, pks in ids.items():
         manager = model_of(kind)._base_manager
         for chunk in in_chunks(pks):

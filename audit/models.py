@@ -1,5 +1,7 @@
 """The access log: one row per read of personal data (L1–L3). Append-only."""
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -70,6 +72,9 @@ class AccessLog(AppendOnly):
         ordering = ["-at", "-pk"]
 
     outside: bool  # not a field: the log review sets it per row for its template (L4)
+    action_label: str  # likewise, set by the review's _decorate
+    unit_names: list[str]
+    people: list[tuple[int, Any]]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action}"

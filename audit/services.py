@@ -12,6 +12,8 @@ from .models import AccessLog
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
+    from api.models import ApiClient
+
 
 def log_read(
     *,
@@ -21,7 +23,7 @@ def log_read(
     route: str = "",
     filter_description: str = "",
     operator: str = "",
-    client=None,
+    client: ApiClient | None = None,
 ) -> AccessLog:
     """One row per read: a detail page names one person, a list or export all it showed.
 

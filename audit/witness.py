@@ -93,6 +93,8 @@ class Anchor:
 def read() -> tuple[list[Anchor], list[str]]:
     """The witnessed heads, and a problem per line that is not a valid signed head."""
     target = path()
+    anchors: list[Anchor]
+    problems: list[str]
     anchors, problems = [], []
     if target is None or not target.exists():
         return anchors, problems

@@ -45,7 +45,8 @@ def _units_field(required: bool) -> UnitsField:
         label=_("Enheter"),
         queryset=Unit.objects.none(),
         required=required,
-        widget=admin.widgets.FilteredSelectMultiple(_("enheter"), is_stacked=False),
+        # django-stubs' admin package does not declare its widgets submodule.
+        widget=admin.widgets.FilteredSelectMultiple(_("enheter"), is_stacked=False),  # type: ignore[attr-defined]
         help_text=_("Enheter i den egna organisationen som användaren arbetar i."),
     )
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -20,6 +20,8 @@ from django.utils.translation import ngettext
 from .facts import CaseFacts, facts_of
 
 if TYPE_CHECKING:
+    from programmes.models import InsatsRule, Workplace
+
     from .models import Case, Extension, Samrad, Transition
 
 AKTUALISERING = "aktualisering"
@@ -284,7 +286,7 @@ def start_details_refusal(
     target: str,
     *,
     on: date,
-    workplace,
+    workplace: Workplace | None,
     is_osa: bool,
     planned_end: date | None,
     scope: int = 100,
@@ -310,7 +312,9 @@ def start_details_refusal(
     return _min_end_refusal(rule, on=on, planned_end=planned_end, min_end=min_end)
 
 
-def _min_end_refusal(rule, *, on: date, planned_end: date | None, min_end: date | None):
+def _min_end_refusal(
+    rule: InsatsRule | None, *, on: date, planned_end: date | None, min_end: date | None
+) -> str | None:
     if min_end is None:
         return None
     if rule is None or not rule.coordinator_sets_min:
@@ -344,7 +348,9 @@ def extension_refusal(case: Case | CaseFacts, *, on: date, reason: str) -> str |
     return None
 
 
-def _extension_rule_refusal(facts: CaseFacts, rule, insats: str, reason: str) -> str | None:
+def _extension_rule_refusal(
+    facts: CaseFacts, rule: InsatsRule, insats: str, reason: str
+) -> str | None:
     if rule.max_extensions == 0 or rule.extension_months == 0:
         return _("Insatsen %(i)s kan inte förlängas i programmet.") % {
             "i": rule.get_insats_type_display()
@@ -366,7 +372,7 @@ def _extension_rule_refusal(facts: CaseFacts, rule, insats: str, reason: str) ->
 
 def unused_samrad(
     case: Case | CaseFacts, *, on: date, insats: str | None = None, since: date | None = None
-):
+) -> Samrad | None:
     """A samråd after the spell began (`since`), on or before `on`, not used by an extension.
 
     By default the current spell; a return names the insats and its last spell's start."""
@@ -555,7 +561,8 @@ def followups_open(case: Case | CaseFacts) -> list[tuple[date, date]]:
     """(spell end, due date) of every ended anställning still without a follow-up."""
     facts = facts_of(case)
     return [
-        (s.end, followup_due_on(s))
+        # ended_anstallningar only yields spells with an end; mypy cannot see that.
+        (cast(date, s.end), followup_due_on(s))
         for s in ended_anstallningar(facts)
         if s.end not in facts.followed
     ]

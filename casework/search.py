@@ -43,7 +43,7 @@ def _by_name(cases: QuerySet[Case], text: str) -> QuerySet[Case]:
 def search_cases(user, text: str) -> SearchResult:
     """Cases in scope whose person matches; open cases first, then the latest referral."""
     text = " ".join(text.split())
-    cases = visible_cases(user)
+    cases: QuerySet[Case] = visible_cases(user)
     if looks_like_personnummer(text):
         try:
             identity = personnummer.parse(text.replace(" ", ""))

@@ -72,7 +72,7 @@ def ensure_unchanged(case: Case, expected_version: int | None) -> None:
         )
 
 
-def _require_perm(user, perm: str) -> None:
+def _require_perm(user: User, perm: str) -> None:
     if not user.has_perm(perm):
         raise PermissionDenied(_("Du har inte behörighet till den åtgärden."))
 
@@ -161,6 +161,7 @@ def ensure_startable(
     extend = extension_reason is not None
     _refuse_if(rules.start_refusal(case, insats, on=on, is_osa=is_osa, extend=extend))
     if extend:
+        assert extension_reason is not None
         _refuse_if(rules.return_extension_refusal(case, insats, on=on, reason=extension_reason))
     _refuse_if(rules.start_details_refusal(case, insats, on=on, **details))
     if not has_transition_perm(method, by):
@@ -168,7 +169,7 @@ def ensure_startable(
     _ensure_place(case, insats, on=on, **details)
 
 
-def _ensure_place(case: Case, insats: str, *, on: date, **details) -> None:
+def _ensure_place(case: Case, insats: str, *, on: date, **details: Any) -> None:
     """Places are judged on the start date; where the rule says so only regular anställningar
     at municipal workplaces take one, and a place is counted in full time (000 §4.4; 002 §5)."""
     rule = case.programme.rule_for(insats)
@@ -230,13 +231,16 @@ def case_start_insats(
         case, from_state=from_state, on=on, by=by, batch=batch, reason=reason, **details
     )
     if extension_reason is not None:
+        assert rule is not None
         _write_extension(case, insats=insats, on=on, reason=extension_reason, samrad=samrad, by=by,
                          batch=batch, months=rule.extension_months)  # fmt: skip
     _save(case, by=by, reason=f"case.start_{insats}", on=on)
     return row
 
 
-def _write_extension(case: Case, *, insats: str, on: date, by, batch, **fields) -> Extension:
+def _write_extension(
+    case: Case, *, insats: str, on: date, by: User, batch: ImportBatch | None, **fields: Any
+) -> Extension:
     row = Extension(case=case, effective_on=on, insats_type=insats, actor=by, batch=batch, **fields)
     return _write(case, row)
 
@@ -247,9 +251,9 @@ def case_exit(
     case_id: int,
     on: date,
     reason_code: str,
-    by,
+    by: User,
     reason: str = "",
-    batch=None,
+    batch: ImportBatch | None = None,
     expected_version: int | None = None,
 ) -> Transition:
     """Exit with a reason code; a late exit is still recorded, as an overstay (domain.md).
@@ -285,7 +289,13 @@ def case_exit(
 
 @unit_of_work
 def spell_extend(
-    *, case_id: int, on: date, reason: str, by, batch=None, expected_version: int | None = None
+    *,
+    case_id: int,
+    on: date,
+    reason: str,
+    by: User,
+    batch: ImportBatch | None = None,
+    expected_version: int | None = None,
 ) -> Extension:
     """Extend the current spell by the rule's extension length (000 §4.4)."""
     case = store.current().case(case_id)
@@ -317,8 +327,8 @@ def case_extend(
     on: date,
     months: int,
     reason: str,
-    by,
-    batch=None,
+    by: User,
+    batch: ImportBatch | None = None,
     expected_version: int | None = None,
 ) -> Extension:
     """Extend the whole case, where the programme limits it (Sikta: once, up to 6 months, 003)."""
@@ -336,7 +346,13 @@ def case_extend(
 
 @unit_of_work
 def samrad_record(
-    *, case_id: int, on: date, by, note: str = "", batch=None, expected_version: int | None = None
+    *,
+    case_id: int,
+    on: date,
+    by: User,
+    note: str = "",
+    batch: ImportBatch | None = None,
+    expected_version: int | None = None,
 ) -> Samrad:
     """A samråd with Arbetsförmedlingen was held (000 §4.4)."""
     case = store.current().case(case_id)
@@ -359,10 +375,10 @@ def _open_case(case: Case) -> None:
 def case_assign_coach(
     *,
     case_id: int,
-    coach,
-    by,
+    coach: User,
+    by: User,
     reason: str = "",
-    batch=None,
+    batch: ImportBatch | None = None,
     expected_version: int | None = None,
 ) -> Case:
     """The coordinator assigns or reassigns a coach of the case's unit, one journal row
@@ -399,8 +415,8 @@ def enrolment_start(
     case_id: int,
     course: str,
     on: date,
-    by,
-    batch=None,
+    by: User,
+    batch: ImportBatch | None = None,
     scope: int = 100,
     expected_version: int | None = None,
 ) -> Enrolment:
@@ -430,7 +446,13 @@ def _open_enrolment(case: Case, course: str) -> Enrolment | None:
 
 @unit_of_work
 def enrolment_end(
-    *, case_id: int, course: str, on: date, by, batch=None, expected_version: int | None = None
+    *,
+    case_id: int,
+    course: str,
+    on: date,
+    by: User,
+    batch: ImportBatch | None = None,
+    expected_version: int | None = None,
 ) -> EnrolmentEnd:
     case = store.current().case(case_id)
     ensure_unchanged(case, expected_version)
@@ -452,8 +474,8 @@ def followup_record(
     case_id: int,
     on: date,
     receives_eb: bool,
-    by,
-    batch=None,
+    by: User,
+    batch: ImportBatch | None = None,
     expected_version: int | None = None,
 ) -> FollowUp:
     """The 6-month follow-up of the earliest ended anställning that has none and is due by
@@ -464,6 +486,7 @@ def followup_record(
     _check_date(case, on)
     _refuse_if(rules.followup_refusal(case, on))
     spell = rules.followup_target(case, on)
+    assert spell is not None and spell.end is not None
     row = _write(
         case,
         FollowUp(
@@ -485,7 +508,7 @@ def note_add(
     case_id: int,
     text: str,
     on: date,
-    by,
+    by: User,
     is_objection: bool = False,
     expected_version: int | None = None,
 ) -> Note:
@@ -504,7 +527,7 @@ def note_add(
 
 
 @transaction.atomic
-def note_correct(*, note_id: int, text: str, by, expected_version: int | None = None) -> Note:
+def note_correct(*, note_id: int, text: str, by: User, expected_version: int | None = None) -> Note:
     """A correction is a new row; the original stays readable (C2)."""
     original = Note.objects.select_related("case").get(pk=note_id)
     case = _lock(original.case_id)
@@ -526,7 +549,7 @@ def note_correct(*, note_id: int, text: str, by, expected_version: int | None = 
 
 @unit_of_work
 def assessment_record(
-    *, case_id: int, step: int, on: date, by, expected_version: int | None = None
+    *, case_id: int, step: int, on: date, by: User, expected_version: int | None = None
 ) -> Assessment:
     """A progression assessment on the programme's step scale (001; 002 §5)."""
     case = store.current().case(case_id)
@@ -549,7 +572,7 @@ def attendance_record(
     case_id: int,
     week: date,
     days_present: int,
-    by,
+    by: User,
     planned_days: int = 5,
     expected_version: int | None = None,
 ) -> Attendance:

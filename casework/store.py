@@ -344,7 +344,7 @@ def _facts_places(rule: InsatsRule, on, facts_list) -> int:
         for s in rules.spells(facts)
         if s.state == rule.insats_type and s.start <= on and (s.end is None or s.end > on)
     ]
-    kommunal = dict(
+    kommunal: dict[int | None, bool] = dict(
         Workplace.objects.filter(pk__in={s.workplace_id for s in held if s.workplace_id})
         .values_list("pk", "kommunal")
     )  # fmt: skip

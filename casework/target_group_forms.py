@@ -50,7 +50,8 @@ def _flag(value) -> bool | None:
 
 
 def _choice(value: bool | None) -> str:
-    return {True: "ja", False: "nej"}.get(value, "")
+    choices: dict[bool | None, str] = {True: "ja", False: "nej"}
+    return choices.get(value, "")
 
 
 def target_group_input(data: dict) -> TargetGroupInput:

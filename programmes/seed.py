@@ -152,7 +152,7 @@ def load(Organisation, Unit, Programme, InsatsRule) -> None:
 # Bromodellen's places are full-time places and the coordinator sets a minimum, Järfälla's
 # agreement gives no place limit, and Sikta limits the whole case (12 months + one
 # extension of up to 6) with its own two ways on (003).
-REVISION_2026_12 = {
+REVISION_2026_12: dict[str, dict[str, Any]] = {
     "JOBBTORG": {"rules": {"anstallning": {"places_regular_municipal_only": True}}},
     "BROMODELLEN": {
         "rules": {"arbetstraning": {"places_by_scope": True, "coordinator_sets_min": True}}
@@ -182,7 +182,7 @@ ALL_TARGET_GROUPS = [
     "funktionsnedsattning",
 ]
 
-AGREEMENTS = {
+AGREEMENTS: dict[str, dict[str, Any]] = {
     "JOBBTORG": {
         "uses_step_scale": False,
         "target_groups": [],

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from casework.models import Case
 from programmes.models import Organisation, OrganisationKind
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -21,7 +22,9 @@ class ProviderAttendanceForm(forms.Form):
 
 
 class PlacementForm(forms.Form):
-    case = forms.ModelChoiceField(label=_("Deltagare"), queryset=None, empty_label=None)
+    case: forms.ModelChoiceField[Case] = forms.ModelChoiceField(
+        label=_("Deltagare"), queryset=None, empty_label=None
+    )
     provider = forms.ModelChoiceField(
         label=_("Leverantör"),
         queryset=Organisation.objects.filter(kind=OrganisationKind.LEVERANTOR),

@@ -9,21 +9,25 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet, Sum
 from django.http import Http404
 
-from casework.models import Attendance, Case
+from casework.models import Attendance, Case, CaseQuerySet
 from casework.selectors import roles_of, visible_cases
 from casework.signals import scope_refused
 
 from .models import Placement
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
 PROVIDER_ROLE = "leverantor"
 DEFAULT_THRESHOLD = 80
 
 
-def placed_cases(user) -> QuerySet[Case]:
+def placed_cases(user: User) -> QuerySet[Case]:
     """The open-placement cases of the user's provider organisation, in programmes that
     follow attendance, never a skyddad-identitet person (P1)."""
     if PROVIDER_ROLE not in roles_of(user):
@@ -36,7 +40,7 @@ def placed_cases(user) -> QuerySet[Case]:
     )
 
 
-def placed_case_or_404(user, case_id: int, *, route: str) -> Case:
+def placed_case_or_404(user: User, case_id: int, *, route: str) -> Case:
     case = placed_cases(user).select_related("participant", "programme").filter(pk=case_id).first()
     if case is None:
         scope_refused.send(sender=Case, user=user, case_id=case_id, route=route)
@@ -53,13 +57,13 @@ class ProviderRow:
     birth_year: int
     insats: str
     planned_end: date | None
-    weeks: list
+    weeks: list[Attendance]
 
 
-def provider_rows(user, *, today: date, weeks: int = 4) -> list[ProviderRow]:
+def provider_rows(user: User, *, today: date, weeks: int = 4) -> list[ProviderRow]:
     cases = list(placed_cases(user).select_related("participant", "programme").order_by("pk"))
     since = today - timedelta(days=today.weekday(), weeks=weeks - 1)
-    recent: dict[int, list] = {}
+    recent: dict[int, list[Attendance]] = {}
     for row in Attendance.objects.filter(case__in=cases, week__gte=since).order_by("week"):
         recent.setdefault(row.case_id, []).append(row)
     ends = dict(
@@ -86,7 +90,7 @@ def month_bounds(month: date) -> tuple[date, date]:
     return start, following
 
 
-def coordinator_attendance_cases(user) -> QuerySet[Case]:
+def coordinator_attendance_cases(user: User) -> CaseQuerySet:
     return visible_cases(user).filter(programme__tracks_attendance=True)
 
 
@@ -101,7 +105,7 @@ class MonthRow:
         return round(100 * self.present / self.planned) if self.planned else 0
 
 
-def attendance_by_month(user, *, month: date) -> list[MonthRow]:
+def attendance_by_month(user: User, *, month: date) -> list[MonthRow]:
     """Days present of planned days per participant in a month, summed in the database; a
     week belongs to the month its Monday is in (002 §5)."""
     start, end = month_bounds(month)
@@ -122,7 +126,7 @@ def under_threshold(rows: list[MonthRow], threshold: int) -> list[MonthRow]:
     return sorted((r for r in rows if r.percent < threshold), key=lambda r: r.percent)
 
 
-def placeable_cases(user) -> QuerySet[Case]:
+def placeable_cases(user: User) -> QuerySet[Case]:
     """Open cases the coordinator may place with a provider: in scope, attendance followed."""
     return (
         coordinator_attendance_cases(user)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -17,10 +18,13 @@ from programmes.models import Organisation, OrganisationKind
 from .models import Placement
 from .selectors import placed_cases
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
 
 @transaction.atomic
 def placement_create(
-    *, case_id: int, provider: Organisation, by, planned_end: date | None = None
+    *, case_id: int, provider: Organisation, by: User, planned_end: date | None = None
 ) -> Placement:
     """The coordinator places a participant with Bilda or Erikshjälpen (002 §5)."""
     if not by.has_perm("casework.decide_referral"):
@@ -35,14 +39,15 @@ def placement_create(
     if Placement.objects.active().filter(case=case, provider=provider).exists():
         raise CaseRuleError(_("Deltagaren är redan placerad hos %(o)s.") % {"o": provider.name})
     placement = Placement(case=case, provider=provider, planned_end=planned_end, created_by=by)
-    placement._history_user, placement._change_reason = by, "placement.create"
+    # django-simple-history reads these instance attributes; the model does not declare them.
+    placement._history_user, placement._change_reason = by, "placement.create"  # type: ignore[attr-defined]
     placement.save()
     return placement
 
 
 @transaction.atomic
 def provider_attendance_record(
-    *, case_id: int, week: date, days_present: int, planned_days: int, by
+    *, case_id: int, week: date, days_present: int, planned_days: int, by: User
 ) -> Attendance:
     """A provider records days present of planned days for a participant placed with it."""
     if not placed_cases(by).filter(pk=case_id).exists():

@@ -129,7 +129,7 @@ class Capacity:
     frees_on: date | None = None  # when the next place frees (planned ends, deadlines)
 
     @property
-    def free(self) -> int | None:
+    def free(self) -> int | float | None:
         return None if self.capacity is None else max(0, self.capacity - self.used)
 
 

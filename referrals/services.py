@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -81,7 +81,13 @@ def eligibility_refusals(
 
 
 def _participant(
-    identity, *, gender: str, first_name: str, last_name: str, by, batch=None
+    identity: personnummer.Identity,
+    *,
+    gender: str,
+    first_name: str,
+    last_name: str,
+    by: User,
+    batch: ImportBatch | None = None,
 ) -> Participant:
     """An existing person is reused, never duplicated; empty names are filled in. A new
     person's gender and protection are journaled (casework.identity)."""
@@ -179,10 +185,11 @@ def referral_register(
 
 def sole_member(programme: Programme) -> MemberMunicipality | None:
     """A programme of one municipality needs no choice: the referral records that one."""
+    # _sole_member is a per-instance memo, not a model field, so the stubs cannot know it.
     if not hasattr(programme, "_sole_member"):  # an import asks once per programme
         members = list(programme.municipalities.all()[:2])
-        programme._sole_member = members[0] if len(members) == 1 else None
-    return programme._sole_member
+        programme._sole_member = members[0] if len(members) == 1 else None  # type: ignore[attr-defined]
+    return programme._sole_member  # type: ignore[attr-defined, no-any-return]
 
 
 def agreement_refusals(
@@ -258,7 +265,7 @@ def insats_start_or_enqueue(
     """Start the insats if a place is free, else put the case in line (000 §4.4; 002 §5)."""
     case = Case.objects.select_for_update().select_related("programme").get(pk=case_id)
     ensure_unchanged(case, expected_version)
-    details = {"workplace": workplace, "is_osa": is_osa, "planned_end": planned_end}
+    details: dict[str, Any] = {"workplace": workplace, "is_osa": is_osa, "planned_end": planned_end}
     try:
         ensure_startable(case, insats, on=on, by=by, **details)
         full = False
@@ -323,7 +330,7 @@ def _resolve(entry: WaitingListEntry, resolution: str) -> None:
 
 @transaction.atomic
 def referral_close(
-    *, case_id: int, on: date, by, reason: str = "", expected_version: int | None = None
+    *, case_id: int, on: date, by: User, reason: str = "", expected_version: int | None = None
 ) -> Transition:
     """Close a referral as ej aktuell, taking the case out of any waiting list (domain.md)."""
     if not reason.strip():

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Avg, Count, Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
@@ -15,15 +16,18 @@ from programmes.models import Programme, Unit
 
 from .models import Occasion, QuestionKind, SurveyAnswer, SurveyResponse
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
 MIN_ANSWERS = 5
 EXIT_REMINDER_DAYS = 30
 
 
-def _answered(occasion: str):
+def _answered(occasion: str) -> Exists:
     return Exists(SurveyResponse.objects.filter(case=OuterRef("pk"), occasion=occasion))
 
 
-def reminder_cases(user, *, today: date) -> QuerySet[Case]:
+def reminder_cases(user: User, *, today: date) -> QuerySet[Case]:
     """The coach's cases with a survey due: enrolment once an insats runs, exit within 30
     days of the exit (not for ej aktuell), each until answered (003 "Samordnare")."""
     mine = visible_cases(user).filter(coach=user)
@@ -67,11 +71,11 @@ def suppress(n: int, mean: float | None) -> tuple[int, float | None]:
     return (n, mean) if n >= MIN_ANSWERS else (n, None)
 
 
-def _units(user) -> QuerySet[Unit]:
+def _units(user: User) -> QuerySet[Unit]:
     return Unit.objects.filter(members=user)
 
 
-def results(user, *, programme_id: int | None = None) -> dict[str, list[Figure]]:
+def results(user: User, *, programme_id: int | None = None) -> dict[str, list[Figure]]:
     """Per occasion: the number of responses and each scale question's mean, computed in
     the database over the cases of the user's units; no figure from fewer than 5."""
     answers = SurveyAnswer.objects.filter(
@@ -85,6 +89,7 @@ def results(user, *, programme_id: int | None = None) -> dict[str, list[Figure]]
         responses = responses.filter(programme_id=programme_id)
     out: dict[str, list[Figure]] = {o: [] for o in Occasion.values}
     counts = responses.values("occasion").annotate(n=Count("pk")).order_by("occasion")
+    row: Any  # the two loops' rows are different values() dicts
     for row in counts:
         label = str(_("Antal besvarade enkäter"))
         out[row["occasion"]].append(Figure(label, row["occasion"], row["n"], None))
@@ -101,6 +106,6 @@ def results(user, *, programme_id: int | None = None) -> dict[str, list[Figure]]
     return out
 
 
-def result_programmes(user) -> QuerySet[Programme]:
+def result_programmes(user: User) -> QuerySet[Programme]:
     """The programmes run by the user's organisations: the results' choice of programme."""
     return Programme.objects.filter(owner__units__members=user).distinct().order_by("code")

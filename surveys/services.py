@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
@@ -28,6 +29,10 @@ from .models import (
     SurveyResponse,
 )
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+    from django.db.models import QuerySet
+
 LINK_DAYS = 30
 
 
@@ -35,7 +40,7 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def _case_for(by, case_id: int) -> Case:
+def _case_for(by: User, case_id: int) -> Case:
     if not (by.has_perm("casework.change_insats") or by.has_perm("casework.decide_referral")):
         raise PermissionDenied(_("Du har inte behörighet till enkäten."))
     case = visible_cases(by).filter(pk=case_id).select_related("programme").first()
@@ -52,7 +57,7 @@ def _refuse_answered(case: Case, occasion: str) -> None:
 
 
 @transaction.atomic
-def invitation_create(*, case_id: int, occasion: str, by) -> tuple[SurveyInvitation, str]:
+def invitation_create(*, case_id: int, occasion: str, by: User) -> tuple[SurveyInvitation, str]:
     """A one-time link for the participant; the token is returned once, never stored."""
     case = _case_for(by, case_id)
     _refuse_answered(case, occasion)
@@ -82,13 +87,13 @@ def valid_invitation(token: str) -> SurveyInvitation | None:
     return None if answered.exists() else invitation
 
 
-def questions_for(case: Case, occasion: str):
+def questions_for(case: Case, occasion: str) -> QuerySet[SurveyQuestion]:
     return SurveyQuestion.objects.filter(
         programme=case.programme, occasion=occasion, active=True
     ).order_by("position", "pk")
 
 
-def _answers(questions, values: dict) -> list[SurveyAnswer]:
+def _answers(questions: list[SurveyQuestion], values: dict[int, str]) -> list[SurveyAnswer]:
     answers = []
     for question in questions:
         value = values.get(question.pk)
@@ -103,7 +108,9 @@ def _answers(questions, values: dict) -> list[SurveyAnswer]:
     return answers
 
 
-def _store(case: Case, occasion: str, values: dict, *, share: bool, channel: str):
+def _store(
+    case: Case, occasion: str, values: dict[int, str], *, share: bool, channel: str
+) -> SurveyResponse:
     answers = _answers(list(questions_for(case, occasion)), values)
     try:
         with transaction.atomic():
@@ -123,7 +130,7 @@ def _store(case: Case, occasion: str, values: dict, *, share: bool, channel: str
 
 
 @transaction.atomic
-def response_submit_by_link(*, token: str, values: dict, share: bool) -> SurveyResponse:
+def response_submit_by_link(*, token: str, values: dict[int, str], share: bool) -> SurveyResponse:
     """The participant answers on the link; the link is used up in the same transaction."""
     invitation = valid_invitation(token)
     if invitation is not None:
@@ -138,7 +145,7 @@ def response_submit_by_link(*, token: str, values: dict, share: bool) -> SurveyR
 
 @transaction.atomic
 def response_submit_on_screen(
-    *, case_id: int, occasion: str, values: dict, share: bool, by
+    *, case_id: int, occasion: str, values: dict[int, str], share: bool, by: User
 ) -> SurveyResponse:
     """The participant answers on the coach's screen."""
     case = _case_for(by, case_id)

@@ -15,7 +15,10 @@ from ..models import SavedFilter
 from ..rules import CaseRuleError
 from ..saved_filters import saved_filter_delete, saved_filter_save
 
-PAGES = {SavedFilter.Page.CASELOAD: "casework:caseload", SavedFilter.Page.QUEUE: "referrals:queue"}
+PAGES: dict[str, str] = {
+    SavedFilter.Page.CASELOAD: "casework:caseload",
+    SavedFilter.Page.QUEUE: "referrals:queue",
+}
 
 
 def _page_url(page: str) -> str:

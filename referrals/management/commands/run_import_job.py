@@ -7,6 +7,7 @@ process only, and the web's waiting thread marks the job failed.
 
 import os
 import resource
+from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -25,7 +26,8 @@ DEFAULT_CPU_SECONDS = 900
 
 def _setting(name: str, default: int) -> int:
     """The environment first (the web starts the worker with its own), then settings."""
-    return int(os.environ.get(name) or getattr(settings, name, default))
+    value: Any = os.environ.get(name) or getattr(settings, name, default)
+    return int(value)
 
 
 def limit_resources() -> None:
