@@ -25,7 +25,7 @@ class ApiClientForm(forms.ModelForm):
 
 class TokenInline(admin.TabularInline):
     model = ApiToken
-    fields = ["prefix", "created_at", "revoked_at"]
+    fields = ("prefix", "created_at", "revoked_at")
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -67,7 +67,7 @@ class ApiClientAdmin(admin.ModelAdmin):
 class ApiTokenAdmin(admin.ModelAdmin):
     list_display = ["prefix", "client", "created_at", "revoked_at"]
     list_filter = ["client"]
-    fields = ["client", "prefix", "created_at", "revoked_at"]
+    fields = ("client", "prefix", "created_at", "revoked_at")
     readonly_fields = fields
     actions = ["revoke"]
 

@@ -20,7 +20,10 @@ class ReferralInSerializer(serializers.Serializer):
     programme = serializers.CharField(max_length=40, help_text="Programkod, t.ex. JOBBTORG.")
     referred_on = serializers.DateField()
     income_support = serializers.ChoiceField(choices=IncomeSupport.choices)
-    source = serializers.ChoiceField(choices=Source.choices, required=False, default="SOC")
+    # DRF's metaclass pops declared fields, so this never shadows Field.source at run time.
+    source = serializers.ChoiceField(  # type: ignore[assignment]
+        choices=Source.choices, required=False, default="SOC"
+    )
     first_name = serializers.CharField(max_length=100, required=False, default="")
     last_name = serializers.CharField(max_length=100, required=False, default="")
     risk_note = serializers.CharField(max_length=2000, required=False, default="")

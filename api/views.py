@@ -147,10 +147,11 @@ def _referral_out(case) -> dict:
 
 
 def _replay(client, key: str, body: str) -> Response | None:
-    used = IdempotencyKey.objects.filter(client=client, key=key).select_related(
-        "case__programme", "case__unit"
+    used = (
+        IdempotencyKey.objects.filter(client=client, key=key)
+        .select_related("case__programme", "case__unit")
+        .first()
     )
-    used = used.first()
     if used is None:
         return None
     if used.body_digest != body:

@@ -48,6 +48,7 @@ def setup() -> dict:
     from programmes.models import Unit
 
     busiest = Case.objects.values("unit").annotate(n=Count("pk")).order_by("-n").first()
+    assert busiest is not None, "the bench database has no cases"
     unit = Unit.objects.get(pk=busiest["unit"])
     client = services.client_save(
         client=ApiClient(
@@ -113,6 +114,7 @@ class Caller:
 def drive(url: str, setup: dict) -> dict:
     parsed = urllib.parse.urlsplit(url)
     assert parsed.hostname == "127.0.0.1", "loopback only"
+    assert parsed.port is not None
     people = setup["personnummer"]
     callers = [
         Caller(parsed.hostname, parsed.port, setup["token"], people[n::CLIENTS])

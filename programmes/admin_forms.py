@@ -18,7 +18,7 @@ class StepsField(forms.CharField):
             return "\n".join(value)
         return value
 
-    def to_python(self, value) -> list[str]:
+    def to_python(self, value) -> list[str]:  # type: ignore[override]  # a list, by design
         text = super().to_python(value) or ""
         return [line.strip() for line in text.splitlines() if line.strip()]
 

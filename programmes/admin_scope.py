@@ -14,7 +14,7 @@ organisations and users.
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
-from django.db.models import Q, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.dispatch import Signal
 from django.http import Http404
 
@@ -75,6 +75,8 @@ def scoped(model, user, queryset: QuerySet | None = None) -> QuerySet:
 
 class OrganisationScopedAdmin:
     """Mixin for a ModelAdmin of one of the `OWNER_LOOKUP` models (see the module doc)."""
+
+    model: type[Model]  # set by the ModelAdmin it is mixed into
 
     def get_queryset(self, request):
         return scoped(self.model, request.user, super().get_queryset(request))

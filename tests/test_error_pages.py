@@ -47,7 +47,7 @@ def test_missing_page_is_a_swedish_404_in_the_layout_without_the_url_list(client
 @pytest.mark.django_db
 def test_400_and_403_are_swedish(handler, status, title, rf: RequestFactory):
     request = rf.get("/")
-    request.user = UserFactory()
+    request.user = UserFactory.create()
     response = handler(request, Exception())
     assert response.status_code == status and title in response.content.decode()
 

@@ -135,7 +135,11 @@ def test_bromodellen_case_page_shows_the_ladder_accessibly(page, login, demo):
 
 
 def test_programme_admin_pages_are_accessible(page, login, demo):
-    login(page, User.objects.get(username="demo-admin"))
+    # Each organisation's admin sees its own programmes only (issue 17 item 3): the operator
+    # opens all three.
+    from tests.factories import UserFactory
+
+    login(page, UserFactory(username="operator", is_staff=True, is_superuser=True))
     for code in ("SIKTA", "AME_JARFALLA", "BROMODELLEN"):
         page.goto(f"/admin/programmes/programme/{Programme.objects.get(code=code).pk}/change/")
         assert page.locator("input[name=target_groups]").count() == 6

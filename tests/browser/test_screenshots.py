@@ -143,7 +143,7 @@ def test_agreement_pages_over_demo_data(page, out):
     shoot(page, out, "coordinator-survey-results.png")
     page.context.clear_cookies()
     log_in(page, "demo-admin")
-    page.goto(f"/admin/programmes/programme/{Programme.objects.get(code='SIKTA').pk}/change/")
+    page.goto(f"/admin/programmes/programme/{Programme.objects.get(code='JOBBTORG').pk}/change/")
     shoot(page, out, "admin-programme.png")
     page.context.clear_cookies()
     _inv, token = invitation_create(case_id=sikta.pk, occasion="inskrivning", by=coach)

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from casework.models import Case, Participant
 from casework.services import case_start_insats, note_add
@@ -40,7 +41,7 @@ def _refer(by, serial: int) -> Case:
 
 def build_provider_world() -> ProviderWorld:
     arena = unit("linkoping-arena")
-    coordinator = UserFactory(
+    coordinator: Any = UserFactory(
         username="koordinator_arena", roles=["coordinator", "coach"], units=[arena]
     )
     bilda = UserFactory(username="bilda_1", roles=["leverantor"], units=[unit("bilda-linkoping")])
