@@ -6,6 +6,7 @@ the browser tests are skipped with the reason.
 
 import os
 import shutil
+from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings
@@ -90,5 +91,10 @@ def assert_accessible(page) -> None:
     """axe-core at WCAG 2.1 A/AA: zero violations (W1, AX1)."""
     from axe_playwright_python.sync_playwright import Axe
 
-    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}})
+    options: dict = {"runOnly": {"type": "tag", "values": AXE_TAGS}}
+    if urlsplit(page.url).path.startswith("/admin/"):
+        # axe's CSSOM preload resolves the admin's `@import url('widgets.css')` against the
+        # page's URL instead of the stylesheet's, and the browser logs that request's 404.
+        options["preload"] = False
+    results = Axe().run(page, options=options)
     assert results.violations_count == 0, results.generate_report()
