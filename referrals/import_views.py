@@ -44,6 +44,7 @@ class UploadForm(forms.Form):
         label=gettext_lazy("Enhet för nya aktualiseringar"),
         queryset=Unit.objects.none(),
         required=False,
+        empty_label=gettext_lazy("Ingen vald"),
         help_text=gettext_lazy("Behövs för program som finns i flera enheter, till exempel Sikta."),
     )
     dry_run = forms.BooleanField(
