@@ -39,14 +39,16 @@ check: $(VENV)/.installed
 
 # Both passes include tests/api/test_schemathesis.py: Schemathesis against the committed
 # api/openapi.yaml through the WSGI app, a fixed number of examples per operation (issue 16).
+# pytest-xdist: one worker per core, each with its own test database (test_<name>_gwN).
+XDIST ?= -n auto
 pytest: $(VENV)/.installed
-	$(BIN)/pytest
+	$(BIN)/pytest $(XDIST)
 
 # PostgreSQL is the production engine: required under CI=true, skipped with a notice otherwise.
 # The browser tests exercise the web layer once, in the SQLite pass.
 pytest-postgres: $(VENV)/.installed
 	@if $(BIN)/python -c "import psycopg; psycopg.connect('$(PG_URL)', connect_timeout=3).close()" 2>/dev/null; then \
-		DATABASE_URL=$(PG_URL) $(BIN)/pytest --ignore=tests/browser; \
+		DATABASE_URL=$(PG_URL) $(BIN)/pytest $(XDIST) --ignore=tests/browser; \
 	elif [ "$$CI" = "true" ]; then \
 		echo "PostgreSQL at $(PG_URL) does not answer, and CI=true requires it." >&2; exit 1; \
 	else \
