@@ -191,9 +191,7 @@ def test_the_queue_start_defaults_to_full_time_and_takes_the_whole_place(client,
     assert WaitingListEntry.objects.waiting().get(case=second).scope == 10
 
 
-def test_the_queue_start_scope_shares_the_full_time_place_and_reaches_the_list(
-    client, bromodellen
-):
+def test_the_queue_start_scope_shares_the_full_time_place_and_reaches_the_list(client, bromodellen):
     coordinator, refer = bromodellen
     client.force_login(coordinator)
     half, other_half, queued = refer(), refer(), refer()
