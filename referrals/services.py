@@ -342,7 +342,12 @@ def waiting_list_start_next(
     *, programme: Programme, insats: str, on: date, by: User
 ) -> StartOutcome:
     """A freed place goes to the first in line, in referral order (002 §5), among the
-    cases the user may act on: never another unit's case (issue 17 item 9)."""
+    cases the user may act on: never another unit's case (issue 17 item 9). A case that
+    has exited since it was put in line leaves the line (it cannot start)."""
+    for ended in WaitingListEntry.objects.waiting().filter(
+        programme=programme, insats_type=insats, case__state="avslutad"
+    ):
+        _resolve(ended, WaitingListEntry.Resolution.WITHDRAWN)
     entry = (
         WaitingListEntry.objects.waiting()
         .filter(programme=programme, insats_type=insats, case__in=visible_cases(by))

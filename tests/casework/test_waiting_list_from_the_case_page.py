@@ -216,3 +216,37 @@ def test_the_queue_start_refuses_a_scope_outside_1_to_100(client, bromodellen):
     html = queue_start(client, case, scope="0").content.decode()
     assert "Omfattning (% av heltid): " in html
     assert Case.objects.get(pk=case.pk).state == "aktualisering"
+
+
+def test_a_coach_moving_a_case_to_a_full_programme_puts_it_on_the_list(
+    client, coach, coordinator, full_jobbtorg, ready
+):
+    from casework.services import case_assign_coach
+
+    case = ready()
+    case_start_insats(case_id=case.pk, insats="jobbsok", on=date(2026, 2, 2), by=coordinator)
+    case_assign_coach(case_id=case.pk, coach=coach, by=coordinator)
+    client.force_login(coach)
+    refused = client.post(action_url(case), start_form(case)).content.decode()
+    assert "Sätt på väntelistan" in refused
+    client.post(action_url(case), start_form(case, waiting_list="on"))
+    assert WaitingListEntry.objects.waiting().get(case=case).queued_by == coach
+    assert Case.objects.get(pk=case.pk).state == "jobbsok"
+
+
+def test_a_case_that_exits_while_in_line_leaves_the_line_and_the_next_starts(
+    client, coordinator, full_jobbtorg, ready
+):
+    exited, waiting = ready(date(2026, 1, 2)), ready(date(2026, 1, 3))
+    client.force_login(coordinator)
+    for case in (exited, waiting):
+        client.post(action_url(case), start_form(case, waiting_list="on"))
+    assert WaitingListEntry.objects.waiting().count() == 2
+    case_exit(case_id=exited.pk, on=date(2026, 3, 5), reason_code="AVBROTT", by=coordinator)
+    case_exit(case_id=full_jobbtorg.pk, on=date(2026, 3, 10), reason_code="ARBETE", by=coordinator)
+    client.post(
+        reverse("referrals:waiting_list"),
+        {"programme": waiting.programme_id, "insats": "anstallning", "on": "2026-03-11"},
+    )
+    assert Case.objects.get(pk=waiting.pk).state == "anstallning"
+    assert WaitingListEntry.objects.get(case=exited).resolution == "withdrawn"
