@@ -124,11 +124,17 @@ def overstaying_as_of(
     """(participant, gender) of every spell or case that, by the journal as recorded at T,
     is past its deadline on some day of [start, end]: the deadlines as they were then,
     with the extensions recorded by T (indicators.md OVERSTAY; `as_of`)."""
-    from .models import Case
+    from django.db.models import Exists, OuterRef
 
+    from .models import Case, Transition
+
+    # A case that had exited before P (by the journal at T) cannot overstay in P.
+    exited_before = Transition.objects.filter(
+        case=OuterRef("pk"), to_state=rules.AVSLUTAD, effective_on__lt=start, recorded_at__lte=as_of
+    ).exclude(corrections__recorded_at__lte=as_of)
     cases = Case.objects.filter(
         transitions__recorded_at__lte=as_of, transitions__effective_on__lte=end
-    )
+    ).exclude(Exists(exited_before))
     if programme_ids is not None:
         cases = cases.filter(programme_id__in=programme_ids)
     ids = sorted(set(cases.values_list("id", flat=True)))
