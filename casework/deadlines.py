@@ -8,7 +8,7 @@ whole case. The report's OVERSTAY reads those columns (indicators.md).
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from types import SimpleNamespace
 
 from . import rules
@@ -25,7 +25,19 @@ def overstay_from(deadline: date | None, end: date | None) -> date | None:
     return first if end is None or end > first else None
 
 
-def _facts(case_ids: list[int]) -> dict[int, tuple[tuple, CaseFacts]]:
+def _current(model, case_ids: list[int], as_of: datetime | None):
+    """The model's rows of these cases that are current (as recorded at T when given)."""
+    rows = model.objects.filter(case_id__in=case_ids)
+    if as_of is None:
+        return rows.filter(corrections__isnull=True)
+    return rows.filter(recorded_at__lte=as_of).exclude(corrections__recorded_at__lte=as_of)
+
+
+def _facts(
+    case_ids: list[int], as_of: datetime | None = None
+) -> dict[int, tuple[tuple, CaseFacts]]:
+    """Each case's (participant, programme, gender) and the facts the deadlines read:
+    the current journal, or the journal as recorded at T."""
     from programmes.models import Programme
 
     from .models import Case, Extension, Transition
@@ -38,20 +50,22 @@ def _facts(case_ids: list[int]) -> dict[int, tuple[tuple, CaseFacts]]:
     for pk, programme_id, participant_id, gender in cases:
         lite = SimpleNamespace(programme=programmes[programme_id])
         out[pk] = ((participant_id, programme_id, gender), CaseFacts(lite))  # type: ignore[arg-type]
-    rows = Transition.objects.filter(case_id__in=case_ids, corrections__isnull=True)
+    rows = _current(Transition, case_ids, as_of)
     for case_id, *values in rows.order_by("case_id", "effective_on", "seq").values_list(
         "case_id", *_FIELDS
     ):
         row = SimpleNamespace(**dict(zip(_FIELDS, values, strict=True)))
-        out[case_id][1].transitions.append(row)
-    extensions = Extension.objects.filter(case_id__in=case_ids, corrections__isnull=True)
+        if case_id in out:
+            out[case_id][1].transitions.append(row)
+    extensions = _current(Extension, case_ids, as_of)
     for case_id, insats, on, months in extensions.order_by("pk").values_list(
         "case_id", "insats_type", "effective_on", "months"
     ):
-        out[case_id][1].extensions.append(
-            SimpleNamespace(insats_type=insats, effective_on=on, months=months)
-        )
-    return out
+        if case_id in out:
+            out[case_id][1].extensions.append(
+                SimpleNamespace(insats_type=insats, effective_on=on, months=months)
+            )
+    return {pk: known for pk, known in out.items() if known[1].transitions}
 
 
 def compute(case_ids: list[int]) -> tuple[list[tuple], list[tuple]]:
@@ -99,3 +113,47 @@ def _case_row(case_id: int, who: tuple, facts: CaseFacts) -> tuple | None:
         deadline,
         overstay_from(deadline, end),
     )
+
+
+_AS_OF_CHUNK = 300
+
+
+def overstaying_as_of(
+    as_of: datetime, start: date, end: date, programme_ids: list[int] | None = None
+) -> list[tuple[int, str]]:
+    """(participant, gender) of every spell or case that, by the journal as recorded at T,
+    is past its deadline on some day of [start, end]: the deadlines as they were then,
+    with the extensions recorded by T (indicators.md OVERSTAY; `as_of`)."""
+    from django.db.models import Exists, OuterRef
+
+    from .models import Case, Transition
+
+    # A case that had exited before P (by the journal at T) cannot overstay in P.
+    exited_before = Transition.objects.filter(
+        case=OuterRef("pk"), to_state=rules.AVSLUTAD, effective_on__lt=start, recorded_at__lte=as_of
+    ).exclude(corrections__recorded_at__lte=as_of)
+    cases = Case.objects.filter(
+        transitions__recorded_at__lte=as_of, transitions__effective_on__lte=end
+    ).exclude(Exists(exited_before))
+    if programme_ids is not None:
+        cases = cases.filter(programme_id__in=programme_ids)
+    ids = sorted(set(cases.values_list("id", flat=True)))
+    found: set[tuple[int, str]] = set()
+    for i in range(0, len(ids), _AS_OF_CHUNK):
+        for who, facts in _facts(ids[i : i + _AS_OF_CHUNK], as_of).values():
+            if _overstays_in(facts, start, end):
+                found.add((who[0], who[2]))
+    return sorted(found)
+
+
+def _overstays_in(facts: CaseFacts, start: date, end: date) -> bool:
+    """Some spell, or the case itself, is past its deadline on a day of [start, end]."""
+    spells = rules.spells(facts)
+    limits = [(rules.spell_deadline(facts, s), s.end) for s in spells if s.state in rules.INSATS]
+    exit_on = spells[-1].start if spells[-1].state == rules.AVSLUTAD else None
+    limits.append((rules.case_deadline(facts), exit_on))
+    for deadline, spell_end in limits:
+        first = overstay_from(deadline, spell_end)
+        if first is not None and first <= end and (spell_end is None or spell_end > start):
+            return True
+    return False

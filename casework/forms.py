@@ -29,6 +29,8 @@ class ActionForm(forms.Form):
     """Base: knows its case and user, labels errors for assistive technology (W2)."""
 
     dated = True
+    has_places = False  # a start of an insats with places (StartInsatsForm)
+    offer_waiting_list = False  # the start was refused as full: offer the waiting list
 
     def __init__(self, *args, case: Case, user, **kwargs):
         self.case, self.user = case, user
@@ -147,6 +149,9 @@ class StartInsatsForm(ActionForm):
                     "Där regeln kräver samråd ska det vara registrerat före startdatumet."
                 ),
             )
+        # The insats has places: when they are full the form offers the waiting list,
+        # whose button posts `waiting_list` (issue 11; 000 §4.4; 002 §5).
+        self.has_places = bool(rule and rule.capacity is not None)
         self.empty_warning = rules.empty_spell_warning(self.case, timezone.localdate())
         self.fields["confirm_empty"] = forms.BooleanField(
             label=_("Jag vet att perioden blir tom och vill spara ändå"), required=False
@@ -154,6 +159,7 @@ class StartInsatsForm(ActionForm):
 
     def clean(self):
         data = super().clean()
+        data["waiting_list"] = self.has_places and bool(self.data.get("waiting_list"))
         if self.coordinator_only:
             raise forms.ValidationError(
                 _("Maxtiden per deltagare sätts av samordnaren; be samordnaren starta insatsen.")

@@ -143,7 +143,7 @@ class AssignCoachForm(VersionedForm):
 
 class StartForm(DatedForm):
     """The first start from the queue, with what a start or a waiting-list place needs:
-    workplace, OSA and planned end (000 §4.4; 002 §5)."""
+    workplace, OSA, planned end and scope (000 §4.4; 002 §5; domain.md 2026-12)."""
 
     insats = forms.ChoiceField(label=_("Insats"), choices=InsatsType.choices)
     workplace = forms.ModelChoiceField(
@@ -151,6 +151,9 @@ class StartForm(DatedForm):
     )
     is_osa = forms.BooleanField(label=_("Offentligt skyddad anställning (OSA)"), required=False)
     planned_end = forms.DateField(label=_("Planerat slutdatum"), required=False)
+    scope = forms.IntegerField(
+        label=_("Omfattning (% av heltid)"), min_value=1, max_value=100, required=False
+    )
 
     def details(self) -> dict:
         data = self.cleaned_data
@@ -158,6 +161,7 @@ class StartForm(DatedForm):
             "workplace": data.get("workplace"),
             "is_osa": bool(data.get("is_osa")),
             "planned_end": data.get("planned_end"),
+            "scope": data.get("scope") or 100,
         }
 
 

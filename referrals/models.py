@@ -41,6 +41,7 @@ class WaitingListEntry(models.Model):
     )
     is_osa = models.BooleanField(_("OSA"), default=False)
     planned_end = models.DateField(_("planerat slut"), null=True, blank=True)
+    scope = models.PositiveSmallIntegerField(_("omfattning (% av heltid)"), default=100)
     reason = models.TextField(_("motivering"), blank=True)
     queued_at = models.DateTimeField(_("köad"), default=timezone.now)
     queued_by = models.ForeignKey(

@@ -249,38 +249,32 @@ def _ahead_of(entries: WaitingListQuerySet, case: Case) -> WaitingListQuerySet:
     )
 
 
-@transaction.atomic
-def insats_start_or_enqueue(
-    *,
-    case_id: int,
-    insats: str,
-    on: date,
-    by: User,
-    workplace: Workplace | None = None,
-    is_osa: bool = False,
-    planned_end: date | None = None,
-    reason: str = "",
-    expected_version: int | None = None,
-) -> StartOutcome:
-    """Start the insats if a place is free, else put the case in line (000 §4.4; 002 §5)."""
-    case = Case.objects.select_for_update().select_related("programme").get(pk=case_id)
-    ensure_unchanged(case, expected_version)
-    details: dict[str, Any] = {"workplace": workplace, "is_osa": is_osa, "planned_end": planned_end}
+def _start_details(
+    workplace: Workplace | None, is_osa: bool, planned_end: date | None, scope: int
+) -> dict[str, Any]:
+    return {"workplace": workplace, "is_osa": is_osa, "planned_end": planned_end, "scope": scope}
+
+
+def _place_free(case: Case, insats: str, *, on: date, by: User, details: dict[str, Any]) -> bool:
+    """Every check of the start passes (a refusal is raised), and a place is free on `on`
+    with nobody ahead in line (000 §4.4; 002 §5)."""
     try:
         ensure_startable(case, insats, on=on, by=by, **details)
-        full = False
     except CapacityFull:
-        full = True
+        return False
     if WaitingListEntry.objects.waiting().filter(case=case).exists():
         raise CaseRuleError(_("Ärendet står redan i väntelistan."))
     waiting = WaitingListEntry.objects.waiting().filter(
         programme=case.programme, insats_type=insats
     )
-    if not full and not _ahead_of(waiting, case).exists():
-        row = case_start_insats(
-            case_id=case.pk, insats=insats, on=on, by=by, reason=reason, **details
-        )
-        return StartOutcome(transition=row)
+    return not _ahead_of(waiting, case).exists()
+
+
+def _enqueue(
+    case: Case, insats: str, *, on: date, by: User, reason: str, details: dict[str, Any]
+) -> StartOutcome:
+    if WaitingListEntry.objects.waiting().filter(case=case).exists():
+        raise CaseRuleError(_("Ärendet står redan i väntelistan."))
     entry = WaitingListEntry.objects.create(
         case=case,
         programme=case.programme,
@@ -294,11 +288,66 @@ def insats_start_or_enqueue(
 
 
 @transaction.atomic
+def insats_start_or_enqueue(
+    *,
+    case_id: int,
+    insats: str,
+    on: date,
+    by: User,
+    workplace: Workplace | None = None,
+    is_osa: bool = False,
+    planned_end: date | None = None,
+    scope: int = 100,
+    reason: str = "",
+    expected_version: int | None = None,
+) -> StartOutcome:
+    """Start the insats if a place is free, else put the case in line (000 §4.4; 002 §5)."""
+    case = Case.objects.select_for_update().select_related("programme").get(pk=case_id)
+    ensure_unchanged(case, expected_version)
+    details = _start_details(workplace, is_osa, planned_end, scope)
+    if _place_free(case, insats, on=on, by=by, details=details):
+        row = case_start_insats(
+            case_id=case.pk, insats=insats, on=on, by=by, reason=reason, **details
+        )
+        return StartOutcome(transition=row)
+    return _enqueue(case, insats, on=on, by=by, reason=reason, details=details)
+
+
+@transaction.atomic
+def waiting_list_enqueue(
+    *,
+    case_id: int,
+    insats: str,
+    on: date,
+    by: User,
+    workplace: Workplace | None = None,
+    is_osa: bool = False,
+    planned_end: date | None = None,
+    scope: int = 100,
+    reason: str = "",
+    expected_version: int | None = None,
+) -> StartOutcome:
+    """ "Sätt på väntelistan" from the case page: a start that every rule allows but the
+    places, kept with the details the start will need. Refused where a place is free."""
+    case = Case.objects.select_for_update().select_related("programme").get(pk=case_id)
+    ensure_unchanged(case, expected_version)
+    details = _start_details(workplace, is_osa, planned_end, scope)
+    if _place_free(case, insats, on=on, by=by, details=details):
+        raise CaseRuleError(_("Det finns en ledig plats: starta insatsen i stället."))
+    return _enqueue(case, insats, on=on, by=by, reason=reason, details=details)
+
+
+@transaction.atomic
 def waiting_list_start_next(
     *, programme: Programme, insats: str, on: date, by: User
 ) -> StartOutcome:
     """A freed place goes to the first in line, in referral order (002 §5), among the
-    cases the user may act on: never another unit's case (issue 17 item 9)."""
+    cases the user may act on: never another unit's case (issue 17 item 9). A case that
+    has exited since it was put in line leaves the line (it cannot start)."""
+    for ended in WaitingListEntry.objects.waiting().filter(
+        programme=programme, insats_type=insats, case__state="avslutad"
+    ):
+        _resolve(ended, WaitingListEntry.Resolution.WITHDRAWN)
     entry = (
         WaitingListEntry.objects.waiting()
         .filter(programme=programme, insats_type=insats, case__in=visible_cases(by))
@@ -316,6 +365,7 @@ def waiting_list_start_next(
         workplace=entry.workplace,
         is_osa=entry.is_osa,
         planned_end=entry.planned_end,
+        scope=entry.scope,
         reason=entry.reason,
     )
     _resolve(entry, WaitingListEntry.Resolution.STARTED)

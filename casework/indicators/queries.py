@@ -20,7 +20,9 @@ journal. `as_of` replays the journal instead: only rows recorded at or before T,
 row superseded by a correction recorded at or before T is replaced by that correction
 (models.Recorded); the spells are then derived by the projection's own SQL
 (`projections.spells_sql`) in a CTE with the same columns, and the rest of the
-statement is the same text.
+statement is the same text, except OVERSTAY: its deadlines are the rules' own, computed
+over the journal as recorded at T (extensions recorded later do not count), before the
+statement (`casework.deadlines.overstaying_as_of`).
 
 Both run on SQLite (3.25+, window functions) and PostgreSQL. The only engine-specific
 SQL is the difference of two dates in days (`_DATE_SQL`).
@@ -30,6 +32,7 @@ from __future__ import annotations
 
 from django.db import connection
 
+from casework.deadlines import overstaying_as_of
 from casework.projections import ENROLMENT, SPELL_COLUMNS, current, spells_sql
 from casework.rules import EJ_AKTUELL
 
@@ -94,25 +97,37 @@ def _overlapping(spells: str, scope: str, ends: str) -> str:
           AND s.start_on <= %(p_end)s AND {ends}"""
 
 
-def _overstays(spells: str, scope: str, as_of) -> str:
+def _overstays(spells: str, scope: str) -> str:
     """Persons in a spell, or an open case, on a day of P after its deadline (OVERSTAY).
 
     The projection keeps each spell's first overstay day (`overstay_from`, from
-    casework.rules); as of T the replayed spells take it from the projection's spell of
-    the same case, state and start, and their own end (docs/adr/0104)."""
-    if as_of is None:
-        return f"""
+    casework.rules, docs/adr/0104)."""
+    return f"""
         SELECT s.participant_id AS pid, s.gender FROM {spells} s
         WHERE s.overstay_from IS NOT NULL AND s.overstay_from <= %(p_end)s AND {scope}
           AND (s.end_on IS NULL OR s.end_on > %(p_start)s)
 """
-    return f"""
-        SELECT s.participant_id AS pid, s.gender FROM casework_spell o
-        JOIN {spells} s ON s.case_id = o.case_id AND s.state = o.state
-                       AND s.start_on = o.start_on
-        WHERE o.overstay_from IS NOT NULL AND o.overstay_from <= %(p_end)s AND {scope}
-          AND (s.end_on IS NULL OR (s.end_on > o.overstay_from AND s.end_on > %(p_start)s))
+
+
+def _overstays_as_of(period: Period, programme_ids, as_of) -> str:
+    """OVERSTAY as of T: the deadlines as they were then, with the extensions recorded by
+    T, are the rules' own (casework.deadlines) over the journal as recorded at T; the
+    persons are listed as literal rows (integers and a checked gender code only)."""
+    rows = overstaying_as_of(as_of, period.start, period.end, programme_ids)
+    if not rows:
+        return """
+        SELECT CAST(NULL AS BIGINT) AS pid, CAST(NULL AS VARCHAR(1)) AS gender WHERE 1 = 0
 """
+    values = ", ".join(f"({int(pid)}, '{_gender(gender)}')" for pid, gender in rows)
+    return f"""
+        SELECT v.column1 AS pid, v.column2 AS gender FROM (VALUES {values}) v
+"""
+
+
+def _gender(code: str) -> str:
+    if code not in GENDERS:
+        raise ValueError(f"not a gender code: {code!r}")
+    return code
 
 
 def _base_ctes(period: Period, programme_ids, as_of, params: dict) -> str:
@@ -137,8 +152,13 @@ def _base_ctes(period: Period, programme_ids, as_of, params: dict) -> str:
         WHERE s.state = 'anstallning' AND {scope.format(a="s")} AND s.end_on > s.start_on
           AND s.end_on BETWEEN %(due_low)s AND %(due_high)s
 """
+    overstays = (
+        _overstays(spells, scope.format(a="s"))
+        if as_of is None
+        else _overstays_as_of(period, programme_ids, as_of)
+    )
     return f"""{first}
-    overstays AS ({_overstays(spells, scope.format(a="s"), as_of)}    ),
+    overstays AS ({overstays}    ),
     overlapping AS (
         {_overlapping(spells, scope.format(a="s"), "s.end_on IS NULL")}
         UNION ALL

@@ -15,6 +15,7 @@ from audit.services import log_read
 from ..models import Case
 from ..rules import CaseRuleError
 from ..selectors import case_in_scope_or_404
+from ..services import CapacityFull
 from .detail import render_detail
 from .registry import ACTIONS, Action, may_transition
 
@@ -59,14 +60,16 @@ def _perform(request, case: Case, spec: Action):
         status = 403
     elif form.is_valid():
         try:
-            spec.perform(form, case, user)
+            done = spec.perform(form, case, user)
         except CaseRuleError as error:
             form.add_error(None, error.messages)
+            # A full programme offers the waiting list with the same details (issue 11).
+            form.offer_waiting_list = isinstance(error, CapacityFull) and form.has_places
         except PermissionDenied as error:
             form.add_error(None, str(error) or _("Du har inte behörighet till den åtgärden."))
             status = 403
         else:
-            messages.success(request, str(spec.done))
+            messages.success(request, str(done or spec.done))
             return redirect("casework:case_detail", pk=case.pk)
     form.describe()
     return render_detail(request, case, action=spec, form=form, status=status)

@@ -37,7 +37,25 @@ def header(case: Case, today) -> dict:
             {"label": _state_label(o.state), "o": o} for o in rules.overstays(case, today)
         ],
         "early_exit": rules.early_exit(case),
+        "waiting": waiting_place(case),
     }
+
+
+def waiting_place(case: Case) -> dict | None:
+    """The case's open waiting-list entry and its place in line (referral order), if any."""
+    entry = case.waiting_entries.filter(resolved_at__isnull=True).first()
+    if entry is None:
+        return None
+    line = (
+        type(entry)
+        .objects.waiting()
+        .filter(programme_id=entry.programme_id, insats_type=entry.insats_type)
+    )
+    ahead = (
+        line.filter(case__referred_on__lt=case.referred_on).count()
+        + line.filter(case__referred_on=case.referred_on, case_id__lt=case.pk).count()
+    )
+    return {"entry": entry, "label": State(entry.insats_type).label, "position": ahead + 1}
 
 
 def _state_label(state: str) -> str:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
 
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from programmes.models import InsatsType
@@ -45,9 +46,34 @@ class Action:
         return self.form_class(data, case=case, user=user, initial=initial, **self.form_kwargs)
 
 
+def _enqueue(form, case, user, insats: str) -> str:
+    """ "Sätt på väntelistan": the start's details wait for a place (000 §4.4; 002 §5)."""
+    from referrals.services import waiting_list_enqueue  # the list is the intake's
+
+    data = form.cleaned_data
+    outcome = waiting_list_enqueue(
+        case_id=case.pk,
+        insats=insats,
+        on=data["on"],
+        by=user,
+        workplace=data.get("workplace"),
+        is_osa=data.get("is_osa", False),
+        planned_end=data.get("planned_end"),
+        scope=data.get("scope") or 100,
+        reason=data.get("reason", ""),
+        expected_version=_version(form),
+    )
+    return _("Ärendet står som nummer %(n)s i väntelistan för %(i)s.") % {
+        "n": outcome.position,
+        "i": InsatsType(insats).label.lower(),
+    }
+
+
 def _start(insats: str) -> Action:
     def perform(form, case, user):
         data = form.cleaned_data
+        if data.get("waiting_list"):
+            return _enqueue(form, case, user, insats)
         services.case_start_insats(
             case_id=case.pk,
             insats=insats,
@@ -62,6 +88,7 @@ def _start(insats: str) -> Action:
             min_end=data.get("min_end"),
             extension_reason=data.get("extension_reason") or None,
         )
+        return None
 
     label = InsatsType(insats).label
     return Action(

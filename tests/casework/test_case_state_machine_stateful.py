@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
 
 from casework import rules
-from casework.models import Case, Extension, Samrad, Transition
+from casework.models import Case, Extension, Samrad, Spell, Transition
 from casework.services import (
     case_exit,
     case_extend,
@@ -65,6 +65,7 @@ class Model:
     spells: list = field(default_factory=list)  # [state, start, end|None, osa] of insatser
     extensions: dict = field(default_factory=dict)
     case_extension_months: list = field(default_factory=list)
+    extension_dates: list = field(default_factory=list)  # (insats, date) of each extension
     samrads: list = field(default_factory=list)  # [date, used]
 
     def of_kind(self, insats, osa=False):
@@ -117,6 +118,40 @@ class Model:
             return None
         months = self.case_limit + sum(self.case_extension_months)
         return rules.add_months(firsts[0], months) - timedelta(days=1)
+
+    def spell_deadline(self, index):
+        """Last permitted day of spell `index`, open or closed: OSA its planned end; else the
+        budget from the first spell of its kind, less the days of the earlier ones, with the
+        extensions dated before the spell ended (domain.md 2026-12)."""
+        insats, start, end, osa = self.spells[index]
+        if osa:
+            return start + timedelta(days=365)
+        base, ext, _, _ = self.rules[insats]
+        if base is None:
+            return None
+        same = [sp for sp in self.spells[:index] if sp[0] == insats and not sp[3]]
+        first = same[0][1] if same else start
+        used = sum((sp[2] - sp[1]).days for sp in same)
+        n = sum(1 for i, d in self.extension_dates if i == insats and (end is None or d < end))
+        months = base + n * ext
+        return start + timedelta(days=(rules.add_months(first, months) - first).days - used - 1)
+
+    def overstays(self, today):
+        """(state, deadline, days past it) of every spell and of the case that went past."""
+        found = []
+        for index, (insats, _start, end, _osa) in enumerate(self.spells):
+            deadline = self.spell_deadline(index)
+            last = end - timedelta(days=1) if end else today
+            if deadline is not None and (last - deadline).days > 0:
+                found.append((insats, deadline, (last - deadline).days))
+        if self.case_limit is not None and self.spells:
+            first = self.spells[0][1]
+            limit = self.case_limit + sum(self.case_extension_months)
+            deadline = rules.add_months(first, limit) - timedelta(days=1)
+            last = self.since - timedelta(days=1) if self.state == "avslutad" else today
+            if (last - deadline).days > 0:
+                found.append((rules.CASE_LIMIT, deadline, (last - deadline).days))
+        return found
 
     def move(self, target, on, osa=False):
         if self.spells and self.spells[-1][2] is None:
@@ -219,6 +254,7 @@ class CaseMachine(RuleBasedStateMachine):
             self.model.move(insats, self.today, osa)
             if extend:
                 self.model.extensions[insats] = self.model.extensions.get(insats, 0) + 1
+                self.model.extension_dates.append((insats, self.today))
                 if self.model.rules[insats][3]:
                     used[1] = True
 
@@ -233,6 +269,7 @@ class CaseMachine(RuleBasedStateMachine):
         if ok:
             state = self.model.state
             self.model.extensions[state] = self.model.extensions.get(state, 0) + 1
+            self.model.extension_dates.append((state, self.today))
             if self.model.rules[state][3]:
                 used_samrad[1] = True
             self.model.last_event = self.today
@@ -293,6 +330,21 @@ class CaseMachine(RuleBasedStateMachine):
         assert case.case_deadline == own
         limits = [d for d in (expected, own) if d is not None]
         assert case.deadline == (min(limits) if limits else None)
+
+    @invariant()
+    def overstays_stay_on_record_as_the_model_says(self):
+        """Closed spells keep their deadline and overstay days (OSA's planned end, returns
+        with their extension, the case limit), in the rules and in the spell projection."""
+        case = Case.objects.get(pk=self.case.pk)
+        found = [(o.state, o.deadline, o.days) for o in rules.overstays(case, self.today)]
+        assert found == self.model.overstays(self.today)
+        stored = {
+            (s.state, s.start_on, s.end_on): s.deadline
+            for s in Spell.objects.filter(case=self.case, state__in=INSATSER)
+        }
+        for index, (insats, start, end, _osa) in enumerate(self.model.spells):
+            if end is None or end > start:
+                assert stored[(insats, start, end)] == self.model.spell_deadline(index)
 
 
 class SiktaMachine(CaseMachine):
