@@ -9,6 +9,8 @@ note read differently from what is stored.
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
+from django.db.models import CharField, Model, TextField
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 INVISIBLE = {"\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad"}
@@ -33,3 +35,26 @@ def validate_text(value: str) -> None:
     problem = text_problem(value or "")
     if problem:
         raise ValidationError(problem, code="invisible_text")
+
+
+def row_problems(obj: Model) -> list[str]:
+    """Every refused text of a row about to be written, each prefixed by its field's name."""
+    problems = []
+    for field in obj._meta.concrete_fields:
+        if not isinstance(field, (CharField, TextField)) or field.choices:
+            continue
+        value = getattr(obj, field.attname)
+        problem = text_problem(value) if isinstance(value, str) else ""
+        if problem:
+            problems.append(f"{capfirst(field.verbose_name)}: {problem}")
+    return problems
+
+
+def ensure_clean_row(obj: Model) -> None:
+    """The rule layer's check (issue 17): `casework.store` calls it before it writes a case,
+    a person or a journal row, so the web, the import and the API refuse the same text."""
+    from .rules import CaseRuleError
+
+    problems = row_problems(obj)
+    if problems:
+        raise CaseRuleError(problems)

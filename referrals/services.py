@@ -34,8 +34,10 @@ from casework.services import (
 from casework.services import _append_transition as append_transition
 from casework.store import unit_of_work
 from casework.target_groups import TargetGroupInput, target_groups_record
+from casework.text import ensure_clean_row, text_problem
 from programmes.models import IncomeSupport, MemberMunicipality, Programme, Unit, Workplace
 
+from .lookup import is_shielded, protected_referral_event
 from .models import WaitingListEntry
 
 if TYPE_CHECKING:
@@ -88,9 +90,12 @@ def _participant(
     last_name: str,
     by: User,
     batch: ImportBatch | None = None,
-) -> Participant:
+) -> tuple[Participant, bool]:
     """An existing person is reused, never duplicated; empty names are filled in. A new
-    person's gender and protection are journaled (casework.identity)."""
+    person's gender and protection are journaled (casework.identity).
+
+    The flag says the person is protected (P1) and the user may not see them: then the
+    stored person is left as it is, and the case is registered shielded."""
     person, created = store.current().participant(
         identity.canonical,
         {
@@ -102,12 +107,14 @@ def _participant(
     )
     if created:
         record_identity(person, by=by, batch=batch)
+    elif is_shielded(person, by):
+        return person, True
     elif (first_name and not person.first_name) or (last_name and not person.last_name):
         person.first_name = person.first_name or first_name
         person.last_name = person.last_name or last_name
         person._history_user, person._change_reason = by, "participant.names"
         store.current().save(person)
-    return person
+    return person, False
 
 
 @unit_of_work
@@ -149,13 +156,17 @@ def referral_register(
     )
     home_municipality = home_municipality or sole_member(programme)
     reasons += agreement_refusals(programme, home_municipality, baseline_step)
+    reasons += name_refusals(first_name, last_name)
     if reasons:
         raise CaseRuleError(reasons)
-    person = _participant(
+    person, shielded = _participant(
         identity, gender=gender, first_name=first_name, last_name=last_name, by=by, batch=batch
     )
     _refuse_open_case(person, programme, on)
     case = Case(
+        shielded=shielded,
+        shown_name=f"{first_name} {last_name}".strip() if shielded else "",
+        shown_gender=gender if shielded else "",
         participant=person,
         programme=programme,
         unit=unit,
@@ -179,6 +190,8 @@ def referral_register(
         _refuse_open_case(person, programme, on)
         raise
     append_transition(case, from_state="", on=on, by=by, batch=batch)
+    if shielded:
+        protected_referral_event(person, unit=unit, by=by)
     target_groups_record(case=case, facts=target_groups or TargetGroupInput(), by=by, batch=batch)
     return case
 
@@ -205,6 +218,12 @@ def agreement_refusals(
     if baseline_step is not None and not 1 <= baseline_step <= steps:
         reasons.append(_("Steget måste vara mellan 1 och %(n)s.") % {"n": steps})
     return reasons
+
+
+def name_refusals(first_name: str, last_name: str) -> list[str]:
+    """The rule layer's text check of the names, which no store write of a new person sees."""
+    named = ((_("Förnamn"), first_name), (_("Efternamn"), last_name))
+    return [f"{label}: {text_problem(value)}" for label, value in named if text_problem(value)]
 
 
 def _refuse_open_case(person: Participant, programme: Programme, on: date) -> None:
@@ -281,7 +300,7 @@ def insats_start_or_enqueue(
             case_id=case.pk, insats=insats, on=on, by=by, reason=reason, **details
         )
         return StartOutcome(transition=row)
-    entry = WaitingListEntry.objects.create(
+    entry = WaitingListEntry(
         case=case,
         programme=case.programme,
         insats_type=insats,
@@ -290,6 +309,8 @@ def insats_start_or_enqueue(
         queued_by=by,
         **details,
     )
+    ensure_clean_row(entry)
+    entry.save()
     return StartOutcome(entry=entry)
 
 
