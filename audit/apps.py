@@ -7,7 +7,7 @@ class AuditConfig(AppConfig):
     verbose_name = _("Granskning")
 
     def ready(self) -> None:
-        from . import receivers, scope_receivers
+        from . import checks, receivers, scope_receivers  # noqa: F401  (checks registers)
 
         receivers.connect()
         scope_receivers.connect()

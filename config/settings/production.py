@@ -13,7 +13,7 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import INSTALLED_APPS, MIDDLEWARE
+from .base import INSTALLED_APPS, MIDDLEWARE, STATIC_ROOT
 
 
 def _required(name: str) -> str:
@@ -51,6 +51,9 @@ CSRF_COOKIE_HTTPONLY = True
 CSRF_TRUSTED_ORIGINS = [f"https://{host}" for host in ALLOWED_HOSTS]
 
 # Static files from the app server, hashed names, far-future caching.
+# `collectstatic` fills STATIC_ROOT before start; `check --deploy` fails without it
+# (audit.checks, audit.E001).
+STATIC_ROOT = os.environ.get("STATIC_ROOT") or STATIC_ROOT
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
