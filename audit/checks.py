@@ -31,7 +31,7 @@ def _manifest_problem() -> str:
     root = settings.STATIC_ROOT
     if not root or not Path(root).is_dir():
         return f"STATIC_ROOT ({root}) finns inte (does not exist)."
-    manifest = Path(root) / staticfiles_storage.manifest_name
+    manifest = Path(root) / getattr(staticfiles_storage, "manifest_name", "staticfiles.json")
     try:
         paths = json.loads(manifest.read_text(encoding="utf-8"))["paths"]
     except (OSError, ValueError, KeyError, TypeError):

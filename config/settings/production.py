@@ -8,6 +8,7 @@ municipality's own OIDC/SAML identity provider in front instead.
 """
 
 import os
+from pathlib import Path
 
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
@@ -53,7 +54,7 @@ CSRF_TRUSTED_ORIGINS = [f"https://{host}" for host in ALLOWED_HOSTS]
 # Static files from the app server, hashed names, far-future caching.
 # `collectstatic` fills STATIC_ROOT before start; `check --deploy` fails without it
 # (audit.checks, audit.E001).
-STATIC_ROOT = os.environ.get("STATIC_ROOT") or STATIC_ROOT
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT") or STATIC_ROOT)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
