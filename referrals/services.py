@@ -90,6 +90,7 @@ def _participant(
     last_name: str,
     by: User,
     batch: ImportBatch | None = None,
+    operator: bool = False,
 ) -> tuple[Participant, bool]:
     """An existing person is reused, never duplicated; empty names are filled in. A new
     person's gender and protection are journaled (casework.identity).
@@ -107,7 +108,7 @@ def _participant(
     )
     if created:
         record_identity(person, by=by, batch=batch)
-    elif is_shielded(person, by):
+    elif not operator and is_shielded(person, by):
         return person, True
     elif (first_name and not person.first_name) or (last_name and not person.last_name):
         person.first_name = person.first_name or first_name
@@ -138,8 +139,12 @@ def referral_register(
     batch: ImportBatch | None = None,
     home_municipality: MemberMunicipality | None = None,
     target_groups: TargetGroupInput | None = None,
+    operator: bool = False,
 ) -> Case:
-    """Log a referral: validate identity and eligibility, reuse the person, open the case."""
+    """Log a referral: validate identity and eligibility, reuse the person, open the case.
+
+    `operator` (the command-line import, unrestricted by design) never shields a case:
+    the operator acts for every unit, and the person's own unit must see the stored name."""
     if not by.has_perm("casework.decide_referral"):
         raise PermissionDenied(_("Du har inte behörighet att registrera aktualiseringar."))
     if on > timezone.localdate():
@@ -160,7 +165,13 @@ def referral_register(
     if reasons:
         raise CaseRuleError(reasons)
     person, shielded = _participant(
-        identity, gender=gender, first_name=first_name, last_name=last_name, by=by, batch=batch
+        identity,
+        gender=gender,
+        first_name=first_name,
+        last_name=last_name,
+        by=by,
+        batch=batch,
+        operator=operator,
     )
     _refuse_open_case(person, programme, on)
     case = Case(

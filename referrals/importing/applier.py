@@ -245,6 +245,7 @@ class Applier:
             baseline_step=event.baseline_step,
             home_municipality=_home(event),
             target_groups=event.target_groups,
+            operator=self.scope.operator,
         )
         key = (event.pnr, event.programme.pk)
         case_id = store.current().key(case)

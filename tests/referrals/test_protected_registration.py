@@ -133,3 +133,14 @@ def test_a_web_import_neither_names_nor_checks_the_gender_of_a_protected_person(
     assert result.errors == [], result.errors  # stored gender M is no oracle
     case = Case.objects.get(participant=person, shielded=True)
     assert case.person_name == "Alva Annan" and case.person_gender_display == "Kvinna"
+
+
+def test_the_operators_command_line_import_never_shields(world):
+    person = _protected(world)
+    row = ev(person.personnummer, "aktualisering", "2026-01-05", "EB_ARBETSLOSHET")
+    row |= {"program": "BROMODELLEN", "enhet": "linkoping-arena", "steg": "1", "kalla": "SOC"}
+    row["kon"] = "M"  # the operator is held to the stored gender
+    result = run_import(to_csv([row]), filename="fil.csv", unit=unit("linkoping-arena"))
+    assert result.errors == [], result.errors
+    case = Case.objects.get(participant=person, programme__code="BROMODELLEN")
+    assert not case.shielded and case.person_name == "Hemlig Skyddadsson"
