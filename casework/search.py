@@ -19,6 +19,7 @@ from django.db.models import Q, QuerySet
 from . import personnummer
 from .models import Case
 from .selectors import visible_cases
+from .text import text_problem
 
 MAX_RESULTS = 50
 _DIGITS = re.compile(r"^[\d\s+-]+$")
@@ -66,6 +67,9 @@ def _by_name(cases: QuerySet[Case], text: str) -> QuerySet[Case]:
 def search_cases(user, text: str) -> SearchResult:
     """Cases in scope whose person matches; open cases first, then the latest referral."""
     text = " ".join(text.split())
+    problem = text_problem(text)
+    if problem:  # a NUL would be a database error on PostgreSQL (issue 17, Low)
+        return SearchResult([], "ogiltig söktext", error=problem)
     cases: QuerySet[Case] = visible_cases(user)
     if looks_like_personnummer(text):
         try:

@@ -23,6 +23,8 @@ BIDI_CONTROLS = {chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A)
 
 def text_problem(value: str) -> str:
     """The Swedish reason `value` is refused, or '' when it is acceptable."""
+    if "\x00" in value:  # PostgreSQL cannot store it: a 500 instead of a reason
+        return str(_("Texten innehåller ett otillåtet nolltecken (NUL)."))
     if any(ch in BIDI_CONTROLS for ch in value):
         return str(_("Texten innehåller osynliga styrtecken för skrivriktning; skriv om den."))
     if value and all(ch in INVISIBLE or ch.isspace() for ch in value):
