@@ -149,9 +149,7 @@ def test_another_organisations_case_has_no_survey_page_and_gets_no_link(client, 
 
 
 @pytest.mark.parametrize("q", ["\x00Ingrid", "Ingrid\u202e", "\u200b"])
-def test_a_search_with_a_nul_or_control_character_is_a_swedish_refusal_not_a_500(
-    client, world, q
-):
+def test_a_search_with_a_nul_or_control_character_is_a_swedish_refusal_not_a_500(client, world, q):
     """Low again: the search box takes raw GET text, outside any form's validators."""
     client.force_login(world.users["coordinator"])
     response = client.get(reverse("casework:search"), {"q": q})
