@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods
 
 from casework.models import Participant
 from casework.personnummer import parse
+from casework.search import personnummer_key
 from casework.selectors import auditable_participants, visible_participants
 from casework.widgets import IsoDateField
 from programmes.models import Unit
@@ -99,6 +100,14 @@ def _unit_q(codes: set[str]) -> Q:
     return q
 
 
+def _search_key_of(participant_id: int) -> str:
+    """The key a search for this person's personnummer left in the log (casework.search),
+    so that a search that found nothing, or was refused, still shows when the auditor
+    reviews the person."""
+    pnr = Participant.objects.filter(pk=participant_id).values_list("personnummer", flat=True)
+    return personnummer_key(pnr[0]) if pnr else "-"
+
+
 def log_rows(form, units, *, page: int) -> tuple[list[AccessLog], bool]:
     """One page of rows, newest first, and whether another page follows."""
     data = form.cleaned_data
@@ -110,13 +119,19 @@ def log_rows(form, units, *, page: int) -> tuple[list[AccessLog], bool]:
         rows = rows.filter(at__date__gte=data["date_from"])
     if data["date_to"]:
         rows = rows.filter(at__date__lte=data["date_to"])
+    searched = ""
     if data["participant"]:
-        rows = rows.filter(participant_ids__icontains=str(data["participant"]))
+        searched = _search_key_of(data["participant"])
+        rows = rows.filter(
+            Q(participant_ids__icontains=str(data["participant"]))
+            | Q(filter_description__contains=searched)
+        )
     picked: list[AccessLog]
     cache: dict[Any, Any]
     skip, picked, cache = (page - 1) * PAGE_SIZE, [], {}
     for row in rows.iterator():
-        if data["participant"] and data["participant"] not in row.participant_ids:
+        named = data["participant"] in row.participant_ids or searched in row.filter_description
+        if data["participant"] and not named:
             continue
         row.outside = bool(set(row.participant_ids) - remit_ids(row.user, cache))
         if data["outside_only"] and not row.outside:

@@ -7,7 +7,8 @@ class AuditConfig(AppConfig):
     verbose_name = _("Granskning")
 
     def ready(self) -> None:
-        from . import receivers, scope_receivers
+        from . import checks, purge_guard, receivers, scope_receivers  # noqa: F401
 
         receivers.connect()
         scope_receivers.connect()
+        purge_guard.connect()  # checks registers itself on import

@@ -70,6 +70,9 @@ class AccessLog(AppendOnly):
         verbose_name = _("åtkomstloggpost")
         verbose_name_plural = _("åtkomstlogg")
         ordering = ["-at", "-pk"]
+        permissions = [  # the dataskyddsombud's (audit.full_extract, issue 17 item 5)
+            ("full_register_extract", _("Kan ta registerutdrag över alla organisationer")),
+        ]
 
     outside: bool  # not a field: the log review sets it per row for its template (L4)
     action_label: str  # likewise, set by the review's _decorate

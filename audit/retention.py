@@ -52,6 +52,7 @@ CASE_TEXT = {
     "referral_reason": "",
     "referring_officer": "",
     "referring_contact": "",
+    "shown_name": "",
 }
 
 

@@ -41,6 +41,8 @@ DECISIONS: dict[str, tuple[str, str]] = {
     "casework.case.referring_officer": (PURGE, "kan identifiera personen via remittenten"),
     "casework.case.referring_contact": (PURGE, "kan identifiera personen via remittenten"),
     "casework.case.referral_reason": (PURGE, "fritext om personen"),
+    "casework.case.shown_name": (PURGE, "namn"),
+    "casework.case.shown_gender": (KEEP, "kod (kön), som deltagarens kön"),
     "casework.transition.actor_label": (KEEP, _STAFF),
     "casework.transition.reason": (PURGE, "fritext om personen"),
     "casework.spell.state": (KEEP, "kod i projektionen"),

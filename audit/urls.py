@@ -1,11 +1,16 @@
 from django.urls import path
 
-from . import otp, views
+from . import full_extract_views, otp, views
 
 app_name = "audit"
 urlpatterns = [
     path("atkomstlogg/", views.access_log, name="access_log"),
     path("registerutdrag/", views.find_person, name="find_person"),
+    path(
+        "registerutdrag/alla-organisationer/",
+        full_extract_views.full_extract,
+        name="full_extract",
+    ),
     path(
         "deltagare/<int:participant_id>/historik/",
         views.participant_history,

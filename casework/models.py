@@ -25,6 +25,7 @@ from programmes.models import (
 
 from . import rules
 from .roles import ROLE_LABELS
+from .text import ensure_clean_row
 
 
 class State(models.TextChoices):
@@ -209,6 +210,15 @@ class Case(FSMModelMixin, models.Model):
         related_name="cases",
         verbose_name=_("hemkommun"),
     )
+    # A protected person (P1) referred by a unit that could not see them: that unit is shown
+    # the name and gender it typed, never the stored ones (issue 17 item 4; access-control.md).
+    shielded = models.BooleanField(_("registrerad utan insyn i skyddad identitet"), default=False)
+    shown_name = models.CharField(
+        _("namn som registrerande enhet angav"), max_length=201, blank=True
+    )
+    shown_gender = models.CharField(
+        _("kön som registrerande enhet angav"), max_length=1, choices=Gender.choices, blank=True
+    )
     # Kept when gallring removes the exact birth date, so IN3/IN4 never change (R3).
     age_at_referral = models.PositiveSmallIntegerField(_("ålder vid aktualisering"))
     exit_reason = models.CharField(
@@ -256,6 +266,19 @@ class Case(FSMModelMixin, models.Model):
             if kwargs.get("update_fields") is not None:
                 kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
         super().save(*args, **kwargs)
+
+    @property
+    def person_name(self) -> str:
+        """The participant's name as this case's unit may see it (see `shielded`)."""
+        if self.shielded:
+            return self.shown_name or self.participant.masked_personnummer
+        return str(self.participant)
+
+    @property
+    def person_gender_display(self) -> str:
+        if self.shielded:
+            return str(Gender(self.shown_gender).label) if self.shown_gender else ""
+        return str(self.participant.get_gender_display())
 
     @property
     def is_open(self) -> bool:
@@ -364,7 +387,9 @@ class Recorded(models.Model):
         super().save(*args, **kwargs)
 
     def stamp(self) -> None:
-        """What every new row carries before it is written, one by one or in bulk."""
+        """What every new row carries before it is written, one by one or in bulk; and the
+        one text check of the rule layer (casework.text), so no path stores refused text."""
+        ensure_clean_row(self)
         if self.actor is not None and not self.actor_label:
             self.actor_label = actor_label(self.actor)
 

@@ -60,7 +60,10 @@ def visible_cases(user: User) -> CaseQuerySet:
     if "coach" in roles:
         scope |= Q(coach=user)
     if "api_client" in roles:  # a system client's service user: its unit, never P1 (issue 16)
-        scope |= Q(unit__api_clients__user=user, participant__skyddad_identitet=False)
+        # except the shielded cases it registered itself, which show only what it sent: a
+        # protected person then answers like a new one (issue 17 item 4).
+        unprotected = Q(participant__skyddad_identitet=False) | Q(shielded=True)
+        scope |= Q(unit__api_clients__user=user) & unprotected
     if scope == Q(pk__in=[]):
         return Case.objects.none()
     return Case.objects.filter(scope)

@@ -30,6 +30,7 @@ from .facts import CaseFacts
 from .models import Case, Enrolment, Participant, Samrad, Spell
 from .projections import SPELL_ROWS, refresh_spells
 from .signals import journal_bulk_written
+from .text import ensure_clean_row
 
 BATCH_SIZE = 2000
 _active: ContextVar[Store | None] = ContextVar("casework_store", default=None)
@@ -108,10 +109,12 @@ class Store:
 
     def record(self, row) -> None:
         """Write a journal row that is not a case's (a person's fact, casework.identity)."""
+        ensure_clean_row(row)
         row.save()
 
     def save(self, obj) -> None:
         """Save a case or participant, with its history row."""
+        ensure_clean_row(obj)
         if obj.pk is None:
             with transaction.atomic():  # the open-case constraint may refuse it
                 obj.save()
@@ -235,12 +238,14 @@ class BatchStore(Store):
         self.facts(case).add(row)
 
     def record(self, row) -> None:
+        ensure_clean_row(row)
         row.actor_label = row.actor_label or self.labels.get(row.actor_id, "")
         row.stamp()
         self.labels.setdefault(row.actor_id, row.actor_label)
         self.journal.append(row)
 
     def save(self, obj) -> None:
+        ensure_clean_row(obj)
         history_type = "~"
         if obj.pk is None and id(obj) not in self.keys:
             history_type = "+"

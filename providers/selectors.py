@@ -74,7 +74,7 @@ def provider_rows(user: User, *, today: date, weeks: int = 4) -> list[ProviderRo
     return [
         ProviderRow(
             case=c,
-            name=str(c.participant),
+            name=c.person_name,
             birth_year=c.participant.birth_date.year,
             insats=c.get_state_display(),
             planned_end=ends.get(c.pk) or c.deadline,

@@ -34,8 +34,10 @@ from casework.services import (
 from casework.services import _append_transition as append_transition
 from casework.store import unit_of_work
 from casework.target_groups import TargetGroupInput, target_groups_record
+from casework.text import ensure_clean_row, text_problem
 from programmes.models import IncomeSupport, MemberMunicipality, Programme, Unit, Workplace
 
+from .lookup import is_shielded, protected_referral_event
 from .models import WaitingListEntry
 
 if TYPE_CHECKING:
@@ -88,9 +90,13 @@ def _participant(
     last_name: str,
     by: User,
     batch: ImportBatch | None = None,
-) -> Participant:
+    operator: bool = False,
+) -> tuple[Participant, bool]:
     """An existing person is reused, never duplicated; empty names are filled in. A new
-    person's gender and protection are journaled (casework.identity)."""
+    person's gender and protection are journaled (casework.identity).
+
+    The flag says the person is protected (P1) and the user may not see them: then the
+    stored person is left as it is, and the case is registered shielded."""
     person, created = store.current().participant(
         identity.canonical,
         {
@@ -102,12 +108,14 @@ def _participant(
     )
     if created:
         record_identity(person, by=by, batch=batch)
+    elif not operator and is_shielded(person, by):
+        return person, True
     elif (first_name and not person.first_name) or (last_name and not person.last_name):
         person.first_name = person.first_name or first_name
         person.last_name = person.last_name or last_name
         person._history_user, person._change_reason = by, "participant.names"
         store.current().save(person)
-    return person
+    return person, False
 
 
 @unit_of_work
@@ -131,8 +139,12 @@ def referral_register(
     batch: ImportBatch | None = None,
     home_municipality: MemberMunicipality | None = None,
     target_groups: TargetGroupInput | None = None,
+    operator: bool = False,
 ) -> Case:
-    """Log a referral: validate identity and eligibility, reuse the person, open the case."""
+    """Log a referral: validate identity and eligibility, reuse the person, open the case.
+
+    `operator` (the command-line import, unrestricted by design) never shields a case:
+    the operator acts for every unit, and the person's own unit must see the stored name."""
     if not by.has_perm("casework.decide_referral"):
         raise PermissionDenied(_("Du har inte behörighet att registrera aktualiseringar."))
     if on > timezone.localdate():
@@ -149,13 +161,23 @@ def referral_register(
     )
     home_municipality = home_municipality or sole_member(programme)
     reasons += agreement_refusals(programme, home_municipality, baseline_step)
+    reasons += name_refusals(first_name, last_name)
     if reasons:
         raise CaseRuleError(reasons)
-    person = _participant(
-        identity, gender=gender, first_name=first_name, last_name=last_name, by=by, batch=batch
+    person, shielded = _participant(
+        identity,
+        gender=gender,
+        first_name=first_name,
+        last_name=last_name,
+        by=by,
+        batch=batch,
+        operator=operator,
     )
     _refuse_open_case(person, programme, on)
     case = Case(
+        shielded=shielded,
+        shown_name=f"{first_name} {last_name}".strip() if shielded else "",
+        shown_gender=gender if shielded else "",
         participant=person,
         programme=programme,
         unit=unit,
@@ -179,6 +201,8 @@ def referral_register(
         _refuse_open_case(person, programme, on)
         raise
     append_transition(case, from_state="", on=on, by=by, batch=batch)
+    if shielded:
+        protected_referral_event(person, unit=unit, by=by)
     target_groups_record(case=case, facts=target_groups or TargetGroupInput(), by=by, batch=batch)
     return case
 
@@ -205,6 +229,12 @@ def agreement_refusals(
     if baseline_step is not None and not 1 <= baseline_step <= steps:
         reasons.append(_("Steget måste vara mellan 1 och %(n)s.") % {"n": steps})
     return reasons
+
+
+def name_refusals(first_name: str, last_name: str) -> list[str]:
+    """The rule layer's text check of the names, which no store write of a new person sees."""
+    named = ((_("Förnamn"), first_name), (_("Efternamn"), last_name))
+    return [f"{label}: {text_problem(value)}" for label, value in named if text_problem(value)]
 
 
 def _refuse_open_case(person: Participant, programme: Programme, on: date) -> None:
@@ -275,7 +305,7 @@ def _enqueue(
 ) -> StartOutcome:
     if WaitingListEntry.objects.waiting().filter(case=case).exists():
         raise CaseRuleError(_("Ärendet står redan i väntelistan."))
-    entry = WaitingListEntry.objects.create(
+    entry = WaitingListEntry(
         case=case,
         programme=case.programme,
         insats_type=insats,
@@ -284,6 +314,8 @@ def _enqueue(
         queued_by=by,
         **details,
     )
+    ensure_clean_row(entry)
+    entry.save()
     return StartOutcome(entry=entry)
 
 

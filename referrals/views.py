@@ -143,7 +143,7 @@ def check_personnummer(request):
     identity = context["identity"]
     if identity is not None:
         found = lookup_personnummer(request.user, identity.canonical, route=request.path)
-        context["person"], context["known"] = found.person, found.known
+        context["person"], context["known"] = found.name, found.known
     return render(request, "referrals/_personnummer_status.html", context)
 
 

@@ -67,6 +67,7 @@ def first_note(world, obj):
 URLS = {
     "audit:access_log": lambda w, o: reverse("audit:access_log"),
     "audit:find_person": lambda w, o: reverse("audit:find_person"),
+    "audit:full_extract": lambda w, o: reverse("audit:full_extract"),
     "audit:participant_history": lambda w, o: reverse(
         "audit:participant_history", args=[participant(w, o)]
     ),

@@ -8,12 +8,13 @@ municipality's own OIDC/SAML identity provider in front instead.
 """
 
 import os
+from pathlib import Path
 
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import INSTALLED_APPS, MIDDLEWARE
+from .base import INSTALLED_APPS, MIDDLEWARE, STATIC_ROOT
 
 
 def _required(name: str) -> str:
@@ -51,6 +52,9 @@ CSRF_COOKIE_HTTPONLY = True
 CSRF_TRUSTED_ORIGINS = [f"https://{host}" for host in ALLOWED_HOSTS]
 
 # Static files from the app server, hashed names, far-future caching.
+# `collectstatic` fills STATIC_ROOT before start; `check --deploy` fails without it
+# (audit.checks, audit.E001).
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT") or STATIC_ROOT)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},

@@ -16,11 +16,13 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from casework import rules, services, store
 from casework.models import Case, ImportBatch, Participant
+from casework.selectors import visible_cases
 from programmes.models import Programme, Unit, Workplace
 from referrals.services import referral_register
 
@@ -163,6 +165,9 @@ class Applier:
         pnrs = sorted(set(personnummers))
         for i in range(0, len(pnrs), 500):
             rows = Participant.objects.filter(personnummer__in=pnrs[i : i + 500])
+            if not self.scope.operator:  # a protected person's stored gender is no oracle
+                known = visible_cases(self.user).filter(shielded=False).values("participant_id")
+                rows = rows.exclude(Q(skyddad_identitet=True) & ~Q(pk__in=known))
             self.genders.update(rows.values_list("personnummer", "gender"))
 
     def _check_gender(self, event: Event) -> None:
@@ -240,6 +245,7 @@ class Applier:
             baseline_step=event.baseline_step,
             home_municipality=_home(event),
             target_groups=event.target_groups,
+            operator=self.scope.operator,
         )
         key = (event.pnr, event.programme.pk)
         case_id = store.current().key(case)

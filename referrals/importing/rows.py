@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from casework import personnummer
 from casework.models import ExitReason, Gender, NewlyArrived, Source
 from casework.target_groups import TargetGroupInput
+from casework.text import text_problem
 from programmes.models import IncomeSupport, InsatsType, Programme
 
 from .errors import RowError
@@ -128,6 +129,10 @@ def _present_and_short(v: dict[str, str], line: int, programmes) -> None:
     for column, longest in MAX_LENGTH.items():
         if len(v.get(column, "")) > longest:
             raise RowInvalid(RowError(line, column, too_long(longest)))
+    for column, value in v.items():  # the rule layer's text check, named by line and column
+        problem = text_problem(value or "")
+        if problem:
+            raise RowInvalid(RowError(line, column, problem))
 
 
 def _date_and_coach(v: dict[str, str], line: int, kind: str, today: date) -> date:

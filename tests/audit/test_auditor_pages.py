@@ -110,7 +110,14 @@ def test_find_person_by_personnummer_in_the_body_not_the_url(client, world):
 def test_registerutdrag_command_prints_everything_and_logs_one_read(world, capsys):
     person = world.case.participant
     before = AccessLog.objects.count()
-    call_command("registerutdrag", person.personnummer, "--operator", "registrator")
+    call_command(
+        "registerutdrag",
+        person.personnummer,
+        "--arende",
+        "DSO 2026/17",
+        "--operator",
+        "registrator",
+    )
     out = capsys.readouterr().out
     assert AccessLog.objects.count() == before + 1
     row = AccessLog.objects.order_by("-pk").first()

@@ -1,6 +1,7 @@
 """Hardening (K1–K3, X1–X3, G-3, D5, L6)."""
 
 import importlib
+import json
 import os
 import secrets
 import subprocess
@@ -16,6 +17,7 @@ from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from audit.checks import own_static_files
 from audit.models import SecurityEvent
 from tests.factories import UserFactory, unit
 
@@ -49,17 +51,49 @@ def production(tmp_path, monkeypatch, db):
     sys.modules.pop("config.settings.production", None)
 
 
-def test_check_deploy_passes_under_production_settings(tmp_path):
-    result = subprocess.run(
+def _check_deploy(env: dict) -> subprocess.CompletedProcess:
+    return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,
-        env=production_env(tmp_path),
+        env=env,
         capture_output=True,
         text=True,
         check=False,
     )
+
+
+def _collected(tmp_path, leave_out: str = "") -> Path:
+    """A STATIC_ROOT with the manifest collectstatic writes, naming every static file."""
+    root = tmp_path / "static-root"
+    root.mkdir()
+    paths = {p: p for p in own_static_files() if p != leave_out}
+    (root / "staticfiles.json").write_text(json.dumps({"paths": paths, "version": "1.1"}))
+    return root
+
+
+def test_check_deploy_passes_under_production_settings(tmp_path):
+    env = production_env(tmp_path) | {"STATIC_ROOT": str(_collected(tmp_path))}
+    result = _check_deploy(env)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues (0 silenced)" in result.stdout
+
+
+def test_check_deploy_fails_clearly_when_collectstatic_was_not_run(tmp_path):
+    env = production_env(tmp_path) | {"STATIC_ROOT": str(tmp_path / "never-collected")}
+    result = _check_deploy(env)
+    assert result.returncode != 0
+    assert "audit.E001" in result.stderr and "collectstatic" in result.stderr
+    assert "STATIC_ROOT" in result.stderr
+
+
+def test_check_deploy_fails_when_the_manifest_is_missing_or_stale(tmp_path):
+    empty = tmp_path / "empty-root"
+    empty.mkdir()
+    missing = _check_deploy(production_env(tmp_path) | {"STATIC_ROOT": str(empty)})
+    assert "audit.E001" in missing.stderr and "staticfiles.json" in missing.stderr
+    stale_root = _collected(tmp_path, leave_out=sorted(own_static_files())[0])
+    stale = _check_deploy(production_env(tmp_path) | {"STATIC_ROOT": str(stale_root)})
+    assert stale.returncode != 0 and "1 statiska filer saknas" in stale.stderr
 
 
 def test_production_refuses_to_start_without_secrets(tmp_path):

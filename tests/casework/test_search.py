@@ -6,6 +6,7 @@ import pytest
 
 from audit.models import AccessLog
 from casework.models import Participant
+from casework.search import name_key, personnummer_key
 from casework.services import case_assign_coach
 from tests.factories import UserFactory, make_pnr, unit
 
@@ -33,7 +34,9 @@ def test_finds_by_name_and_logs_what_was_searched(client, coach, anna):
     assert f'href="/arenden/{anna.pk}/"' in html
     row = AccessLog.objects.get(action="case.search")
     assert row.user == coach and row.participant_ids == [anna.participant_id]
-    assert row.filter_description == "sökning: namn anna lind"
+    # Not the text (issue 17 item 6): the kind and a keyed hash of it.
+    assert row.filter_description == f"sökning: namn, nyckel {name_key('Anna  LIND')}"
+    assert "anna" not in row.filter_description.lower()
 
 
 def test_outside_scope_finds_nothing_and_says_nothing_of_elsewhere(client, anna):
@@ -45,7 +48,28 @@ def test_outside_scope_finds_nothing_and_says_nothing_of_elsewhere(client, anna)
         assert "Ingen träff bland de ärenden du har behörighet till." in html
     rows = AccessLog.objects.filter(user=stranger, action="case.search")
     assert [r.participant_ids for r in rows] == [[], []]
-    assert rows.filter(filter_description=f"sökning: personnummer {PNR}").exists()
+    key = personnummer_key(PNR)
+    assert rows.filter(filter_description=f"sökning: personnummer, nyckel {key}").exists()
+    assert not rows.filter(filter_description__contains=PNR[:8]).exists()
+    assert not rows.filter(filter_description__icontains="anna").exists()
+
+
+def test_the_auditor_finds_a_search_for_a_person_even_when_it_found_nothing(client, anna):
+    stranger = UserFactory(username="coach_utan", roles=["coach"], units=[unit()])
+    client.force_login(stranger)
+    client.get(URL, {"q": f"{PNR[:8]}-{PNR[8:]}"})  # not theirs: no match, no id in the row
+    auditor = UserFactory(username="granskare", roles=["auditor"], units=[unit()])
+    client.force_login(auditor)
+    html = client.get("/granskning/atkomstlogg/", {"participant": PNR}).content.decode()
+    assert "coach_utan" in html
+    other = client.get("/granskning/atkomstlogg/", {"participant": str(anna.participant_id)})
+    assert "coach_utan" in other.content.decode()
+
+
+def test_the_key_depends_on_the_secret_key_not_only_on_the_text(settings):
+    before = personnummer_key(PNR)
+    settings.AUDIT_CHAIN_KEY = "another-key"
+    assert personnummer_key(PNR) != before
 
 
 def test_skyddad_identitet_is_never_found_by_name_only_by_personnummer(client, coach, anna):

@@ -1,7 +1,10 @@
-"""Everything stored about one person, for a request under GDPR Art. 15 (G1, G2).
+"""Everything stored about one person, in every organisation, for a request under GDPR
+Art. 15 (G1, G2; issue 17 item 5).
 
 The personnummer is an argument, so run it from a shell whose history is not kept.
-The read writes one access-log row naming the person and the operator (L1).
+The ärendenummer of the request is required. The read writes one access-log row naming
+the person, the request and the operator (L1) and a `registerutdrag_alla` security event
+(audit.full_extract).
 """
 
 import getpass
@@ -11,9 +14,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from audit import extract
-from audit.services import log_read
-from casework.models import Participant
-from casework.personnummer import parse
+from audit.full_extract import full_register_extract
 
 
 class Command(BaseCommand):
@@ -22,26 +23,25 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("personnummer")
         parser.add_argument(
+            "--arende",
+            required=True,
+            help=_("Ärendenumret (diarienumret) för den registrerades begäran."),
+        )
+        parser.add_argument(
             "--operator",
             default="",
             help=_("Vem som begär utdraget (standard: inloggad OS-användare)."),
         )
 
-    def handle(self, *args, personnummer, operator, **options):
+    def handle(self, *args, personnummer, arende, operator, **options):
         try:
-            canonical = parse(personnummer).canonical
+            result = full_register_extract(
+                personnummer=personnummer,
+                request_ref=arende,
+                by=None,
+                operator=f"kommando: {operator or getpass.getuser()}",
+                route="manage.py registerutdrag",
+            )
         except ValidationError as exc:
-            raise CommandError(_("Ogiltigt personnummer.")) from exc
-        person = Participant.objects.filter(personnummer=canonical).first()
-        if person is None:
-            raise CommandError(_("Ingen person med det personnumret finns lagrad."))
-        row = log_read(
-            user=None,
-            operator=f"kommando: {operator or getpass.getuser()}",
-            action="audit.register_extract.command",
-            participant_ids=[person.pk],
-            route="manage.py registerutdrag",
-        )
-        result = extract.register_extract(person)
-        result.events = [e for e in result.events if e.ref != f"accesslog #{row.pk}"]
+            raise CommandError(" ".join(exc.messages)) from exc
         self.stdout.write(extract.as_text(result))
