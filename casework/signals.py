@@ -8,3 +8,8 @@ scope_refused = Signal()
 # Sent after journal rows were written with bulk_create, which sends no post_save: rows,
 # in the order they were written (the import's unit of work, casework.store).
 journal_bulk_written = Signal()
+
+# Sent inside `case_exit`'s transaction after the exit is saved: case, on, by. Apps that
+# casework may not import (providers: a placement ends with the case) follow the exit
+# here, in the same transaction, so every exit path (form, bulk, import, API) is covered.
+case_exited = Signal()
