@@ -1,5 +1,8 @@
 """Signals that let the audit app observe casework without casework importing it."""
 
+from dataclasses import dataclass
+from typing import Any
+
 from django.dispatch import Signal
 
 # Sent when a user asks for a case outside their scope (answered 404): user, case_id, route.
@@ -13,3 +16,17 @@ journal_bulk_written = Signal()
 # casework may not import (providers: a placement ends with the case) follow the exit
 # here, in the same transaction, so every exit path (form, bulk, import, API) is covered.
 case_exited = Signal()
+
+# Sent by the coach's caseload: user, today. A receiver returns a `ReminderGroup` of
+# named rows, each with a `case`; the caseload shows them
+# under its own reminders and names their participants in its one access-log row. Apps
+# that build on casework (surveys) add their reminders here; casework imports none.
+caseload_reminders = Signal()
+
+
+@dataclass(frozen=True)
+class ReminderGroup:
+    """Named reminder rows from another app, rendered with that app's template."""
+
+    template: str
+    rows: list[Any]
