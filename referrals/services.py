@@ -194,8 +194,10 @@ def sole_member(programme: Programme) -> MemberMunicipality | None:
 
 def agreement_refusals(
     programme: Programme, home: MemberMunicipality | None, baseline_step: int | None
-) -> list[str]:
-    """The home municipality is one of the programme's; the baseline is on its scale (003)."""
+) -> list[Any]:
+    """The home municipality is one of the programme's; the baseline is on its scale (001
+    "Kartläggning"; 002 §2). The baseline's refusal carries a stable code, which the API
+    answers with (issue 16)."""
     reasons = []
     if home is not None and home.programme_id != programme.pk:
         reasons.append(
@@ -203,7 +205,8 @@ def agreement_refusals(
         )
     steps = len(programme.progression_steps)
     if baseline_step is not None and not 1 <= baseline_step <= steps:
-        reasons.append(_("Steget måste vara mellan 1 och %(n)s.") % {"n": steps})
+        message = _("Steget måste vara mellan 1 och %(n)s.") % {"n": steps}
+        reasons.append(ValidationError(message, code="baseline_out_of_range"))
     return reasons
 
 
