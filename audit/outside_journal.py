@@ -27,7 +27,7 @@ PURGED_TEXT = "[gallrad]"
 
 def _answer_item(answer: SurveyAnswer) -> Item:
     if answer.question.kind == QuestionKind.SCALE:
-        return Item(answer.question.text, f"{answer.scale_value} {_('av 5')}")
+        return Item(answer.question.text, _("%(v)s av 5") % {"v": answer.scale_value})
     return Item(answer.question.text, answer.text, review=True)
 
 
