@@ -77,7 +77,10 @@ def placement_end(*, placement_id: int, on: date, by: User) -> Placement:
 
 def placements_end_with_case(sender, *, case, on: date, by: User, **kwargs) -> None:
     """A placement ends when the case exits, on the exit date (casework.signals.case_exited,
-    sent inside `case_exit`'s transaction)."""
+    sent inside `case_exit`'s transaction). An import's new case, not yet saved by its unit
+    of work, and a programme that does not follow attendance have no placement."""
+    if case.pk is None or not case.programme.tracks_attendance:
+        return
     for placement in Placement.objects.active().select_for_update().filter(case=case):
         _end(placement, on=on, by=by, reason="placement.end.case_exit")
 
