@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from casework.models import Attendance
+from casework.models import Attendance, Case
 from casework.rules import CaseRuleError
 from casework.selectors import visible_cases
 from casework.services import attendance_record
@@ -75,7 +75,9 @@ def placement_end(*, placement_id: int, on: date, by: User) -> Placement:
     return placement
 
 
-def placements_end_with_case(sender, *, case, on: date, by: User, **kwargs) -> None:
+def placements_end_with_case(
+    sender: object, *, case: Case, on: date, by: User, **kwargs: object
+) -> None:
     """A placement ends when the case exits, on the exit date (casework.signals.case_exited,
     sent inside `case_exit`'s transaction). An import's new case, not yet saved by its unit
     of work, and a programme that does not follow attendance have no placement."""

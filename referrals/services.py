@@ -198,7 +198,7 @@ def agreement_refusals(
     """The home municipality is one of the programme's; the baseline is on its scale (001
     "Kartläggning"; 002 §2). The baseline's refusal carries a stable code, which the API
     answers with (issue 16)."""
-    reasons = []
+    reasons: list[Any] = []
     if home is not None and home.programme_id != programme.pk:
         reasons.append(
             _("%(m)s är inte en medlemskommun i %(p)s.") % {"m": home.name, "p": programme.code}

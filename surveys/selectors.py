@@ -72,7 +72,9 @@ def _first_insats_start() -> Subquery:
     return Subquery(insats.values("case").annotate(m=Min("start_on")).values("m")[:1])
 
 
-def caseload_reminder_group(sender, *, user: User, today: date, **kwargs: Any) -> ReminderGroup:
+def caseload_reminder_group(
+    sender: object, *, user: User, today: date, **kwargs: Any
+) -> ReminderGroup:
     """The survey rows on the coach's caseload (casework.signals.caseload_reminders)."""
     return ReminderGroup("surveys/_caseload_reminders.html", reminder_rows(user, today=today))
 

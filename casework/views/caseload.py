@@ -49,8 +49,11 @@ def caseload_rows(cases: list, today: date, followups: list) -> list[dict]:
 
 def other_reminders(user, *, today: date) -> list[ReminderGroup]:
     """The reminders other apps add to the caseload (casework.signals.caseload_reminders)."""
-    answers = caseload_reminders.send(sender=Case, user=user, today=today)
-    return [group for _receiver, group in answers if group is not None and group.rows]
+    answers: list[tuple[object, object]] = list(
+        caseload_reminders.send(sender=Case, user=user, today=today)
+    )
+    groups = [group for _receiver, group in answers if isinstance(group, ReminderGroup)]
+    return [group for group in groups if group.rows]
 
 
 @login_required

@@ -80,10 +80,10 @@ def _old_survey(case: Case, on: date, text: str) -> SurveyResponse:
         )
     questions = SurveyQuestion.objects.filter(programme=case.programme, occasion="utskrivning")
     SurveyAnswer.objects.create(
-        response=response, question=questions.filter(kind="fritext").first(), text=text
+        response=response, question=questions.filter(kind="fritext")[0], text=text
     )
     SurveyAnswer.objects.create(
-        response=response, question=questions.filter(kind="skala").first(), scale_value=2
+        response=response, question=questions.filter(kind="skala")[0], scale_value=2
     )
     return response
 
