@@ -68,7 +68,8 @@ def refusal_of(error: Exception) -> ApiRefusal:
         return ApiRefusal("forbidden", str(error), status.HTTP_403_FORBIDDEN)
     if isinstance(error, CaseRuleError):
         messages = error.messages
-        return ApiRefusal("rule_refused", messages[0], 422, messages)
+        coded = [e.code for e in getattr(error, "error_list", []) if e.code]
+        return ApiRefusal(coded[0] if coded else "rule_refused", messages[0], 422, messages)
     if isinstance(error, DjangoValidationError):
         code = f"invalid_{getattr(error, 'code', None) or 'value'}"
         return ApiRefusal(code, error.messages[0], 422, error.messages)

@@ -30,6 +30,17 @@ class ReferralInSerializer(serializers.Serializer):
     referring_officer = serializers.CharField(max_length=200, required=False, default="")
     referring_contact = serializers.CharField(max_length=200, required=False, default="")
     referral_reason = serializers.CharField(max_length=4000, required=False, default="")
+    baseline_step = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        default=None,
+        min_value=1,
+        help_text=(
+            "Utgångsläget på programmets stegskala (1 = första steget). Där programmet "
+            "använder stegskalan krävs det innan första insatsen startar; saknas det här "
+            "bedömer coachen det före dess."
+        ),
+    )
 
 
 class ReferralOutSerializer(serializers.Serializer):
@@ -38,6 +49,10 @@ class ReferralOutSerializer(serializers.Serializer):
     programme = serializers.CharField()
     unit = serializers.CharField()
     referred_on = serializers.DateField()
+    baseline_step = serializers.IntegerField(allow_null=True)
+    baseline_required = serializers.BooleanField(
+        help_text="Sant när programmet använder stegskalan och utgångsläget ännu saknas."
+    )
 
 
 class WeekSerializer(serializers.Serializer):

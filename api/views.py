@@ -16,6 +16,7 @@ from rest_framework.views import APIView
 
 from audit.services import log_read
 from casework import personnummer
+from casework.rules import baseline_missing
 from casework.signals import scope_refused
 from programmes.models import Programme
 from referrals.services import OpenCaseExists
@@ -117,6 +118,7 @@ PASSED_THROUGH = [
     "referring_officer",
     "referring_contact",
     "referral_reason",
+    "baseline_step",
 ]
 
 
@@ -143,6 +145,8 @@ def _referral_out(case) -> dict:
         "programme": case.programme.code,
         "unit": case.unit.code,
         "referred_on": case.referred_on,
+        "baseline_step": case.baseline_step,
+        "baseline_required": baseline_missing(case),
     }
 
 

@@ -249,7 +249,9 @@ def timeline(person: Participant, cases=None) -> list[Event]:
     """Chronological by effective date, ties by recorded time (D2). `cases` scopes it
     (issue 17 item 5): only those cases, and only reads made from their units."""
     mine = person_cases(person, cases)
-    events = journal_events(mine) + history_events(person, cases)
+    from . import outside_journal  # it builds on this module's Event and Item
+
+    events = journal_events(mine) + history_events(person, cases) + outside_journal.events(mine)
     events += access_events(person, unit_codes=_unit_codes(cases))
     return sorted(events, key=lambda e: (e.effective_on, e.recorded_at))
 

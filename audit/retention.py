@@ -3,8 +3,10 @@
 Kept: gender, birth year, unit, programme and every dated event, so each indicator of
 each past period stays the same. Removed: personnummer (replaced by a placeholder that
 keeps the birth year), names, the exact birth date (→ 1 January of the birth year), and
-free text that may identify (note text, reasons, referral text and contact) — also in
-the `Historical…` tables. Access-log rows are kept (L3); they hold ids only.
+free text that may identify (note text, reasons, referral text and contact, the
+participant's survey answers) — also in the `Historical…` tables. Survey answers,
+placements and attendance count as entries (audit.outside_journal).
+Access-log rows are kept (L3); they hold ids only.
 
 Journal rows are immutable to the application. Gallring is the one documented bypass
 (docs/adr/0102): `_purge_update` runs a plain `QuerySet.update`, not the journal
@@ -33,7 +35,7 @@ from casework.models import (
 )
 from casework.rules import add_months
 
-from . import chain
+from . import chain, outside_journal
 from .extract import JOURNAL_MODELS
 from .models import PurgeRecord
 
@@ -93,6 +95,7 @@ def last_entries() -> dict[int, date]:
         for pid, eff, rec, imp in rows:
             for day in (eff, rec, imp):
                 bump(pid, day)
+    outside_journal.bump_last_entries(bump)
     return latest
 
 
@@ -139,6 +142,7 @@ def _purge_other_text(case_ids: list[int]) -> None:
     _purge_update(WaitingListEntry, list(
         WaitingListEntry.objects.filter(case_id__in=case_ids).values_list("pk", flat=True)
     ), reason="")  # fmt: skip
+    outside_journal.purge_text(case_ids, _purge_update)
 
 
 def _history_pks(model, **lookup) -> list[int]:

@@ -80,6 +80,22 @@ DECISIONS: dict[str, tuple[str, str]] = {
     "audit.chainentry.hash": (KEEP, _TECH),
     "audit.purgerecord.run_by": (KEEP, _STAFF),
     "audit.purgerecord.criteria": (KEEP, _TECH),
+    "surveys.surveyquestion.text": (KEEP, "programmets fråga, inte ett svar"),
+    "surveys.surveyquestion.low_label": (KEEP, "programmets skaltext"),
+    "surveys.surveyquestion.high_label": (KEEP, "programmets skaltext"),
+    "surveys.surveyinvitation.token_hash": (KEEP, _TECH),
+    "surveys.surveyanswer.text": (
+        PURGE,
+        "deltagarens egna ord i enkäten (audit.outside_journal); skalvärdena behålls",
+    ),
+    "api.apiclient.name": (KEEP, "namnet på ett annat system, inte en person"),
+    "api.apitoken.prefix": (KEEP, _TECH),
+    "api.apitoken.digest": (KEEP, _TECH),
+    "api.idempotencykey.key": (
+        KEEP,
+        "klientens nyckel för ett anrop (ett id, aldrig personnummer)",
+    ),
+    "api.idempotencykey.body_digest": (KEEP, _TECH),
 }
 
 

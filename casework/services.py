@@ -37,6 +37,7 @@ from .models import (
 )
 from .projections import SPELL_ROWS, refresh_spells
 from .rules import CaseRuleError
+from .signals import case_exited
 from .store import unit_of_work
 
 if TYPE_CHECKING:
@@ -284,6 +285,7 @@ def case_exit(
         exit_reason=reason_code,
     )
     _save(case, by=by, reason="case.exit", on=on)
+    case_exited.send(sender=Case, case=case, on=on, by=by)
     return row
 
 

@@ -50,3 +50,11 @@ class MonthForm(forms.Form):
     grans = forms.IntegerField(
         label=_("Gräns för låg närvaro (%)"), min_value=1, max_value=100, required=False
     )
+
+
+class PlacementEndForm(forms.Form):
+    on = forms.DateField(
+        label=_("Slutdatum"),
+        widget=DATE_INPUT,
+        help_text=_("Leverantören kan registrera närvaro för veckor till och med detta datum."),
+    )

@@ -11,8 +11,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
-from django.db.models import QuerySet, Sum
+from django.db.models import Q, QuerySet, Sum
 from django.http import Http404
+from django.utils import timezone
 
 from casework.models import Attendance, Case, CaseQuerySet
 from casework.selectors import roles_of, visible_cases
@@ -25,14 +26,26 @@ if TYPE_CHECKING:
 
 PROVIDER_ROLE = "leverantor"
 DEFAULT_THRESHOLD = 80
+# An ended placement stays with the provider this long, so the last weeks' attendance,
+# reported after the fact, can still be recorded (weeks after the end are refused).
+REPORTING_DAYS_AFTER_END = 14
 
 
-def placed_cases(user: User) -> QuerySet[Case]:
-    """The open-placement cases of the user's provider organisation, in programmes that
-    follow attendance, never a skyddad-identitet person (P1)."""
+def provider_placements(user: User, *, today: date | None = None) -> QuerySet[Placement]:
+    """The placements of the user's organisation: active, or ended in the last 14 days."""
+    today = today or timezone.localdate()
+    recent = Q(ended_on__gte=today - timedelta(days=REPORTING_DAYS_AFTER_END))
+    return Placement.objects.filter(provider__units__members=user).filter(
+        Q(ended_on__isnull=True) | recent
+    )
+
+
+def placed_cases(user: User, *, today: date | None = None) -> QuerySet[Case]:
+    """The cases placed with the user's provider organisation (`provider_placements`), in
+    programmes that follow attendance, never a skyddad-identitet person (P1)."""
     if PROVIDER_ROLE not in roles_of(user):
         return Case.objects.none()
-    placements = Placement.objects.active().filter(provider__units__members=user)
+    placements = provider_placements(user, today=today)
     return Case.objects.filter(
         pk__in=placements.values("case_id"),
         programme__tracks_attendance=True,
@@ -58,27 +71,30 @@ class ProviderRow:
     insats: str
     planned_end: date | None
     weeks: list[Attendance]
+    ended_on: date | None = None
 
 
 def provider_rows(user: User, *, today: date, weeks: int = 4) -> list[ProviderRow]:
-    cases = list(placed_cases(user).select_related("participant", "programme").order_by("pk"))
+    cases = list(
+        placed_cases(user, today=today).select_related("participant", "programme").order_by("pk")
+    )
     since = today - timedelta(days=today.weekday(), weeks=weeks - 1)
     recent: dict[int, list[Attendance]] = {}
     for row in Attendance.objects.filter(case__in=cases, week__gte=since).order_by("week"):
         recent.setdefault(row.case_id, []).append(row)
-    ends = dict(
-        Placement.objects.active()
-        .filter(case__in=cases, provider__units__members=user)
-        .values_list("case_id", "planned_end")
-    )
+    placements = {
+        p.case_id: p
+        for p in provider_placements(user, today=today).filter(case__in=cases).order_by("pk")
+    }
     return [
         ProviderRow(
             case=c,
             name=c.person_name,
             birth_year=c.participant.birth_date.year,
             insats=c.get_state_display(),
-            planned_end=ends.get(c.pk) or c.deadline,
+            planned_end=placements[c.pk].planned_end or c.deadline,
             weeks=recent.get(c.pk, []),
+            ended_on=placements[c.pk].ended_on,
         )
         for c in cases
     ]
@@ -135,3 +151,23 @@ def placeable_cases(user: User) -> QuerySet[Case]:
         .select_related("participant")
         .order_by("pk")
     )
+
+
+def active_placements(user: User) -> QuerySet[Placement]:
+    """The coordinator's active placements: those of the cases in their scope (S1)."""
+    return (
+        Placement.objects.active()
+        .filter(case__in=coordinator_attendance_cases(user))
+        .select_related("case__participant", "provider")
+        .order_by("provider__name", "pk")
+    )
+
+
+def placement_or_404(user: User, placement_id: int, *, route: str) -> Placement:
+    placement = active_placements(user).filter(pk=placement_id).first()
+    if placement is None:
+        scope_refused.send(
+            sender=Placement, user=user, route=route, object_ref=f"placement:{placement_id}"
+        )
+        raise Http404
+    return placement

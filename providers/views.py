@@ -19,7 +19,7 @@ from audit.services import log_read
 from casework.access import role_required
 
 from . import selectors, services
-from .forms import MonthForm, PlacementForm, ProviderAttendanceForm
+from .forms import MonthForm, PlacementEndForm, PlacementForm, ProviderAttendanceForm
 
 
 def _messages_of(error: Exception) -> list[str]:
@@ -83,8 +83,10 @@ def follow_up(request):
     )
     rows = selectors.attendance_by_month(request.user, month=month)
     placement = PlacementForm(cases=selectors.placeable_cases(request.user))
+    placements = list(selectors.active_placements(request.user))
     shown = [r.case.participant_id for r in rows]
     shown += [c.participant_id for c in placement.fields["case"].queryset]
+    shown += [p.case.participant_id for p in placements]
     log_read(
         user=request.user,
         action="provider.follow_up",
@@ -99,6 +101,7 @@ def follow_up(request):
         "rows": rows,
         "low": selectors.under_threshold(rows, threshold),
         "placement": placement,
+        "placements": placements,
     }
     return render(request, "providers/follow_up.html", context)
 
@@ -119,3 +122,29 @@ def place(request):
     else:
         messages.error(request, _("Välj deltagare och leverantör."))
     return redirect("providers:follow_up")
+
+
+@login_required
+@role_required("coordinator")
+@never_cache
+def placement_end(request, pk: int):
+    """GET: the end form for one active placement; POST ends it on the date given."""
+    placement = selectors.placement_or_404(request.user, pk, route=request.path)
+    form = PlacementEndForm(request.POST or None, initial={"on": timezone.localdate()})
+    refusals: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.placement_end(placement_id=placement.pk, by=request.user, **form.cleaned_data)
+        except (ValidationError, PermissionDenied) as error:
+            refusals = _messages_of(error)
+        else:
+            messages.success(request, _("Placeringen är avslutad."))
+            return redirect("providers:follow_up")
+    log_read(
+        user=request.user,
+        action="provider.placement_end",
+        participant_ids=[placement.case.participant_id],
+        route=request.path,
+    )
+    context = {"placement": placement, "form": form, "refusals": refusals}
+    return render(request, "providers/placement_end.html", context)

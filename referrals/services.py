@@ -218,16 +218,19 @@ def sole_member(programme: Programme) -> MemberMunicipality | None:
 
 def agreement_refusals(
     programme: Programme, home: MemberMunicipality | None, baseline_step: int | None
-) -> list[str]:
-    """The home municipality is one of the programme's; the baseline is on its scale (003)."""
-    reasons = []
+) -> list[Any]:
+    """The home municipality is one of the programme's; the baseline is on its scale (001
+    "Kartläggning"; 002 §2). The baseline's refusal carries a stable code, which the API
+    answers with (issue 16)."""
+    reasons: list[Any] = []
     if home is not None and home.programme_id != programme.pk:
         reasons.append(
             _("%(m)s är inte en medlemskommun i %(p)s.") % {"m": home.name, "p": programme.code}
         )
     steps = len(programme.progression_steps)
     if baseline_step is not None and not 1 <= baseline_step <= steps:
-        reasons.append(_("Steget måste vara mellan 1 och %(n)s.") % {"n": steps})
+        message = _("Steget måste vara mellan 1 och %(n)s.") % {"n": steps}
+        reasons.append(ValidationError(message, code="baseline_out_of_range"))
     return reasons
 
 

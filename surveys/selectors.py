@@ -7,14 +7,17 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Avg, Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Avg, Count, Exists, Min, OuterRef, Q, QuerySet, Subquery
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from casework.models import INSATS_STATES, Case, ExitReason, State
+from casework.models import INSATS_STATES, Case, ExitReason, Spell, State
 from casework.selectors import visible_cases
+from casework.signals import ReminderGroup
 from programmes.models import Programme, Unit
 
-from .models import Occasion, QuestionKind, SurveyAnswer, SurveyResponse
+from .models import Occasion, QuestionKind, SurveyAnswer, SurveyInvitation, SurveyResponse
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -42,6 +45,63 @@ def reminder_cases(user: User, *, today: date) -> QuerySet[Case]:
 
 def due_occasion(case: Case) -> str:
     return Occasion.UTSKRIVNING if case.state == State.AVSLUTAD else Occasion.INSKRIVNING
+
+
+@dataclass(frozen=True)
+class SurveyReminder:
+    """One named row on the coach's list: who, which survey, due since when, and the
+    live link already sent, if any (its time, never the link itself)."""
+
+    case: Case
+    occasion: str
+    occasion_label: str
+    since: date
+    link_sent_at: Any = None  # datetime of the newest unused, unexpired link
+
+    @property
+    def answer_on_screen_url(self) -> str:
+        return reverse("surveys:on_screen", args=[self.case.pk, self.occasion])
+
+    @property
+    def new_link_url(self) -> str:
+        return reverse("surveys:create_link", args=[self.case.pk, self.occasion])
+
+
+def _first_insats_start() -> Subquery:
+    insats = Spell.objects.filter(case=OuterRef("pk"), state__in=INSATS_STATES)
+    return Subquery(insats.values("case").annotate(m=Min("start_on")).values("m")[:1])
+
+
+def caseload_reminder_group(
+    sender: object, *, user: User, today: date, **kwargs: Any
+) -> ReminderGroup:
+    """The survey rows on the coach's caseload (casework.signals.caseload_reminders)."""
+    return ReminderGroup("surveys/_caseload_reminders.html", reminder_rows(user, today=today))
+
+
+def reminder_rows(user: User, *, today: date) -> list[SurveyReminder]:
+    """The coach's due surveys as rows: enrolment due since the first insats started, exit
+    due since the exit date (003 "Samordnare")."""
+    cases = list(reminder_cases(user, today=today).annotate(insats_from=_first_insats_start()))
+    live = SurveyInvitation.objects.filter(
+        case__in=cases, used_at__isnull=True, expires_at__gt=timezone.now()
+    ).order_by("created_at")
+    sent = {(i.case_id, i.occasion): i.created_at for i in live}
+    rows = []
+    for case in cases:
+        occasion = due_occasion(case)
+        exiting = occasion == Occasion.UTSKRIVNING
+        since = case.state_since if exiting else (case.insats_from or case.state_since)
+        rows.append(
+            SurveyReminder(
+                case=case,
+                occasion=occasion,
+                occasion_label=str(Occasion(occasion).label),
+                since=since,
+                link_sent_at=sent.get((case.pk, occasion)),
+            )
+        )
+    return sorted(rows, key=lambda r: (r.since, r.case.pk))
 
 
 def shared_responses(case: Case) -> list[SurveyResponse]:

@@ -145,14 +145,14 @@ def answer_on_screen(request, pk: int, occasion: str):
 @role_required("coach", "coordinator")
 @never_cache
 def reminders(request):
-    cases = list(selectors.reminder_cases(request.user, today=timezone.localdate()))
+    """The same named rows as on the caseload: participant, survey, since when, actions."""
+    rows = selectors.reminder_rows(request.user, today=timezone.localdate())
     log_read(
         user=request.user,
         action="survey.reminders",
-        participant_ids=[c.participant_id for c in cases],
+        participant_ids=[r.case.participant_id for r in rows],
         route=request.path,
     )
-    rows = [(c, Occasion(selectors.due_occasion(c)).label) for c in cases]
     return render(request, "surveys/reminders.html", {"rows": rows})
 
 

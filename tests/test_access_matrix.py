@@ -12,15 +12,18 @@ from pathlib import Path
 import pytest
 from django.contrib.auth.models import Group, User
 from django.urls import reverse
+from django.utils import timezone
 
 from audit.models import AccessLog, SecurityEvent
 from audit.services import log_read
-from casework.models import Note, Transition
+from casework.models import Attendance, Note, Transition
 from casework.rules import ImmutableRecordError
 from casework.services import note_correct
 from programmes.models import Organisation, Programme, Unit, Workplace
+from providers.models import Placement
 from tests.audit.world import build_world
 from tests.factories import UserFactory, unit, workplace
+from tests.programmes.provider_world import build_provider_world
 
 DOC = Path(__file__).resolve().parents[1] / "docs" / "access-control.md"
 
@@ -51,12 +54,19 @@ def read_matrix(name: str = "matrix") -> tuple[list[str], list[Row]]:
 ROLES, ROUTES = read_matrix()
 
 
-def participant(world, obj):
-    return {"case": world.case, "skyddad": world.skyddad, "other": world.other}[obj].participant_id
-
-
 def case_of(world, obj):
-    return {"case": world.case, "skyddad": world.skyddad, "other": world.other}[obj]
+    cases = {"case": world.case, "skyddad": world.skyddad, "other": world.other}
+    if obj == "placed":
+        return world.provider.placed
+    return cases[obj]
+
+
+def participant(world, obj):
+    return case_of(world, obj).participant_id
+
+
+def placement_of(world, obj):
+    return Placement.objects.get(case=case_of(world, obj), provider__code="bilda")
 
 
 def first_note(world, obj):
@@ -103,6 +113,13 @@ URLS = {
     "admin:audit_accesslog_delete": lambda w, o: reverse(
         "admin:audit_accesslog_delete", args=[AccessLog.objects.earliest("pk").pk]
     ),
+    "providers:participants": lambda w, o: reverse("providers:participants"),
+    "providers:attendance": lambda w, o: reverse("providers:attendance", args=[case_of(w, o).pk]),
+    "providers:follow_up": lambda w, o: reverse("providers:follow_up"),
+    "providers:place": lambda w, o: reverse("providers:place"),
+    "providers:placement_end": lambda w, o: reverse(
+        "providers:placement_end", args=[placement_of(w, o).pk]
+    ),
 }
 # Routes whose 200 shows no personal data, so writes no access-log row.
 NO_PERSONAL_DATA = {"audit:find_person", "indicators:report"}
@@ -110,6 +127,8 @@ NO_PERSONAL_DATA = {"audit:find_person", "indicators:report"}
 WRITES = {
     "casework:case_action": {"text": "Samtal om planen.", "on": "2026-01-05"},
     "referrals:samrad": {"on": "2026-01-05", "note": ""},
+    "providers:attendance": {"week": "2026-02-09", "planned_days": "5", "days_present": "4"},
+    "providers:placement_end": {"on": timezone.localdate().isoformat()},
 }
 
 
@@ -118,10 +137,21 @@ def world(db):
     w = build_world()
     admin = UserFactory(username="admin_a", roles=["admin"], units=[unit()], is_staff=True)
     w.users["admin"] = admin
+    w.users["leverantor"] = None  # built with the provider world, where a test needs it
     log_read(
         user=w.users["coordinator"], action="case.detail", participant_ids=[w.case.participant_id]
     )
     return w
+
+
+def with_provider_world(world) -> None:
+    """Bromodellen in Linköping, a participant placed with Bilda and Bilda's staff."""
+    world.provider = build_provider_world()
+    world.users["leverantor"] = world.provider.bilda
+
+
+def _provider_counts() -> tuple[int, int]:
+    return Attendance.objects.count(), Placement.objects.active().count()
 
 
 def test_matrix_covers_every_role_and_route_builder():
@@ -134,6 +164,7 @@ def test_matrix_covers_every_role_and_route_builder():
         "manager",
         "auditor",
         "admin",
+        "leverantor",
         "anonymous",
     ]
     assert {row.route for row in ROUTES} <= set(URLS)
@@ -142,12 +173,15 @@ def test_matrix_covers_every_role_and_route_builder():
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("row", ROUTES, ids=str)
 def test_role_route(client, world, row, role):
+    if role == "leverantor" or row.route.startswith("providers:"):
+        with_provider_world(world)
     user = world.users[role]
     if user is not None:
         client.force_login(user)
     url = URLS[row.route](world, row.obj)
     logs, events = AccessLog.objects.count(), SecurityEvent.objects.count()
     notes, transitions = Note.objects.count(), Transition.objects.count()
+    attendance, placements = _provider_counts()
 
     data = WRITES.get(row.route, {"post": "yes"})
     response = client.get(url) if row.method == "GET" else client.post(url, data)
@@ -168,6 +202,9 @@ def test_role_route(client, world, row, role):
     wrote = row.route in WRITES and expected == 302 and user is not None
     expected_notes = notes + (1 if wrote and row.route == "casework:case_action" else 0)
     assert (Note.objects.count(), Transition.objects.count()) == (expected_notes, transitions)
+    recorded = wrote and row.route == "providers:attendance"
+    ended = wrote and row.route == "providers:placement_end"
+    assert _provider_counts() == (attendance + recorded, placements - ended)
 
 
 # --- Documentation is never overwritten (C1, C2, L2) ---

@@ -17,6 +17,7 @@ from ..access import role_required
 from ..filters import CaseloadFilter
 from ..models import Case
 from ..saved_filters import saved_filters
+from ..signals import ReminderGroup, caseload_reminders
 
 PAGE_SIZE = 25
 
@@ -46,6 +47,15 @@ def caseload_rows(cases: list, today: date, followups: list) -> list[dict]:
     return rows
 
 
+def other_reminders(user, *, today: date) -> list[ReminderGroup]:
+    """The reminders other apps add to the caseload (casework.signals.caseload_reminders)."""
+    answers: list[tuple[object, object]] = list(
+        caseload_reminders.send(sender=Case, user=user, today=today)
+    )
+    groups = [group for _receiver, group in answers if isinstance(group, ReminderGroup)]
+    return [group for group in groups if group.rows]
+
+
 @login_required
 @role_required("coach", "coordinator")
 @never_cache
@@ -60,9 +70,11 @@ def caseload(request):
     followups = selectors.coach_followups(user)  # one query for the rows and the reminders
     rows = caseload_rows(list(page.object_list), today, followups)
     reminders = selectors.reminders_for(user, today=today, followups=followups)
+    groups = other_reminders(user, today=today)
     inactive_rows = list(selectors.inactive_cases(user, today=today).filter(coach=user))
     shown = [r["case"].participant_id for r in rows]
     shown += [r.case.participant_id for r in reminders]
+    shown += [r.case.participant_id for group in groups for r in group.rows]
     shown += [c.participant_id for c in inactive_rows]
     log_read(
         user=user,
@@ -79,6 +91,7 @@ def caseload(request):
             "page": page,
             "rows": rows,
             "reminders": reminders,
+            "reminder_groups": groups,
             "inactive": inactive_rows,
             "inactivity_days": selectors.inactivity_days(),
             "today": today,

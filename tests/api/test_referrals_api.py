@@ -109,3 +109,58 @@ def test_an_overlong_or_unprintable_idempotency_key_is_a_400(api_a):
         response = api_a.post(URL, body(), **{"Idempotency-Key": key})
         assert (response.status_code, response.json()["code"]) == (400, "invalid_idempotency_key")
     assert not Case.objects.exists()
+
+
+# --- The step scale's baseline (001 "Kartläggning"; 002 §2, §5), through referral_register ---
+
+
+def bromo(serial=301, **overrides):
+    return body(serial, programme="BROMODELLEN", income_support="EB_ANNAT") | overrides
+
+
+def test_a_baseline_on_the_scale_is_stored_and_lets_the_first_insats_start(api_b):
+    from casework.services import case_start_insats
+
+    response = api_b.post(URL, bromo(baseline_step=2))
+    assert response.status_code == 201, response.json()
+    assert response.json()["baseline_step"] == 2
+    assert response.json()["baseline_required"] is False
+    case = Case.objects.get(pk=response.json()["case_id"])
+    assert case.baseline_step == 2
+    case_start_insats(
+        case_id=case.pk, insats="kartlaggning", on=date(2026, 1, 5), by=api_b.client.user
+    )
+
+
+def test_without_a_baseline_the_answer_says_it_is_required_and_the_insats_is_refused(
+    api_b,
+):
+    import pytest
+
+    from casework.rules import CaseRuleError
+    from casework.services import case_start_insats
+
+    response = api_b.post(URL, bromo())
+    assert response.status_code == 201, response.json()
+    assert response.json()["baseline_step"] is None
+    assert response.json()["baseline_required"] is True
+    with pytest.raises(CaseRuleError, match="Utgångsläget på stegskalan"):
+        case_start_insats(
+            case_id=response.json()["case_id"], insats="kartlaggning", on=date(2026, 1, 5),
+            by=api_b.client.user,
+        )  # fmt: skip
+
+
+def test_a_step_outside_the_scale_is_refused_with_its_code_and_writes_nothing(api_b):
+    response = api_b.post(URL, bromo(baseline_step=99))
+    assert response.status_code == 422
+    assert response.json()["code"] == "baseline_out_of_range"
+    assert response.json()["detail"].startswith("Steget måste vara mellan 1 och ")
+    assert not Case.objects.exists()
+
+
+def test_a_baseline_below_one_is_a_malformed_request(api_b):
+    response = api_b.post(URL, bromo(baseline_step=0))
+    assert (response.status_code, response.json()["code"]) == (400, "invalid_request")
+    assert any(r.startswith("baseline_step:") for r in response.json()["reasons"])
+    assert not Case.objects.exists()

@@ -13,7 +13,7 @@ from audit import text_registry
 from referrals.models import WaitingListEntry
 from tests.audit.test_gallra import TODAY, at, people, text_hits  # noqa: F401
 
-PROJECT_APPS = ("programmes", "casework", "referrals", "audit")
+PROJECT_APPS = ("programmes", "casework", "referrals", "audit", "surveys", "providers", "api")
 
 
 def free_text_fields() -> set[str]:

@@ -17,6 +17,7 @@ class World:
     case: Case
     skyddad: Case
     other: Case  # a case of the other municipality
+    provider: Any = None  # tests.programmes.provider_world, where a test needs providers
 
 
 def _refer(by, *, serial, unit_code="nykoping-jobbtorg", programme="JOBBTORG", **names):

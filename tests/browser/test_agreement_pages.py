@@ -12,6 +12,7 @@ from django.core.management import call_command
 
 from casework.models import Case
 from programmes.models import Programme
+from providers.models import Placement
 from surveys.models import SurveyQuestion
 from surveys.services import invitation_create
 from tests.browser.conftest import assert_accessible
@@ -74,8 +75,16 @@ def test_coach_survey_pages_are_accessible(page, login, demo):
     case = Case.objects.filter(coach=coach).first()
     login(page, coach)
     page.goto("/arenden/")
-    page.click("#survey-reminder-count a")
+    reminders = page.locator("#survey-reminders-table")
+    assert str(case.participant) in reminders.inner_text()
+    assert "Deltagarenkät vid" in reminders.inner_text()
+    assert_accessible(page)  # the caseload with the named survey rows
+    page.goto("/enkat/paminnelser/")
     assert str(case.participant) in page.inner_text("main")
+    assert_accessible(page)
+    page.goto("/arenden/")
+    page.click(f"#survey-reminders-table a:has-text('Svara på skärmen med {case.participant}')")
+    assert "/svara/" in page.url
     assert_accessible(page)
     page.goto(f"/enkat/arende/{case.pk}/")
     page.click("form[action$='/inskrivning/lank/'] button")
@@ -108,6 +117,30 @@ def test_provider_and_follow_up_pages_are_accessible(page, login, demo):
     page.context.clear_cookies()
     login(page, User.objects.get(username="arena-coordinator"))
     page.goto("/leverantor/uppfoljning/")
+    assert page.locator("#placements tbody tr").count() == Placement.objects.active().count()
+    assert_accessible(page)
+
+
+def test_the_placement_end_form_is_accessible_and_refuses_a_future_date(page, login, demo):
+    from django.utils import timezone
+
+    login(page, User.objects.get(username="arena-coordinator"))
+    page.goto("/leverantor/uppfoljning/")
+    active = Placement.objects.active().count()
+    page.click("#placements tbody tr:first-child a[href$='/avsluta/']")
+    assert "Avsluta placeringen av" in page.inner_text("h1")
+    assert_accessible(page)
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    page.fill("#id_on", tomorrow.isoformat())
+    page.click("main button[type=submit]")
+    assert "Slutdatumet kan inte ligga i framtiden." in page.inner_text("#error-summary")
+    assert_accessible(page)
+    page.fill("#id_on", timezone.localdate().isoformat())
+    page.click("main button[type=submit]")
+    page.wait_for_url("**/leverantor/uppfoljning/")
+    assert "Placeringen är avslutad." in page.inner_text("body")
+    assert Placement.objects.filter(ended_on=timezone.localdate()).count() == 1
+    assert page.locator("#placements tbody tr").count() == active - 1
     assert_accessible(page)
 
 

@@ -148,6 +148,54 @@ def test_unanswered_surveys_remind_the_coach(client, enrolled, coach):
     assert list(selectors.reminder_cases(coach, today=today)) == []
 
 
+def _reminder_table(html: str) -> str:
+    return html.split('id="survey-reminders-table"')[1].split("</table>")[0]
+
+
+def test_the_caseload_names_each_due_survey_with_its_date_and_actions(client, enrolled, coach):
+    client.force_login(coach)
+    logs = AccessLog.objects.count()
+    html = client.get(reverse("casework:caseload")).content.decode()
+    table = _reminder_table(html)
+    assert str(enrolled.participant) in table
+    assert enrolled.participant.masked_personnummer in table
+    assert "Deltagarenkät vid inskrivning" in table
+    assert "2026-01-05" in table  # due since the first insats started
+    assert "Ingen giltig länk" in table
+    assert reverse("surveys:on_screen", args=[enrolled.pk, "inskrivning"]) in table
+    assert reverse("surveys:create_link", args=[enrolled.pk, "inskrivning"]) in table
+    # The names are personal data on the page: the caseload's one log row names them.
+    (row,) = AccessLog.objects.order_by("pk")[logs:]
+    assert row.action == "case.caseload" and enrolled.participant_id in row.participant_ids
+
+
+def test_a_sent_link_shows_when_and_the_action_becomes_resend(client, enrolled, coach):
+    client.force_login(coach)
+    client.post(reverse("surveys:create_link", args=[enrolled.pk, "inskrivning"]))
+    table = _reminder_table(client.get(reverse("casework:caseload")).content.decode())
+    assert f"Skickad {timezone.localdate():%Y-%m-%d}" in table
+    assert f"Skicka ny länk till {enrolled.participant}" in table
+
+
+def test_an_exit_survey_is_due_from_the_exit_date(client, enrolled, coach, coordinator):
+    from casework.services import case_exit
+
+    exit_on = timezone.localdate() - timedelta(days=3)
+    case_exit(case_id=enrolled.pk, on=exit_on, reason_code="ARBETE", by=coordinator)
+    (row,) = selectors.reminder_rows(coach, today=timezone.localdate())
+    assert (row.case, row.occasion, row.since) == (enrolled, "utskrivning", exit_on)
+    client.force_login(coach)
+    table = _reminder_table(client.get(reverse("surveys:reminders")).content.decode())
+    assert "Deltagarenkät vid utskrivning" in table and f"{exit_on:%Y-%m-%d}" in table
+
+
+def test_another_coachs_due_survey_is_not_on_my_list(client, enrolled):
+    other = UserFactory(username="coach_annan", roles=["coach"], units=[unit()])
+    client.force_login(other)
+    html = client.get(reverse("casework:caseload")).content.decode()
+    assert "survey-reminders-table" not in html and str(enrolled.participant) not in html
+
+
 def test_another_coach_cannot_make_a_link_for_the_case(enrolled):
     other = UserFactory(roles=["coach"], units=[unit()])
     from django.core.exceptions import PermissionDenied
