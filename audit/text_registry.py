@@ -74,8 +74,10 @@ DECISIONS: dict[str, tuple[str, str]] = {
     "audit.chainentry.kind": (KEEP, _TECH),
     "audit.chainentry.digest": (KEEP, _TECH),
     "audit.chainentry.content_digest": (KEEP, _TECH),
-    "audit.chainentry.prev_hash": (KEEP, _TECH),
     "audit.chainentry.hash": (KEEP, _TECH),
+    "audit.chainblock.merkle_root": (KEEP, _TECH),
+    "audit.chainblock.prev_hash": (KEEP, _TECH),
+    "audit.chainblock.hash": (KEEP, _TECH),
     "audit.purgerecord.run_by": (KEEP, _STAFF),
     "audit.purgerecord.criteria": (KEEP, _TECH),
 }
