@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from django.apps import apps
 from django.db import connection, transaction
-from django.db.models import Count, Exists, Min, OuterRef
+from django.db.models import Count, Exists, Min, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -281,11 +281,12 @@ class _Walk:
 
 def _unsealed(purged: set[int]) -> Mismatch | None:
     """Entries not yet sealed: their own HMAC and their rows (ADR 0109)."""
-    for page in _keyset(ChainEntry.objects.filter(block__isnull=True), "id"):
+    waiting = ChainEntry.objects.filter(Q(block__isnull=True) | Q(seq__isnull=True))
+    for page in _keyset(waiting, "id"):
         rows = _rows_of(page)
         for entry in page:
             problem = _check_entry(entry, rows, purged)
-            if entry.seq is not None:
+            if entry.seq is not None or entry.block_id is not None:
                 problem = problem or _("posten har en plats men inget block")
             if problem:
                 return Mismatch(None, entry.kind, entry.object_id, problem, unsealed=True)
