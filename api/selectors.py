@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.db.models import Exists, OuterRef
 
+from audit import sealer
 from audit.chain import kind_of
 from audit.models import ChainEntry
 from casework.models import INSATS_STATES, Attendance, Case, State, Transition
@@ -75,16 +76,20 @@ def event_type(row: Transition) -> str:
 def events(user: User, *, after: int, limit: int = EVENT_PAGE) -> tuple[list[dict[str, Any]], int]:
     """Journal transitions in scope after the cursor, in chain order.
 
-    The cursor is the hash chain's `seq`: links are appended under a lock that is held
-    until the writing transaction commits, so a later commit never gets a smaller seq and
-    a follower that stores the last cursor misses nothing.
+    The cursor is the audit log's `seq`, which the sealer gives committed entries under
+    its lock, held until the block commits (audit.sealer, ADR 0109): a later block never
+    gets a smaller seq, so a follower that stores the last cursor misses nothing. The feed
+    seals what is committed first (never waiting: a busy sealer is the worker, which seals
+    within a second), so a transition shows as soon as its transaction committed.
     """
+    sealer.seal_pending(max_blocks=1)
     in_scope = Transition.objects.filter(pk=OuterRef("object_id"), case__in=visible_cases(user))
-    links = list(
-        ChainEntry.objects.filter(kind=kind_of(Transition), seq__gt=after)
-        .filter(Exists(in_scope))
-        .order_by("seq")
-        .values_list("seq", "object_id")[:limit]
+    sealed = ChainEntry.objects.filter(kind=kind_of(Transition), seq__gt=after)  # seq set
+    links = cast(
+        list[tuple[int, int]],
+        list(
+            sealed.filter(Exists(in_scope)).order_by("seq").values_list("seq", "object_id")[:limit]
+        ),
     )
     rows = Transition.objects.select_related("case__participant", "case__programme").in_bulk(
         [object_id for _seq, object_id in links]

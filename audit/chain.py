@@ -1,12 +1,14 @@
-"""The tamper-evidence hash chain over journal and access-log rows (Q3, R4, C3).
+"""The tamper-evidence log over journal and access-log rows (Q3, R4, C3; ADR 0101, 0109).
 
 Every saved Transition, Note, other journal row and AccessLog row gets one `ChainEntry`,
-appended under a lock so that concurrent writers cannot fork the chain: PostgreSQL takes
-`pg_advisory_xact_lock`, SQLite serialises writers with its database write lock. The
-row's fields are read back from the database, so the digest matches what `verify` sees.
+inserted in the writer's transaction WITHOUT any lock: its row's digests and an HMAC over
+them (`audit.blocks.entry_hash`). The row's fields are read back from the database, so
+the digest matches what `verify` sees. After commit the sealer (`audit.sealer`) links
+the committed entries into the chain in blocks: a Merkle root over the block's entries,
+chained to the block before.
 
 Purgeable free text (note text, reasons) is digested separately into `content_digest`.
-Gallring blanks that text and appends a `purge` link for the person; `verify` then
+Gallring blanks that text and appends a `purge` entry for the person; `verify` then
 accepts a changed text for that person's rows only, while every stable field (dates,
 states, actor, case, gender-bearing participant id) is still checked (R4).
 """
@@ -14,23 +16,20 @@ states, actor, case, gender-bearing participant id) is still checked (R4).
 from __future__ import annotations
 
 import hashlib
-import hmac
 import json
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.apps import apps
-from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Count, Exists, Min, OuterRef, Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import witness
-from .models import ChainEntry
-
-GENESIS = "0" * 64
-LOCK_KEY = 7_311_990_001  # the advisory-lock key for chain appends
+from . import blocks, sealer, witness
+from .blocks import GENESIS
+from .models import ChainBlock, ChainEntry
 
 # kind → purgeable (free text) fields; every other concrete field is in the stable digest.
 CHAINED = {
@@ -60,10 +59,6 @@ def model_of(kind: str):
     return apps.get_model(kind)
 
 
-def _key() -> bytes:
-    return getattr(settings, "AUDIT_CHAIN_KEY", settings.SECRET_KEY).encode()
-
-
 def _digest(values: dict) -> str:
     payload = json.dumps(values, sort_keys=True, default=str, ensure_ascii=False)
     return hashlib.sha256(payload.encode()).hexdigest()
@@ -82,56 +77,37 @@ def row_digests(obj) -> tuple[str, str]:
     return _digest(stable), (_digest(content) if purgeable else "")
 
 
-def link_hash(prev_hash: str, kind: str, object_id: int, digest: str, content: str) -> str:
-    message = f"{prev_hash}|{kind}|{object_id}|{digest}|{content}".encode()
-    return hmac.new(_key(), message, hashlib.sha256).hexdigest()
-
-
-def _lock() -> None:
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
+def _entries(links: list[tuple[str, int, str, str]]) -> list[ChainEntry]:
+    return [
+        ChainEntry(
+            kind=kind,
+            object_id=object_id,
+            digest=digest,
+            content_digest=content,
+            hash=blocks.entry_hash(kind, object_id, digest, content),
+        )
+        for kind, object_id, digest, content in links
+    ]
 
 
 def _append(links: list[tuple[str, int, str, str]]) -> list[ChainEntry]:
-    """Append (kind, object id, digest, content digest) links in order, under the lock:
-    one head read and one insert, however many links."""
+    """Insert (kind, object id, digest, content digest) entries, unsealed and without a
+    lock, and have them sealed after the writer commits: one insert however many."""
     with transaction.atomic():
-        _lock()
-        head = ChainEntry.objects.order_by("-seq").only("seq", "hash").first()
-        prev = head.hash if head else GENESIS
-        seq = head.seq if head else 0
-        entries = []
-        for kind, object_id, digest, content in links:
-            seq += 1
-            link = link_hash(prev, kind, object_id, digest, content)
-            entries.append(
-                ChainEntry(
-                    seq=seq,
-                    kind=kind,
-                    object_id=object_id,
-                    digest=digest,
-                    content_digest=content,
-                    prev_hash=prev,
-                    hash=link,
-                )
-            )
-            prev = link
-        created = ChainEntry.objects.bulk_create(entries, batch_size=2000)
-        if entries:
-            witness.appended(entries[0].seq, seq, prev)
+        created = ChainEntry.objects.bulk_create(_entries(links), batch_size=2000)
+        sealer.queue()
         return created
 
 
 def append_row(obj) -> ChainEntry:
-    """Chain a newly saved row, read back from the database."""
+    """Log a newly saved row, read back from the database."""
     model = type(obj)
     stored = model._base_manager.get(pk=obj.pk)
     return _append([(kind_of(model), stored.pk, *row_digests(stored))])[0]
 
 
 def append_rows(objs) -> None:
-    """Chain rows just written in bulk, in their order.
+    """Log rows just written in bulk (the import), in their order, in one insert.
 
     The digests are of the objects as written; `bulk_create` gave them their ids, and
     `verify` recomputes the same digests from the stored rows (tests/audit).
@@ -150,9 +126,15 @@ class Mismatch:
     kind: str
     object_id: int
     problem: str
+    unsealed: bool = False
 
     def __str__(self) -> str:
-        where = _("kedjepost %(seq)s") % {"seq": self.seq} if self.seq else _("utan kedjepost")
+        if self.seq:
+            where = _("kedjepost %(seq)s") % {"seq": self.seq}
+        elif self.unsealed:
+            where = _("ej förseglad kedjepost")
+        else:
+            where = _("utan kedjepost")
         return f"{self.kind} #{self.object_id} ({where}): {self.problem}"
 
 
@@ -163,7 +145,8 @@ class WitnessMismatch(Mismatch):
         return _("vittnet: %(problem)s") % {"problem": self.problem}
 
 
-# Links verified per page: one query for the page, one per kind (and chunk) for its rows.
+# Entries (or blocks) verified per page: one query for the page, one per kind (and
+# chunk) for its rows.
 PAGE = 5000
 
 
@@ -174,19 +157,19 @@ def in_chunks(values: list) -> Iterator[list]:
         yield values[i : i + size]
 
 
-def _pages() -> Iterator[list[ChainEntry]]:
-    """The chain in seq order, by keyset pages (no OFFSET, no server-side cursor)."""
+def _keyset(queryset, field: str) -> Iterator[list]:
+    """`queryset` in `field` order, by keyset pages (no OFFSET, no server-side cursor)."""
     last = -1
     while True:
-        page = list(ChainEntry.objects.filter(seq__gt=last).order_by("seq")[:PAGE])
+        page = list(queryset.filter(**{f"{field}__gt": last}).order_by(field)[:PAGE])
         if not page:
             return
         yield page
-        last = page[-1].seq
+        last = getattr(page[-1], field)
 
 
 def _rows_of(page: list[ChainEntry]) -> dict[tuple[str, int], object]:
-    """The stored rows the page's links name, by (kind, id)."""
+    """The stored rows the page's entries name, by (kind, id)."""
     ids: dict[str, list[int]] = defaultdict(list)
     for entry in page:
         if entry.kind != PURGE_KIND:
@@ -206,18 +189,14 @@ def _participant_of(kind: str, obj) -> int | None:
     return participant_id if participant_id is not None else obj.case.participant_id
 
 
-def _check_link(entry: ChainEntry, prev: str, prev_seq: int) -> str | None:
-    if entry.prev_hash != prev:
-        return _("länken pekar inte på föregående post")
-    if entry.seq != prev_seq + 1:  # seq is then the count of links the witness records
-        return _("kedjan har en lucka efter post %(seq)s") % {"seq": prev_seq}
-    expected = link_hash(prev, entry.kind, entry.object_id, entry.digest, entry.content_digest)
+def _check_entry(entry: ChainEntry, rows: dict, purged: set[int]) -> str | None:
+    """The entry's own HMAC, then its row as stored."""
+    expected = blocks.entry_hash(entry.kind, entry.object_id, entry.digest, entry.content_digest)
     if entry.hash != expected:
         return _("kedjepostens hash stämmer inte")
-    return None
-
-
-def _check_row(entry: ChainEntry, obj, purged: set[int]) -> str | None:
+    if entry.kind == PURGE_KIND:
+        return None
+    obj = rows.get((entry.kind, entry.object_id))
     if obj is None:
         return _("raden saknas (borttagen)")
     digest, content = row_digests(obj)
@@ -228,23 +207,94 @@ def _check_row(entry: ChainEntry, obj, purged: set[int]) -> str | None:
     return None
 
 
-def _walk(purged: set[int]) -> tuple[Mismatch | None, int]:
-    """Check every link and its row, page by page; (first mismatch, head seq)."""
-    prev, prev_seq = GENESIS, 0
-    for page in _pages():
+class _Walk:
+    """The sealed entries in seq order against their blocks, block by block."""
+
+    def __init__(self, purged: set[int]) -> None:
+        self.purged = purged
+        self.blocks = (b for page in _keyset(ChainBlock.objects.all(), "seq") for b in page)
+        self.block: ChainBlock | None = None
+        self.hashes: list[str] = []
+        self.prev_hash, self.seq, self.block_seq = GENESIS, 0, 0
+
+    def run(self) -> Mismatch | None:
+        sealed = ChainEntry.objects.filter(seq__isnull=False)
+        for page in _keyset(sealed, "seq"):
+            rows = _rows_of(page)
+            for entry in page:
+                problem = self._place(entry) or _check_entry(entry, rows, self.purged)
+                problem = problem or self._close(entry)
+                if problem:
+                    return Mismatch(entry.seq, entry.kind, entry.object_id, problem)
+        return self._end()
+
+    def _place(self, entry: ChainEntry) -> str | None:
+        """The entry follows the one before, in the block that covers its seq."""
+        if entry.seq != self.seq + 1:
+            return _("kedjan har en lucka efter post %(seq)s") % {"seq": self.seq}
+        if self.block is None:
+            self.block = next(self.blocks, None)
+            if self.block is None:
+                return _("posten ligger utanför varje block")
+            if self.block.seq != self.block_seq + 1 or self.block.first_seq != entry.seq:
+                return _("block %(n)s börjar inte här") % {"n": self.block.seq}
+        if entry.block_id != self.block.pk:
+            return _("posten hör inte till block %(n)s") % {"n": self.block.seq}
+        self.seq = entry.seq
+        self.hashes.append(entry.hash)
+        return None
+
+    def _close(self, entry: ChainEntry) -> str | None:
+        block = self.block
+        if block is None or entry.seq != block.last_seq:
+            return None
+        self.block, hashes, self.hashes = None, self.hashes, []
+        if block.count != len(hashes) or block.prev_hash != self.prev_hash:
+            return _("block %(n)s pekar inte på föregående block") % {"n": block.seq}
+        if block.merkle_root != blocks.merkle_root(hashes):
+            return _("block %(n)s: Merkleroten stämmer inte") % {"n": block.seq}
+        expected = blocks.block_hash(
+            seq=block.seq,
+            prev_hash=block.prev_hash,
+            root=block.merkle_root,
+            first_seq=block.first_seq,
+            last_seq=block.last_seq,
+            count=block.count,
+            at=block.sealed_at,
+        )
+        if block.hash != expected:
+            return _("block %(n)s: blockets hash stämmer inte") % {"n": block.seq}
+        self.prev_hash, self.block_seq = block.hash, block.seq
+        return None
+
+    def _end(self) -> Mismatch | None:
+        """Every block was closed by its last entry, and no block follows the last one."""
+        extra = self.block or next(self.blocks, None)
+        if extra is None:
+            return None
+        problem = _("block %(n)s saknar poster efter post %(seq)s") % {
+            "n": extra.seq,
+            "seq": self.seq,
+        }
+        return Mismatch(self.seq or None, "audit.chainblock", extra.seq, problem)
+
+
+def _unsealed(purged: set[int]) -> Mismatch | None:
+    """Entries not yet sealed: their own HMAC and their rows (ADR 0109)."""
+    waiting = ChainEntry.objects.filter(Q(block__isnull=True) | Q(seq__isnull=True))
+    for page in _keyset(waiting, "id"):
         rows = _rows_of(page)
         for entry in page:
-            problem = _check_link(entry, prev, prev_seq)
-            if problem is None and entry.kind != PURGE_KIND:
-                problem = _check_row(entry, rows.get((entry.kind, entry.object_id)), purged)
+            problem = _check_entry(entry, rows, purged)
+            if entry.seq is not None or entry.block_id is not None:
+                problem = problem or _("posten har en plats men inget block")
             if problem:
-                return Mismatch(entry.seq, entry.kind, entry.object_id, problem), prev_seq
-            prev, prev_seq = entry.hash, entry.seq
-    return None, prev_seq
+                return Mismatch(None, entry.kind, entry.object_id, problem, unsealed=True)
+    return None
 
 
 def _unchained() -> Mismatch | None:
-    """The first row of a chained model without a link (bulk_create, raw SQL)."""
+    """The first row of a logged model without an entry (bulk_create, raw SQL)."""
     for kind in CHAINED:
         linked = ChainEntry.objects.filter(kind=kind, object_id=OuterRef("pk"))
         rows = model_of(kind)._base_manager.filter(~Exists(linked)).order_by("pk")
@@ -254,18 +304,36 @@ def _unchained() -> Mismatch | None:
     return None
 
 
-def verify() -> Mismatch | None:
-    """The first link or row that does not match, or None when everything verifies.
+@dataclass(frozen=True)
+class Status:
+    blocks: int
+    sealed: int
+    unsealed: int
+    oldest_unsealed_seconds: float | None
 
-    Bounded queries: one per page of PAGE links and one per kind (and chunk) of its
-    rows, then one per chained model for rows without a link, then the witness."""
-    # Purge links are themselves chained, so they cannot be added without breaking it.
+
+def status() -> Status:
+    """How much is sealed, and how many entries (and how old the oldest) wait for the sealer."""
+    waiting = ChainEntry.objects.filter(block__isnull=True).aggregate(n=Count("id"), at=Min("at"))
+    head = ChainBlock.objects.order_by("-seq").values_list("seq", "last_seq").first() or (0, 0)
+    age = (timezone.now() - waiting["at"]).total_seconds() if waiting["at"] else None
+    return Status(head[0], head[1], waiting["n"], age)
+
+
+def verify() -> Mismatch | None:
+    """The first entry, block or row that does not match, or None when everything verifies.
+
+    Bounded queries: one per page of PAGE entries (and of blocks) and one per kind (and
+    chunk) of its rows, the same for the unsealed entries, then one per logged model for
+    rows without an entry, then the witness."""
+    # Purge entries carry their HMAC, so they cannot be added without the key.
     purged = set(ChainEntry.objects.filter(kind=PURGE_KIND).values_list("object_id", flat=True))
-    mismatch, head_seq = _walk(purged)
-    if mismatch is None:
-        mismatch = _unchained()
-    if mismatch is None:
-        problems = witness.check(head_seq)
-        if problems:
-            mismatch = WitnessMismatch(None, "audit.witness", 0, "; ".join(problems))
-    return mismatch
+    checks = (lambda: _Walk(purged).run(), lambda: _unsealed(purged), _unchained)
+    for check in checks:
+        mismatch = check()
+        if mismatch is not None:
+            return mismatch
+    problems = witness.check()
+    if problems:
+        return WitnessMismatch(None, "audit.witness", 0, "; ".join(problems))
+    return None

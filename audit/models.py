@@ -118,20 +118,52 @@ class SecurityEvent(AppendOnly):
         return f"{self.at:%Y-%m-%d %H:%M} {self.get_kind_display()}"
 
 
-class ChainEntry(models.Model):
-    """One link of the tamper-evidence chain over journal and access-log rows (Q3).
+class ChainBlock(models.Model):
+    """A sealed block of the audit log (issue 15; docs/adr/0109).
 
-    `digest` covers the row's stable fields; `content_digest` its purgeable free text
-    (kept apart so gallring can blank the text and the chain still verifies, R4).
-    `hash` = HMAC(prev_hash, kind, object_id, digest, content_digest). See docs/adr/0101.
+    Covers the entries with `first_seq` … `last_seq` (`count` of them), in that order;
+    `merkle_root` is the RFC 6962 tree head over their entry hashes, and
+    `hash` = HMAC(prev_hash, seq, merkle_root, first_seq, last_seq, count, sealed_at).
     """
 
     seq = models.PositiveBigIntegerField(unique=True)
+    first_seq = models.PositiveBigIntegerField()
+    last_seq = models.PositiveBigIntegerField()
+    count = models.PositiveIntegerField()
+    merkle_root = models.CharField(max_length=64)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+    sealed_at = models.DateTimeField()
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("kedjeblock")
+        verbose_name_plural = _("kedjeblock")
+        ordering = ["seq"]
+
+    def __str__(self) -> str:
+        return f"{self.seq}: {self.first_seq}–{self.last_seq}"
+
+
+class ChainEntry(models.Model):
+    """One journal or access-log row in the tamper-evidence log (Q3; docs/adr/0109).
+
+    Inserted with its row, in the writer's transaction, without any lock: `digest`
+    covers the row's stable fields, `content_digest` its purgeable free text (kept apart
+    so gallring can blank the text and the log still verifies, R4), and
+    `hash` = HMAC(kind, object_id, digest, content_digest). The sealer later gives it
+    its place in the log (`seq`) and its `block`; until then both are empty (unsealed).
+    """
+
+    seq = models.PositiveBigIntegerField(unique=True, null=True, blank=True)
+    block = models.ForeignKey(
+        ChainBlock, on_delete=models.PROTECT, null=True, blank=True, related_name="entries"
+    )
     kind = models.CharField(max_length=40)
     object_id = models.PositiveBigIntegerField()
     digest = models.CharField(max_length=64)
     content_digest = models.CharField(max_length=64, blank=True)
-    prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
     at = models.DateTimeField(default=timezone.now)
 
@@ -144,9 +176,14 @@ class ChainEntry(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["kind", "object_id"], name="one_link_per_row")
         ]
+        indexes = [
+            models.Index(
+                fields=["id"], condition=models.Q(block__isnull=True), name="chainentry_unsealed"
+            )
+        ]
 
     def __str__(self) -> str:
-        return f"{self.seq}: {self.kind} #{self.object_id}"
+        return f"{self.seq or '–'}: {self.kind} #{self.object_id}"
 
 
 class PurgeRecord(models.Model):

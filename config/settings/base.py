@@ -146,10 +146,10 @@ SESSION_COOKIE_HTTPONLY = True
 # (append-only; L3 asks for at least 5 years), so it needs no retention setting.
 RETENTION_YEARS = int(os.environ.get("RETENTION_YEARS", "5"))
 AUDIT_CHAIN_KEY = os.environ.get("AUDIT_CHAIN_KEY", SECRET_KEY)
-# The chain head's witness outside the database (audit.witness, ADR 0101): an
+# The newest sealed block's witness outside the database (audit.witness, ADR 0101, 0109): an
 # append-only file the database role cannot reach; empty disables it.
 AUDIT_WITNESS_PATH = os.environ.get("AUDIT_WITNESS_PATH", str(VAR_DIR / "audit-witness.log"))
-AUDIT_WITNESS_EVERY = int(os.environ.get("AUDIT_WITNESS_EVERY", "100"))  # links
+AUDIT_WITNESS_EVERY = int(os.environ.get("AUDIT_WITNESS_EVERY", "100"))  # blocks
 AUDIT_WITNESS_SECONDS = float(os.environ.get("AUDIT_WITNESS_SECONDS", "60"))
 
 # Two-factor (L6): roles that must have verified a TOTP device, enforced when True.

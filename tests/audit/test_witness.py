@@ -1,5 +1,5 @@
-"""Chain tail truncation (issue 17 item 7): the head is witnessed outside the database,
-and `verify_audit` refuses a chain cut behind a witnessed head (ADR 0101)."""
+"""Chain tail truncation (issue 17 item 7, issue 15): the newest sealed block is witnessed
+outside the database, and `verify_audit` refuses a log cut behind it (ADR 0101, 0109)."""
 
 import json
 from datetime import date
@@ -9,8 +9,8 @@ from django.apps import apps
 from django.core.management import CommandError, call_command
 from django.db import connection, transaction
 
-from audit import chain, witness
-from audit.models import ChainEntry
+from audit import chain, sealer, witness
+from audit.models import ChainBlock, ChainEntry
 from audit.services import log_read
 from casework.services import note_add
 
@@ -25,27 +25,36 @@ def witness_file(settings, tmp_path):
 
 @pytest.fixture
 def anchored(witness_file, ready_case, coordinator):
-    """A chain whose newest links are notes and reads, its head witnessed."""
+    """A log whose newest blocks hold notes and reads, one block each, its head witnessed."""
+    sealer.seal_pending()
     for n in range(3):
         note_add(case_id=ready_case.pk, text=f"Samtal {n}.", on=date(2026, 1, 5), by=coordinator)
+        sealer.seal_pending()
         log_read(
             user=coordinator, action="case.detail", participant_ids=[ready_case.participant_id]
         )
+        sealer.seal_pending()
     call_command("anchor_audit")
     return ready_case
 
 
+def head_block() -> int:
+    return ChainBlock.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
+
+
 def cut_tail(n: int) -> None:
-    """What an insider with database access does: delete the newest n links and their rows
-    (on PostgreSQL past the append-only triggers, as a superuser can)."""
-    newest = list(ChainEntry.objects.order_by("-seq")[:n])
+    """What an insider with database access does: delete the newest n blocks with their
+    entries and rows (on PostgreSQL past the append-only triggers, as a superuser can)."""
+    newest = list(ChainBlock.objects.order_by("-seq")[:n])
     with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute("SET LOCAL session_replication_role = replica")
-        for entry in newest:
+        for entry in ChainEntry.objects.filter(block__in=newest):
             table = apps.get_model(entry.kind)._meta.db_table
             cursor.execute(f"DELETE FROM {table} WHERE id = %s", [entry.object_id])
             cursor.execute("DELETE FROM audit_chainentry WHERE id = %s", [entry.pk])
+        for block in newest:
+            cursor.execute("DELETE FROM audit_chainblock WHERE id = %s", [block.pk])
 
 
 def test_a_witnessed_untouched_chain_verifies(anchored, witness_file, capsys):
@@ -53,36 +62,37 @@ def test_a_witnessed_untouched_chain_verifies(anchored, witness_file, capsys):
     out = capsys.readouterr().out
     assert "Hashkedjan stämmer" in out and "vittnat" in out
     lines = [json.loads(line) for line in witness_file.read_text().splitlines()]
-    head = ChainEntry.objects.order_by("-seq").first()
-    assert lines[-1]["seq"] == head.seq and lines[-1]["hash"] == head.hash
-    assert set(lines[-1]) == {"seq", "hash", "at", "mac"}
+    head = ChainBlock.objects.order_by("-seq").first()
+    assert lines[-1]["block"] == head.seq and lines[-1]["hash"] == head.hash
+    assert set(lines[-1]) == {"block", "hash", "at", "mac"}
 
 
 @pytest.mark.parametrize("n", [1, 4])
-def test_cutting_the_newest_links_and_their_rows_is_detected(anchored, n):
-    head = ChainEntry.objects.order_by("-seq").first().seq
+def test_cutting_the_newest_blocks_and_their_rows_is_detected(anchored, n):
+    head = head_block()
     cut_tail(n)
-    assert ChainEntry.objects.order_by("-seq").first().seq == head - n
+    assert head_block() == head - n
     mismatch = chain.verify()
     assert isinstance(mismatch, chain.WitnessMismatch)
-    assert f"vittnet såg post {head}" in str(mismatch)
-    with pytest.raises(CommandError, match=f"avkortad.*slutar vid post {head - n}"):
+    assert f"vittnet såg block {head}" in str(mismatch)
+    with pytest.raises(CommandError, match=f"avkortad.*slutar vid block {head - n}"):
         call_command("verify_audit")
 
 
-def test_a_cut_tail_written_over_with_new_links_is_detected(anchored, coordinator):
-    head = ChainEntry.objects.order_by("-seq").first().seq
+def test_a_cut_tail_written_over_with_new_blocks_is_detected(anchored, coordinator):
+    head = head_block()
     cut_tail(2)
-    for _ in range(3):  # the chain grows past the witnessed head again
+    for _ in range(3):  # the log grows past the witnessed head again
         log_read(user=coordinator, action="case.detail", participant_ids=[1])
-    assert ChainEntry.objects.order_by("-seq").first().seq > head
-    with pytest.raises(CommandError, match=f"kedjepost {head} är inte den som vittnet såg"):
+        sealer.seal_pending()
+    assert head_block() > head
+    with pytest.raises(CommandError, match=f"block {head} är inte det som vittnet såg"):
         call_command("verify_audit")
 
 
 def test_a_forged_witness_line_is_refused(anchored, witness_file):
     line = json.loads(witness_file.read_text().splitlines()[-1])
-    line["seq"] = 1
+    line["block"] = 1
     with witness_file.open("a") as out:
         out.write(json.dumps(line) + "\n")
     with pytest.raises(CommandError, match="vittnesrad 2 är förfalskad"):
@@ -90,8 +100,25 @@ def test_a_forged_witness_line_is_refused(anchored, witness_file):
 
 
 def test_a_chain_emptied_behind_its_witness_is_detected(anchored):
-    cut_tail(ChainEntry.objects.count())
-    with pytest.raises(CommandError, match=r"avkortad.*slutar vid post 0"):
+    cut_tail(ChainBlock.objects.count())
+    with pytest.raises(CommandError, match=r"avkortad.*slutar vid block 0"):
+        call_command("verify_audit")
+
+
+def test_a_line_from_before_the_blocks_still_shows_a_cut(anchored, witness_file):
+    """ADR 0101 lines witnessed link seqs; 0109 kept them, so a count above the sealed
+    entries is a cut log."""
+    sealed = ChainEntry.objects.filter(seq__isnull=False).count()
+    at = "2026-11-30T10:00:00+00:00"
+    old = {"seq": sealed + 1, "hash": "a" * 64, "at": at}
+    old["mac"] = witness._mac(sealed + 1, "a" * 64, at, "witness")
+    with witness_file.open("a") as out:
+        out.write(json.dumps(old) + "\n")
+    with pytest.raises(CommandError, match=f"vittnet såg post {sealed + 1}.*slutar vid post"):
+        call_command("verify_audit")
+    cut = json.dumps(old).replace(str(sealed + 1), "1", 1)
+    witness_file.write_text(witness_file.read_text().replace(json.dumps(old), cut))
+    with pytest.raises(CommandError, match="förfalskad"):  # the seq is under the MAC
         call_command("verify_audit")
 
 
@@ -103,7 +130,7 @@ def test_anchor_audit_refuses_without_a_witness(settings):
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.usefixtures("reseeded")
-def test_every_nth_link_is_anchored_after_commit_and_never_before(witness_file, settings):
+def test_every_nth_block_is_anchored_after_commit_and_never_before(witness_file, settings):
     from tests.factories import UserFactory
 
     settings.AUDIT_WITNESS_EVERY = 2
@@ -113,7 +140,7 @@ def test_every_nth_link_is_anchored_after_commit_and_never_before(witness_file, 
             log_read(user=user, action="case.detail", participant_ids=[n])
         transaction.set_rollback(True)
     assert witness.read() == ([], [])  # a rolled-back head is never witnessed
-    for n in range(5):
+    for n in range(5):  # each commit is sealed after it, into a block of its own
         log_read(user=user, action="case.detail", participant_ids=[n])
     anchors, problems = witness.read()
     assert problems == []

@@ -1,9 +1,10 @@
-"""Witness the chain's head outside the database (cron, e.g. every minute; ADR 0101)."""
+"""Seal what is committed, then witness the newest block outside the database (cron,
+e.g. every minute; ADR 0101, 0109)."""
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from audit import witness
+from audit import sealer, witness
 
 
 class Command(BaseCommand):
@@ -12,11 +13,12 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         if witness.path() is None:
             raise CommandError(_("Inget vittne är konfigurerat (AUDIT_WITNESS_PATH)."))
+        sealer.seal_pending()
         head = witness.anchor_head()
         if head is None:
             self.stdout.write(_("Kedjan är tom; inget att vittna."))
             return
         self.stdout.write(
-            _("Kedjans huvud vittnat: post %(seq)s i %(path)s.")
+            _("Kedjans huvud vittnat: block %(seq)s i %(path)s.")
             % {"seq": head[0], "path": witness.path()}
         )

@@ -1,9 +1,9 @@
-"""Verify the audit hash chain; name the first row that does not match (Q3).
+"""Verify the audit log; name the first row, entry or block that does not match (Q3).
 
-The chain is walked in keyset pages (a bounded number of queries), then compared with
-the witness outside the database (truncation, ADR 0101); `--deep` also recomputes the
-projections from the journal (spells, case state, participant gender and protection).
-A chain that passes is anchored in the witness.
+The sealed blocks are walked in keyset pages (a bounded number of queries), then the
+unsealed entries, then compared with the witness outside the database (truncation, ADR
+0101, 0109); `--deep` also recomputes the projections from the journal (spells, case
+state, participant gender and protection). A log that passes is anchored in the witness.
 """
 
 from django.core.management.base import BaseCommand, CommandError
@@ -32,13 +32,24 @@ class Command(BaseCommand):
                 _("Projektionerna stämmer inte med journalen:\n%(p)s") % {"p": "\n".join(problems)}
             )
         head = witness.anchor_head()
-        count = head[0] if head else 0
-        self.stdout.write(
-            _("Hashkedjan stämmer: %(count)s poster kontrollerade.") % {"count": count}
-        )
+        self._report(chain.status(), bool(head))
         if options["deep"]:
             self.stdout.write(_("Projektionerna stämmer med journalen."))
+
+    def _report(self, status: chain.Status, anchored: bool) -> None:
+        self.stdout.write(
+            _("Hashkedjan stämmer: %(count)s poster kontrollerade i %(blocks)s block.")
+            % {"count": status.sealed + status.unsealed, "blocks": status.blocks}
+        )
+        if status.unsealed:
+            self.stdout.write(
+                _(
+                    "%(n)s poster är ännu inte förseglade (den äldsta är %(age).1f s); "
+                    "deras rader och hashar stämmer."
+                )
+                % {"n": status.unsealed, "age": status.oldest_unsealed_seconds or 0.0}
+            )
         if witness.path() is None:
             self.stdout.write(_("Obs: inget vittne är konfigurerat (AUDIT_WITNESS_PATH)."))
-        elif head:
+        elif anchored:
             self.stdout.write(_("Kedjans huvud vittnat i %(path)s.") % {"path": witness.path()})

@@ -1,0 +1,135 @@
+"""The sealer: links committed, unsealed log entries into the chain in blocks (ADR 0109).
+
+Writers insert `ChainEntry` rows without any lock (`audit.chain`). The sealer takes the
+entries that are committed and not yet sealed, whatever their ids and whatever order
+their transactions committed in, gives them the next seqs in id order, and writes one
+`ChainBlock` over them: the Merkle root of their hashes, chained to the block before.
+A row whose transaction commits late (a lower id after higher ones were sealed) is not
+missed: it is still unsealed, so the next block takes it; the block records exactly
+which seqs it covers and every entry records its block.
+
+One sealer at a time: on PostgreSQL `pg_try_advisory_xact_lock`, which never waits (a
+busy sealer means the holder or the next run picks the entries up) and is held until
+the block commits, so seqs and blocks commit in order; on SQLite the database write
+lock serialises, and the unique block seq refuses a fork. The sealer runs
+
+- after each commit that wrote entries (`queue`, once per transaction), and
+- every second in `manage.py seal_audit --loop` (started by `make run`), which bounds
+  the unsealed window when after-commit runs find the sealer busy.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from django.db import DatabaseError, connection, models, transaction
+from django.utils import timezone
+
+from . import blocks, witness
+from .models import ChainBlock, ChainEntry
+
+LOCK_KEY = 7_311_990_001  # the advisory-lock key of the sealer
+BLOCK_MAX = 5000  # entries per block at most
+log = logging.getLogger(__name__)
+
+
+def _try_lock() -> bool:
+    if connection.vendor != "postgresql":
+        return True
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [LOCK_KEY])
+        return bool(cursor.fetchone()[0])
+
+
+def _block_over(entries: list[ChainEntry]) -> ChainBlock:
+    head = ChainBlock.objects.order_by("-seq").only("seq", "last_seq", "hash").first()
+    seq, first = (head.seq + 1, head.last_seq + 1) if head else (1, 1)
+    block = ChainBlock(
+        seq=seq,
+        first_seq=first,
+        last_seq=first + len(entries) - 1,
+        count=len(entries),
+        merkle_root=blocks.merkle_root([e.hash for e in entries]),
+        prev_hash=head.hash if head else blocks.GENESIS,
+        sealed_at=timezone.now(),
+    )
+    block.hash = blocks.block_hash(
+        seq=block.seq,
+        prev_hash=block.prev_hash,
+        root=block.merkle_root,
+        first_seq=block.first_seq,
+        last_seq=block.last_seq,
+        count=block.count,
+        at=block.sealed_at,
+    )
+    return block
+
+
+def seal_block(limit: int | None = None) -> ChainBlock | None:
+    """Seal up to `limit` (BLOCK_MAX) committed unsealed entries into one block; None when
+    another sealer holds the lock or nothing waits."""
+    limit = limit or BLOCK_MAX
+    with transaction.atomic():
+        if not _try_lock():
+            return None
+        waiting = ChainEntry.objects.filter(block__isnull=True).order_by("id")
+        entries = list(waiting.only("id", "hash")[:limit])
+        if not entries:
+            return None
+        block = _block_over(entries)
+        block.save(force_insert=True)
+        for n, entry in enumerate(entries):
+            entry.seq, entry.block = block.first_seq + n, block
+        # The one update of an entry: its place (seq, block), once (the PostgreSQL trigger
+        # of migration audit.0007 refuses every other change).
+        models.QuerySet[ChainEntry](model=ChainEntry).bulk_update(
+            entries, ["seq", "block"], batch_size=1000
+        )
+        witness.sealed(block.seq, block.hash)
+        return block
+
+
+def seal_pending(max_blocks: int | None = None) -> int:
+    """Seal every committed unsealed entry (up to `max_blocks` blocks); entries sealed."""
+    sealed = blocks_done = 0
+    while max_blocks is None or blocks_done < max_blocks:
+        block = seal_block()
+        if block is None:
+            break
+        sealed += block.count
+        blocks_done += 1
+    return sealed
+
+
+def _after_commit() -> None:
+    try:
+        seal_pending(max_blocks=1)
+    except DatabaseError:  # a busy SQLite or a lost race: the next run takes the entries
+        log.warning("audit sealer: skipped after commit", exc_info=True)
+
+
+def queue() -> None:
+    """Seal once the current transaction commits; once per transaction, however many
+    entries it wrote. Outside a transaction Django runs it at once."""
+    conn = transaction.get_connection()
+    if any(func is _after_commit for _sids, func, _robust in conn.run_on_commit):
+        return
+    transaction.on_commit(_after_commit)
+
+
+def loop(interval: float = 1.0, *, rounds: int | None = None) -> None:
+    """Seal every `interval` seconds (`manage.py seal_audit --loop`), `rounds` times."""
+    done = 0
+    while rounds is None or done < rounds:
+        started = time.monotonic()
+        try:
+            seal_pending()
+        except DatabaseError:
+            log.warning("audit sealer: round failed", exc_info=True)
+        finally:
+            if not connection.in_atomic_block:  # like the end of a request
+                connection.close_if_unusable_or_obsolete()
+        done += 1
+        if rounds is None or done < rounds:
+            time.sleep(max(0.0, interval - (time.monotonic() - started)))
