@@ -9,8 +9,8 @@
 # resume streaming, else it is rebuilt. The primary is only ever reloaded, never restarted: the
 # script adds one `host replication` line to its pg_hba.conf when none is there (trust from
 # 127.0.0.1, like the CI server's other lines). Runs as root (the tools run as user postgres)
-# or as postgres. Production replicas are set up differently: see README, "Rapporter från en
-# replika".
+# or as postgres. Production replicas are set up differently: see README, "Reports from a
+# replica".
 set -euo pipefail
 
 HOST=127.0.0.1

@@ -174,7 +174,10 @@ def command_reads_from_replica(handle):
 
 
 class PrimaryAfterWriteMiddleware:
-    """After a signed-in user's POST, pin that user's reads to the primary for a short while."""
+    """After a signed-in user's POST, pin that user's reads to the primary for a short while.
+
+    Only for a browser with a session: an API client's token request gets no cookie.
+    """
 
     def __init__(self, get_response):
         if not configured():
@@ -184,7 +187,12 @@ class PrimaryAfterWriteMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         user = getattr(request, "user", None)
-        if request.method in UNSAFE_METHODS and user is not None and user.is_authenticated:
+        if (
+            request.method in UNSAFE_METHODS
+            and settings.SESSION_COOKIE_NAME in request.COOKIES
+            and user is not None
+            and user.is_authenticated
+        ):
             response.set_signed_cookie(
                 PIN_COOKIE,
                 "1",

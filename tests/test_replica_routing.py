@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import MiddlewareNotUsed
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
@@ -143,8 +144,10 @@ def test_a_replica_that_does_not_answer_leaves_the_report_on_the_primary(monkeyp
     )
 
 
-def _pin_response(method: str, *, signed_in: bool) -> HttpResponse:
+def _pin_response(method: str, *, signed_in: bool, session: bool = True) -> HttpResponse:
     request = getattr(RequestFactory(), method)("/")
+    if session:
+        request.COOKIES[settings.SESSION_COOKIE_NAME] = "a-session"
     request.user = User(username="u") if signed_in else _anonymous()
     middleware = replica.PrimaryAfterWriteMiddleware(lambda r: HttpResponse())
     return middleware(request)
@@ -166,6 +169,8 @@ def test_a_signed_in_users_post_pins_their_reads_to_the_primary(with_replica):
     assert cookie["max-age"] == 10 and cookie["httponly"]
     assert replica.PIN_COOKIE not in _pin_response("get", signed_in=True).cookies
     assert replica.PIN_COOKIE not in _pin_response("post", signed_in=False).cookies
+    api_client = _pin_response("post", signed_in=True, session=False)  # a token, no session
+    assert replica.PIN_COOKIE not in api_client.cookies
 
 
 def test_the_pin_lasts_replica_pin_seconds_and_cannot_be_forged(with_replica):

@@ -88,7 +88,7 @@ DATABASES = {
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0")),
     )
 }
-# Reports off the primary (issue 15 item 3; README, "Rapporter från en replika"): with
+# Reports off the primary (issue 15 item 3; README, "Reports from a replica"): with
 # DATABASE_REPLICA_URL set, a PostgreSQL streaming replica is the `replica` alias. The router
 # sends reads there only inside `config.replica.reads_from_replica` (the report pages, exports,
 # drill-down, the auditor's access-log pages and `manage.py indicators`); every write, and
