@@ -19,6 +19,9 @@ REPLICA_PORT=${REPLICA_PORT:-5433}
 SLOT=${REPLICA_SLOT:-replica_$REPLICA_PORT}
 DATA=${REPLICA_DATA:-/var/lib/postgresql/replica-$REPLICA_PORT}
 LOG=${DATA}.log
+# A new standby accepts connections once it has a snapshot of the primary's transactions;
+# while a transaction with many subtransactions stays open there, that waits for its end.
+WAIT=${REPLICA_WAIT_SECONDS:-300}
 
 as_postgres() {
   if [ "$(id -un)" = postgres ]; then "$@"; else runuser -u postgres -- "$@"; fi
@@ -61,7 +64,7 @@ streaming() {  # the server on the replica port is a standby of this primary, re
 }
 
 wait_streaming() {
-  for _ in $(seq 1 60); do streaming && return 0; sleep 1; done
+  for _ in $(seq 1 "$WAIT"); do streaming && return 0; sleep 1; done
   return 1
 }
 
@@ -114,8 +117,8 @@ build() {
   configure
 }
 
-start() {
-  as_postgres "$BIN/pg_ctl" -D "$DATA" -l "$LOG" -w -t 60 start >/dev/null
+start() {  # then wait_streaming: pg_ctl's own wait would give up after 60 s
+  as_postgres "$BIN/pg_ctl" -D "$DATA" -l "$LOG" -W start >/dev/null
 }
 
 if streaming; then
@@ -127,14 +130,18 @@ if pg_isready -q -h "$HOST" -p "$REPLICA_PORT" && [ ! -f "$DATA/postmaster.pid" 
   exit 1
 fi
 if [ -f "$DATA/standby.signal" ]; then
-  stop_replica
-  if start && wait_streaming; then
-    say "restarted the replica in $DATA"
+  as_postgres "$BIN/pg_ctl" -D "$DATA" status >/dev/null || start
+  if wait_streaming; then
+    say "the replica in $DATA streams on $HOST:$REPLICA_PORT"
     exit 0
   fi
   say "the replica in $DATA does not stream; rebuilding it"
 fi
 build
 start
-wait_streaming || { say "the new replica does not stream; see $LOG" >&2; exit 1; }
+wait_streaming || {
+  say "the new replica does not stream after $WAIT s; see $LOG (a long transaction on the" \
+    "primary keeps a new standby from accepting connections until it ends)" >&2
+  exit 1
+}
 say "replica streaming on $HOST:$REPLICA_PORT"

@@ -67,15 +67,24 @@ def caught_up() -> None:
         time.sleep(0.05)
 
 
+PAUSE_LOCK = 7_311_990_015  # one pause at a time, should tests run in parallel workers
+
+
 @contextmanager
 def replay_paused() -> Iterator[None]:
-    _value(replica.ALIAS, "SELECT pg_wal_replay_pause()")
+    """The standby stops replaying (for every database on it) until the block ends."""
+    _value(DEFAULT_DB_ALIAS, "SELECT pg_advisory_lock(%s)", [PAUSE_LOCK])
     try:
+        _value(replica.ALIAS, "SELECT pg_wal_replay_pause()")
+        deadline = time.monotonic() + REPLAY_WAIT_SECONDS
         while _value(replica.ALIAS, "SELECT pg_get_wal_replay_pause_state()") != "paused":
+            if time.monotonic() > deadline:
+                pytest.fail(f"the replica did not pause its replay in {REPLAY_WAIT_SECONDS} s")
             time.sleep(0.02)
         yield
     finally:
         _value(replica.ALIAS, "SELECT pg_wal_replay_resume()")
+        _value(DEFAULT_DB_ALIAS, "SELECT pg_advisory_unlock(%s)", [PAUSE_LOCK])
 
 
 @pytest.fixture
