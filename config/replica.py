@@ -40,7 +40,7 @@ UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 # Where `request.reads_from` says the view read (the template tag shows it).
 REPLICA = "replica"
-PRIMARY = "primary"  # no replica configured
+PRIMARY = "primary"  # no replica, or inside a transaction on the primary
 PINNED = "pinned"  # the user wrote within REPLICA_PIN_SECONDS
 FALLBACK = "fallback"  # the replica did not answer
 

@@ -99,7 +99,8 @@ if os.environ.get("DATABASE_REPLICA_URL"):
         os.environ["DATABASE_REPLICA_URL"],
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0")),
     )
-    DATABASES["replica"]["OPTIONS"] = {"connect_timeout": 3}
+    # A replica that does not answer soon is skipped (the report reads the primary).
+    DATABASES["replica"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 3)
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
 DATABASE_ROUTERS = ["config.db_router.ReplicaRouter"]
 # After a POST, the user's report pages read the primary for this long, so the page after a
