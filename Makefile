@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
+# The streaming replica .ci/start-replica.sh starts (issue 15 item 3): used when it answers.
+PG_REPLICA_URL ?= $(subst :5432/,:5433/,$(PG_URL))
 
 .PHONY: run test lint types check pytest pytest-postgres bench clean screenshots
 
@@ -48,9 +50,13 @@ pytest: $(VENV)/.installed
 	$(BIN)/pytest $(XDIST)
 
 # PostgreSQL is the production engine: required under CI=true, skipped with a notice otherwise.
-# The browser tests exercise the web layer once, in the SQLite pass.
+# The browser tests exercise the web layer once, in the SQLite pass. With a standby answering
+# at PG_REPLICA_URL, the report tests read it too (tests/test_replica_reads.py).
 pytest-postgres: $(VENV)/.installed
 	@if $(BIN)/python -c "import psycopg; psycopg.connect('$(PG_URL)', connect_timeout=3).close()" 2>/dev/null; then \
+		if $(BIN)/python -c "import psycopg; c = psycopg.connect('$(PG_REPLICA_URL)', connect_timeout=3); assert c.execute('select pg_is_in_recovery()').fetchone()[0]" 2>/dev/null; then \
+			export DATABASE_REPLICA_URL=$(PG_REPLICA_URL); \
+		else echo "No streaming replica at $(PG_REPLICA_URL): the replica tests are skipped."; fi; \
 		DATABASE_URL=$(PG_URL) $(BIN)/pytest $(XDIST) --ignore=tests/browser; \
 	elif [ "$$CI" = "true" ]; then \
 		echo "PostgreSQL at $(PG_URL) does not answer, and CI=true requires it." >&2; exit 1; \

@@ -23,6 +23,7 @@ from casework.selectors import (
     roles_of,
 )
 from casework.signals import scope_refused
+from config.replica import reads_from_replica
 
 from . import access_log as log_page
 from . import extract
@@ -43,12 +44,14 @@ def _require_auditor(request) -> None:
         raise Http404
 
 
+@reads_from_replica
 def access_log(request):
     """The monthly log review (L4); see `audit.access_log`."""
     return log_page.access_log(request, require_auditor=_require_auditor)
 
 
 @require_http_methods(["GET"])
+@reads_from_replica
 def participant_history(request, participant_id: int):
     _require_auditor(request)
     person = auditable_participant_or_404(request.user, participant_id, route=request.path)
@@ -69,6 +72,7 @@ def _years(events) -> list[int]:
 
 
 @require_http_methods(["GET"])
+@reads_from_replica
 def register_extract(request, participant_id: int):
     _require_auditor(request)
     person = auditable_participant_or_404(request.user, participant_id, route=request.path)
@@ -85,6 +89,7 @@ def register_extract(request, participant_id: int):
 
 
 @require_http_methods(["GET"])
+@reads_from_replica
 def register_extract_pdf(request, participant_id: int):
     """The extract as a PDF the auditor can hand over (G1); its download is logged (L1)."""
     _require_auditor(request)

@@ -30,11 +30,13 @@ SQL is the difference of two dates in days (`_DATE_SQL`).
 
 from __future__ import annotations
 
-from django.db import connection
-
 from casework.deadlines import overstaying_as_of
 from casework.projections import ENROLMENT, SPELL_COLUMNS, current, spells_sql
 from casework.rules import EJ_AKTUELL
+
+# Raw SQL sees no router: the report's queries read the replica inside a report view
+# (config.replica), the primary everywhere else.
+from config.replica import read_connection as connection
 
 from .periods import Period, follow_up_window
 

@@ -20,6 +20,7 @@ from audit.services import log_read
 from casework.models import Participant, SavedReport, actor_label
 from casework.selectors import roles_of, visible_cases
 from casework.signals import scope_refused
+from config.replica import reads_from_replica
 from programmes.models import Organisation
 
 from . import exports, periods, queries, report
@@ -76,6 +77,7 @@ def saved_reports(user):
 
 
 @login_required
+@reads_from_replica
 def report_view(request):
     roles = _require_report_role(request.user)
     form = _form(request)
@@ -145,6 +147,7 @@ def _chart_rows(chart: dict) -> list[dict]:
 
 
 @login_required
+@reads_from_replica
 def export_view(request, fmt: str):
     _require_report_role(request.user)
     form = _form(request)
@@ -203,6 +206,7 @@ def differences(saved: dict, today: dict) -> dict[str, dict]:
 
 
 @login_required
+@reads_from_replica
 def saved_view(request, pk: int):
     _require_report_role(request.user)
     saved = saved_reports(request.user).select_related("programme").filter(pk=pk).first()
@@ -224,6 +228,7 @@ def saved_view(request, pk: int):
 
 
 @login_required
+@reads_from_replica
 def persons_view(request):
     """The persons behind one cell, for roles allowed personal data; managers get 404."""
     if not roles_of(request.user) & DRILL_ROLES:

@@ -46,6 +46,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Only with DATABASE_REPLICA_URL: the page after a write reads the primary.
+    "config.replica.PrimaryAfterWriteMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "audit.middleware.SessionTimeoutMiddleware",
@@ -74,6 +76,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "config.navigation.nav_items",
             ],
+            # {% load replica %}{% replica_status %}: where a report read (config.replica).
+            "libraries": {"replica": "config.replica_tags"},
         },
     },
 ]
@@ -84,6 +88,24 @@ DATABASES = {
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0")),
     )
 }
+# Reports off the primary (issue 15 item 3; README, "Reports from a replica"): with
+# DATABASE_REPLICA_URL set, a PostgreSQL streaming replica is the `replica` alias. The router
+# sends reads there only inside `config.replica.reads_from_replica` (the report pages, exports,
+# drill-down, the auditor's access-log pages and `manage.py indicators`); every write, and
+# every read inside a transaction on the primary, goes to the primary. In tests the alias
+# reads the primary's test database on the replica server (physical replication copies it).
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["DATABASE_REPLICA_URL"],
+        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0")),
+    )
+    # A replica that does not answer soon is skipped (the report reads the primary).
+    DATABASES["replica"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 3)
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["config.db_router.ReplicaRouter"]
+# After a POST, the user's report pages read the primary for this long, so the page after a
+# write shows it even while the replica is still replaying it (a signed cookie).
+REPLICA_PIN_SECONDS = int(os.environ.get("REPLICA_PIN_SECONDS", "10"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # SQLite ignores the INCLUDE columns of the covering spell indexes (ADR 104), which
 # PostgreSQL uses; `migrate` need not warn about it on every run.

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from casework.indicators import exports, periods, report
+from config.replica import command_reads_from_replica
 from programmes.models import Programme
 
 
@@ -69,7 +70,13 @@ class Command(BaseCommand):
         parser.add_argument(
             "--as-of", dest="as_of", help=_("tidpunkt: historik registrerad t.o.m.")
         )
+        parser.add_argument(
+            "--primary",
+            action="store_true",
+            help=_("läs primärdatabasen även när en replika finns (DATABASE_REPLICA_URL)"),
+        )
 
+    @command_reads_from_replica
     def handle(self, *args, **options):
         period = period_from(options)
         programme_ids, code = None, options["programme"]
