@@ -7,6 +7,7 @@ from datetime import date
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
@@ -24,26 +25,36 @@ PAGE_SIZE = 25
 def caseload_rows(cases: list, today: date, followups: list) -> list[dict]:
     """Each case with its days in state, days left or overstay, and next follow-up due.
 
-    `followups` is `selectors.coach_followups`: the page's cases are among them.
+    `followups` is `selectors.coach_followups`: the page's cases are among them. The
+    shown text is prepared here, so the template only places it (issue 15: the 25 rows
+    cost ~7 ms of CPU when the template resolved each attribute, URL and date itself).
     """
     due: dict[int, date] = {}
     for case, _ended, on in followups:
         due[case.pk] = min(on, due.get(case.pk, on))
-    rows = []
-    for case in cases:
-        overstay = rules.overstay_days(case.deadline, today)
-        rows.append(
-            {
-                "case": case,
-                "days_in_state": (today - case.state_since).days,
-                "days_left": (case.deadline - today).days
-                if case.deadline and not overstay
-                else None,
-                "overstay": overstay,
-                "followup_due": due.get(case.pk),
-            }
-        )
-    return rows
+    return [_row(case, today, due.get(case.pk)) for case in cases]
+
+
+def _row(case: Case, today: date, followup_due: date | None) -> dict:
+    overstay = rules.overstay_days(case.deadline, today)
+    return {
+        "case": case,
+        "href": reverse("casework:case_detail", args=[case.pk]),
+        "name": str(case.participant),
+        "pnr": case.participant.masked_personnummer,
+        "programme": case.programme.code,
+        "state": case.get_state_display(),
+        "deadline": _iso(case.deadline),
+        "days_in_state": (today - case.state_since).days,
+        "days_left": (case.deadline - today).days if case.deadline and not overstay else None,
+        "overstay": overstay,
+        "followup_due": followup_due,
+        "followup": _iso(followup_due),
+    }
+
+
+def _iso(day: date | None) -> str:
+    return day.isoformat() if day else "–"
 
 
 @login_required
