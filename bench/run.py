@@ -271,9 +271,17 @@ def api_load(url: str) -> dict:
     setup = in_database(url, "api_probe.py", "setup", settings=served)
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
         json.dump(setup, f)
-    with serving(served, "gunicorn-api.log") as (base, _pid):
+    with serving(served, "gunicorn-api.log") as (base, pid):
         done = subprocess.run(
-            [PY, str(ROOT / "bench" / "api_probe.py"), "drive", base, f.name],
+            [
+                PY,
+                str(ROOT / "bench" / "api_probe.py"),
+                "drive",
+                base,
+                f.name,
+                "--server-pid",
+                str(pid),
+            ],
             cwd=ROOT,
             capture_output=True,
             text=True,
