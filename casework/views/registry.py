@@ -18,6 +18,7 @@ from programmes.models import InsatsType
 from .. import forms, rules, services
 from ..assignment_forms import ReassignForm
 from ..case_page import one_read
+from ..facts import facts_of
 from ..models import INSATS_STATES, Case, State
 from ..selectors import followups_due
 from ..target_group_forms import TargetGroupCorrectForm, target_group_input
@@ -313,7 +314,7 @@ def other_actions(case: Case, user) -> list[Action]:
         names.append("samrad")
     if is_open and may_change:
         names += ["enrol_start", "assessment"]
-    if may_change and case.enrolments.filter(corrections__isnull=True, ends__isnull=True):
+    if may_change and facts_of(case).open_enrolments:  # the page's one read (case_page)
         names.append("enrol_end")
     if is_open and user.has_perm("casework.add_note"):
         names.append("note")
