@@ -51,7 +51,10 @@ class CaseloadFilter(django_filters.FilterSet):
         widget=LeanSelect,
     )
     overstay = django_filters.ChoiceFilter(
-        label=_("Överskriden tid"), choices=YES_NO, empty_label=_("Alla"), method="by_overstay",
+        label=_("Överskriden tid"),
+        choices=YES_NO,
+        empty_label=_("Alla"),
+        method="by_overstay",
         widget=LeanSelect,
     )
     due_soon = django_filters.ChoiceFilter(
