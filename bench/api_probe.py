@@ -143,7 +143,7 @@ def drive(url: str, setup: dict, *, server_pid: int | None = None) -> dict:
         "errors": errors,
     }
     if server_pid:
-        out["server"] = server_cost(cpu, len(times), wall, os.cpu_count() or 1)
+        out["server_cost"] = server_cost(cpu, len(times), wall, os.cpu_count() or 1)
     return out
 
 

@@ -370,7 +370,7 @@ def _summary(coaches, manager, setup, wall: float, cpu: float, pid) -> dict:
         out[kind] = latency([t for b in browsers for t in b.times[kind]])
     if pid:
         counted = sum(out[kind]["requests"] for kind in kinds)
-        out["server"] = server_cost(cpu, counted, wall, os.cpu_count() or 1)
+        out["server_cost"] = server_cost(cpu, counted, wall, os.cpu_count() or 1)
     errors: dict[str, int] = {}
     for message in (e for b in browsers for e in b.errors):
         errors[message] = errors.get(message, 0) + 1

@@ -431,7 +431,7 @@ def report(result: dict) -> None:
         )
     line(
         "blandad last: server-CPU ms per förfrågan; förfrågningar/s per kärna",
-        lambda e: _cost(e["scale"]["mixed_load"]["server"]),
+        lambda e: _cost(e["scale"]["mixed_load"]["server_cost"]),
     )
     line(
         "API participation p50 / p95, ms",
