@@ -26,7 +26,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
 
-from bench.load_probe import percentile
+from bench.load_probe import latency, process_cpu_seconds, server_cost
 
 CLIENTS = int(os.environ.get("BENCH_API_CLIENTS", "20"))
 REQUESTS = int(os.environ.get("BENCH_API_REQUESTS", "100"))  # per client thread
@@ -111,7 +111,7 @@ class Caller:
             self.errors.append(f"participation: HTTP {response.status}")
 
 
-def drive(url: str, setup: dict) -> dict:
+def drive(url: str, setup: dict, *, server_pid: int | None = None) -> dict:
     parsed = urllib.parse.urlsplit(url)
     assert parsed.hostname == "127.0.0.1", "loopback only"
     assert parsed.port is not None
@@ -122,27 +122,29 @@ def drive(url: str, setup: dict) -> dict:
     ]
     deadline = time.monotonic() + SECONDS
     threads = [threading.Thread(target=c.run, args=(deadline,)) for c in callers]
-    began = time.perf_counter()
+    began, cpu = time.perf_counter(), process_cpu_seconds(server_pid) if server_pid else 0.0
     for t in threads:
         t.start()
     for t in threads:
         t.join()
     wall = time.perf_counter() - began
+    cpu = process_cpu_seconds(server_pid) - cpu if server_pid else 0.0
     times = [t for c in callers for t in c.times]
     errors: dict[str, int] = {}
     for message in (e for c in callers for e in c.errors):
         errors[message] = errors.get(message, 0) + 1
-    return {
+    out = {
         "clients": len(callers),
         "seconds": round(wall, 1),
         "participation": {
-            "requests": len(times),
+            **latency(times),
             "per_second": round(len(times) / wall, 1) if wall else None,
-            "p50_ms": round(1000 * percentile(times, 0.5), 1) if times else None,
-            "p95_ms": round(1000 * percentile(times, 0.95), 1) if times else None,
         },
         "errors": errors,
     }
+    if server_pid:
+        out["server_cost"] = server_cost(cpu, len(times), wall, os.cpu_count() or 1)
+    return out
 
 
 def main() -> None:
@@ -150,8 +152,14 @@ def main() -> None:
         print(json.dumps(setup()))
     elif sys.argv[1] == "verify":
         print(json.dumps({"logged": verify(json.loads(Path(sys.argv[2]).read_text()))}))
-    else:
-        print(json.dumps(drive(sys.argv[2], json.loads(Path(sys.argv[3]).read_text()))))
+    else:  # drive URL SETUP_JSON [--server-pid PID]
+        pid = (
+            int(sys.argv[sys.argv.index("--server-pid") + 1])
+            if "--server-pid" in sys.argv
+            else None
+        )
+        setup_data = json.loads(Path(sys.argv[3]).read_text())
+        print(json.dumps(drive(sys.argv[2], setup_data, server_pid=pid)))
 
 
 if __name__ == "__main__":

@@ -14,14 +14,25 @@ hits a different case, so every one changes state; only a redirect to the case p
 a success, anything else (a refused move, an error) is counted in "errors" and is not a
 latency sample. Loopback only. Prints latencies (p50/p95 in ms) per kind.
 
+`drive URL SETUP_JSON --mixed`: the MIXED load (issue 15): each coach reads the caseload,
+then the case page of the case it is about to move, then moves it; meanwhile a manager
+pulls last year's third tertial report (`/indikatorer/`) every REPORT_EVERY seconds (from
+the replica when DATABASE_REPLICA_URL is set: the router decides, not the probe).
+
+`--server-pid PID`: CPU milliseconds per request of the server (PID and its children,
+from /proc: user + system time over the counted requests, after a warm-up request per
+coach) and requests per second per core. Latencies: p50, p95 and p99 per kind.
+
 `verify SETUP_JSON COUNT`: the database holds exactly COUNT moves to jobbsök by the
 benchmark coaches (the redirects were real state changes).
 """
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import json
+import math
 import os
 import re
 import sys
@@ -41,6 +52,11 @@ SECONDS = float(os.environ.get("BENCH_LOAD_SECONDS", "240"))
 TARGET = "jobbsok"  # no time limit, no place limit, no workplace: a coach may always move here
 ACTION = f"start_{TARGET}"
 MOVABLE = ("kartlaggning", "arbetstraning", "arbetspraktik", "anstallning")
+REPORT_EVERY = float(os.environ.get("BENCH_REPORT_EVERY", "2"))  # seconds, the mixed load
+KINDS = ("caseload", "case_page", "state_change", "report")
+# Requests pass this gate: nothing in a benchmark; a lock in a test whose server shares one
+# SQLite connection between its threads.
+_GATE: contextlib.AbstractContextManager = contextlib.nullcontext()
 
 
 def setup() -> dict:
@@ -97,12 +113,39 @@ def setup() -> dict:
         session.save()
         users.append({"id": user.pk, "cookie": session.session_key, "cases": mine})
     return {
+        "manager": _manager(unit),
         "today": today.isoformat(),
         "unit": unit.code,
         "caseload": min(len(u["cases"]) for u in users),
         "session_cookie": settings.SESSION_COOKIE_NAME,
         "users": users,
     }
+
+
+def _login(user) -> str:
+    """A session as `Client.force_login` makes it; the session key is the cookie."""
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[-1]  # not axes
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.save()
+    assert session.session_key is not None  # saved above
+    return session.session_key
+
+
+def _manager(unit) -> dict:
+    """A manager of the unit (no personal data, so no second factor), for the mixed load."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    user = get_user_model().objects.create_user(username=f"bench-manager-{time.time_ns()}")
+    user.groups.add(Group.objects.get(name="manager"))
+    unit.members.add(user)
+    return {"id": user.pk, "cookie": _login(user)}
 
 
 def verify(setup: dict) -> int:
@@ -123,12 +166,13 @@ ERROR = re.compile(
 )  # the form's first error
 
 
-class Coach:
-    def __init__(self, host: str, port: int | None, setup: dict, user: dict):
+class Browser:
+    """One user's keep-alive connection with its cookies."""
+
+    def __init__(self, host: str, port: int | None, setup: dict, cookie: str):
         self.conn = http.client.HTTPConnection(host, port, timeout=60)
-        self.cookies = {setup["session_cookie"]: user["cookie"]}
-        self.cases = user["cases"]
-        self.times: dict[str, list[float]] = {"caseload": [], "state_change": []}
+        self.cookies = {setup["session_cookie"]: cookie}
+        self.times: dict[str, list[float]] = {kind: [] for kind in KINDS}
         self.errors: list[str] = []
 
     def request(self, method: str, path: str, body: str | None = None):
@@ -136,41 +180,62 @@ class Coach:
         if body is not None:
             headers["Content-Type"] = "application/x-www-form-urlencoded"
             headers["Referer"] = f"http://{self.conn.host}:{self.conn.port}{path}"
-        self.conn.request(method, path, body=body, headers=headers)
-        response = self.conn.getresponse()
-        text = response.read().decode("utf-8", "replace")
+        with _GATE:
+            self.conn.request(method, path, body=body, headers=headers)
+            response = self.conn.getresponse()
+            text = response.read().decode("utf-8", "replace")
         for header in response.headers.get_all("Set-Cookie") or []:
             name, _, rest = header.partition("=")
             self.cookies[name.strip()] = rest.split(";", 1)[0]
         return response, text
 
-    def run(self, today: str, deadline: float) -> None:
+    def timed_get(self, kind: str, path: str, marker: str) -> None:
+        """A sample when the page answers 200 with `marker`; anything else is an error."""
+        began = time.perf_counter()
+        response, text = self.request("GET", path)
+        took = time.perf_counter() - began
+        if response.status == 200 and marker in text:
+            self.times[kind].append(took)
+        else:
+            self.errors.append(f"{kind}: HTTP {response.status}")
+
+
+class Coach(Browser):
+    def __init__(self, host: str, port: int | None, setup: dict, user: dict, mixed=False):
+        super().__init__(host, port, setup, user["cookie"])
+        self.cases = user["cases"]
+        self.mixed = mixed
+
+    def run(self, today: str, deadline: float, ready: threading.Barrier | None = None) -> None:
         try:
-            self.work(today, deadline)
+            token = self.warm_up()
+            if ready is not None:
+                ready.wait()
+            if token is not None:
+                self.work(token, today, deadline)
         finally:
             self.conn.close()
 
-    def work(self, today: str, deadline: float) -> None:
+    def warm_up(self) -> str | None:
+        """The start form once, for its CSRF token (not a sample)."""
         response, text = self.request("GET", f"/arenden/{self.cases[0]}/atgard/{ACTION}/")
         found = TOKEN.search(text)
         if response.status != 200 or not found:
             self.errors.append(f"start form: HTTP {response.status}")
-            return
-        token = found.group(1)
+            return None
+        return found.group(1)
+
+    def work(self, token: str, today: str, deadline: float) -> None:
         for n in range(min(REQUESTS, len(self.cases))):
             if time.monotonic() > deadline:
                 break
             self.caseload()
+            if self.mixed:
+                self.timed_get("case_page", f"/arenden/{self.cases[n]}/", 'id="case-state"')
             self.state_change(self.cases[n], token, today)
 
     def caseload(self) -> None:
-        began = time.perf_counter()
-        response, text = self.request("GET", "/arenden/")
-        took = time.perf_counter() - began
-        if response.status == 200 and 'id="caseload"' in text:
-            self.times["caseload"].append(took)
-        else:
-            self.errors.append(f"caseload: HTTP {response.status}")
+        self.timed_get("caseload", "/arenden/", 'id="caseload"')
 
     def state_change(self, case: int, token: str, today: str) -> None:
         """A success is the redirect to the case page; a refusal re-renders the form."""
@@ -188,34 +253,126 @@ class Coach:
         self.errors.append(f"{ACTION}: HTTP {response.status}{why}")
 
 
+def report_path(today: str) -> str:
+    """Last year's third tertial, all the manager's programmes."""
+    return f"/indikatorer/?kind=tertial&year={int(today[:4]) - 1}&tertial=3"
+
+
+class Manager(Browser):
+    """Pulls the tertial report every REPORT_EVERY seconds until the coaches are done."""
+
+    def run(self, today: str, stop: threading.Event, ready: threading.Barrier) -> None:
+        try:
+            ready.wait()
+            while not stop.is_set():
+                began = time.monotonic()
+                self.timed_get("report", report_path(today), 'id="table-heading"')
+                stop.wait(max(0.0, REPORT_EVERY - (time.monotonic() - began)))
+        finally:
+            self.conn.close()
+
+
 def percentile(values: list[float], share: float) -> float:
+    """Nearest rank: the smallest value with at least `share` of the values at or below it.
+    (Until 2026-12-03 this used round(), whose banker's rounding picked the next rank up
+    for some sizes: p95 of 100 samples was the 96th.)"""
     ordered = sorted(values)
-    index = min(len(ordered) - 1, max(0, round(share * len(ordered) + 0.5) - 1))
-    return ordered[index]
+    rank = math.ceil(share * len(ordered) - 1e-9)
+    return ordered[min(len(ordered) - 1, max(0, rank - 1))]
 
 
-def drive(url: str, setup: dict, today: str) -> dict:
+def latency(times: list[float]) -> dict:
+    """The count and the p50/p95/p99 latencies in ms (None without samples)."""
+    out: dict[str, Any] = {"requests": len(times)}
+    for name, share in (("p50_ms", 0.5), ("p95_ms", 0.95), ("p99_ms", 0.99)):
+        out[name] = round(1000 * percentile(times, share), 1) if times else None
+    return out
+
+
+def process_cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of `pid` and every live descendant (Linux /proc)."""
+    parents: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            with contextlib.suppress(OSError, IndexError, ValueError):
+                parents[int(entry.name)] = int(_stat(int(entry.name))[1])
+    tree, grew = {pid}, True
+    while grew:
+        more = {p for p, parent in parents.items() if parent in tree} - tree
+        tree |= more
+        grew = bool(more)
+    ticks = 0
+    for member in tree:
+        with contextlib.suppress(OSError, IndexError, ValueError):
+            fields = _stat(member)
+            ticks += int(fields[11]) + int(fields[12])  # utime, stime
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def _stat(pid: int) -> list[str]:
+    """/proc/PID/stat after the command name: fields 3 (state), 4 (ppid), … 14 (utime)."""
+    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+
+
+def server_cost(cpu_seconds: float, requests: int, wall: float, cores: int) -> dict:
+    """CPU ms per request and the throughput per core over the counted requests."""
+    if not requests or wall <= 0:
+        return {"cpu_ms_per_request": None, "requests_per_second_per_core": None}
+    return {
+        "cpu_seconds": round(cpu_seconds, 2),
+        "cpu_ms_per_request": round(1000 * cpu_seconds / requests, 1),
+        "requests_per_second": round(requests / wall, 1),
+        "requests_per_second_per_core": round(requests / wall / cores, 1),
+        "cores": cores,
+    }
+
+
+def drive(
+    url: str, setup: dict, today: str, *, mixed: bool = False, server_pid: int | None = None
+) -> dict:
     parsed = urllib.parse.urlsplit(url)
     assert parsed.hostname == "127.0.0.1", "loopback only"
-    coaches = [Coach(parsed.hostname, parsed.port, setup, u) for u in setup["users"]]
+    coaches = [Coach(parsed.hostname, parsed.port, setup, u, mixed) for u in setup["users"]]
+    manager = Manager(parsed.hostname, parsed.port, setup, setup["manager"]["cookie"])
+    ready = threading.Barrier(len(coaches) + 1 + mixed, timeout=300)
+    stop = threading.Event()
     deadline = time.monotonic() + SECONDS
-    threads = [threading.Thread(target=c.run, args=(today, deadline)) for c in coaches]
-    began = time.perf_counter()
+    threads = [threading.Thread(target=c.run, args=(today, deadline, ready)) for c in coaches]
+    if mixed:
+        threads.append(threading.Thread(target=manager.run, args=(today, stop, ready)))
     for t in threads:
         t.start()
-    for t in threads:
+    ready.wait()  # every coach has its token: the warm-up is not counted
+    cpu, began = _cpu(server_pid), time.perf_counter()
+    for t in threads[: len(coaches)]:
         t.join()
-    wall = time.perf_counter() - began
-    out = {"users": len(coaches), "caseload_size": setup["caseload"], "seconds": round(wall, 1)}
-    for kind in ("caseload", "state_change"):
-        times = [t for c in coaches for t in c.times[kind]]
-        out[kind] = {
-            "requests": len(times),
-            "p50_ms": round(1000 * percentile(times, 0.5), 1) if times else None,
-            "p95_ms": round(1000 * percentile(times, 0.95), 1) if times else None,
-        }
+    wall, cpu = time.perf_counter() - began, _cpu(server_pid) - cpu
+    stop.set()
+    for t in threads[len(coaches) :]:
+        t.join()
+    return _summary(coaches, manager if mixed else None, setup, wall, cpu, server_pid)
+
+
+def _cpu(pid: int | None) -> float:
+    return process_cpu_seconds(pid) if pid else 0.0
+
+
+def _summary(coaches, manager, setup, wall: float, cpu: float, pid) -> dict:
+    browsers = [*coaches, *([manager] if manager else [])]
+    out: dict[str, Any] = {
+        "users": len(coaches),
+        "caseload_size": setup["caseload"],
+        "seconds": round(wall, 1),
+        "mixed": manager is not None,
+    }
+    kinds = KINDS if manager else ("caseload", "state_change")
+    for kind in kinds:
+        out[kind] = latency([t for b in browsers for t in b.times[kind]])
+    if pid:
+        counted = sum(out[kind]["requests"] for kind in kinds)
+        out["server_cost"] = server_cost(cpu, counted, wall, os.cpu_count() or 1)
     errors: dict[str, int] = {}
-    for message in (e for c in coaches for e in c.errors):
+    for message in (e for b in browsers for e in b.errors):
         errors[message] = errors.get(message, 0) + 1
     out["errors"] = errors
     return out
@@ -226,9 +383,15 @@ def main() -> None:
         print(json.dumps(setup()))
     elif sys.argv[1] == "verify":
         print(json.dumps({"moved": verify(json.loads(Path(sys.argv[2]).read_text()))}))
-    else:
+    else:  # drive URL SETUP_JSON [--mixed] [--server-pid PID]
         data = json.loads(Path(sys.argv[3]).read_text())
-        print(json.dumps(drive(sys.argv[2], data, data["today"])))
+        pid = (
+            int(sys.argv[sys.argv.index("--server-pid") + 1])
+            if "--server-pid" in sys.argv
+            else None
+        )
+        mixed = "--mixed" in sys.argv
+        print(json.dumps(drive(sys.argv[2], data, data["today"], mixed=mixed, server_pid=pid)))
 
 
 if __name__ == "__main__":

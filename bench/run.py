@@ -21,6 +21,7 @@ Scale and engines come from the environment:
 
 `python bench/run.py api_load` runs only the API load test on BENCH_PG_URL as it stands.
 `python bench/run.py web_load` runs only the web load test on BENCH_PG_URL as it stands.
+`python bench/run.py mixed_load` runs only the mixed load (coaches and a manager's report).
 
 The scale databases are filled by `bench/bulk_load.py` (the same content as
 `import_history`, tests/referrals/test_bulk_load_equivalence.py), without audit chain rows.
@@ -37,6 +38,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -199,57 +201,36 @@ def serve_env(url: str) -> dict:
     }
 
 
-def web_load(url: str) -> dict:
+def web_load(url: str, *, mixed: bool = False) -> dict:
     """gunicorn on loopback over the benchmark database, driven from a second process.
 
     WORKERS processes (default 2 × cores + 1, gunicorn's advice: a request waits on
     PostgreSQL part of its time) with THREADS threads each (gthread keeps the probe's
     connections alive). The probe's coaches are made first; afterwards the journal must
-    hold one move per successful POST.
+    hold one move per successful POST. `mixed`: each coach also reads the case page, and a
+    manager pulls a tertial report every 2 s (bench/load_probe.py). The probe reads the
+    server's CPU time (master and workers) around the counted requests.
     """
     served = serve_env(url)  # the sessions are signed with the server's SECRET_KEY
     setup = in_database(url, "load_probe.py", "setup", settings=served)
     subprocess.run(
         [PY, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=served, check=True
     )
-    port = free_port()
-    log = (ROOT / "var" / "bench" / "gunicorn.log").open("w")
-    server = subprocess.Popen(
-        [PY, "-m", "gunicorn", "config.wsgi:application", f"--bind=127.0.0.1:{port}", *GUNICORN],
-        cwd=ROOT,
-        env=served,
-        stdout=log,
-        stderr=log,
-    )
-    try:
-        for _ in range(100):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                time.sleep(0.2)
-        with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
-            json.dump(setup, f)
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
+        json.dump(setup, f)
+    log = "gunicorn-mixed.log" if mixed else "gunicorn.log"
+    with serving(served, log) as (base, pid):
+        args = [f.name, "--server-pid", str(pid), *(["--mixed"] if mixed else [])]
         done = subprocess.run(
-            [
-                PY,
-                str(ROOT / "bench" / "load_probe.py"),
-                "drive",
-                f"http://127.0.0.1:{port}",
-                f.name,
-            ],
+            [PY, str(ROOT / "bench" / "load_probe.py"), "drive", base, *args],
             cwd=ROOT,
             capture_output=True,
             text=True,
             check=True,
         )
-        result = json.loads(done.stdout.strip().splitlines()[-1])
-        moved = in_database(url, "load_probe.py", "verify", f.name)["moved"]
-        Path(f.name).unlink()
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-        log.close()
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    moved = in_database(url, "load_probe.py", "verify", f.name)["moved"]
+    Path(f.name).unlink()
     if moved != result["state_change"]["requests"]:
         result["errors"]["journal"] = f"{moved} flyttar i journalen"
     server_info = {"server": "gunicorn gthread", "workers": WORKERS, "threads": THREADS}
@@ -258,7 +239,8 @@ def web_load(url: str) -> dict:
 
 @contextlib.contextmanager
 def serving(served: dict, log_name: str):
-    """gunicorn (GUNICORN options) on a free loopback port; yields the base URL."""
+    """gunicorn (GUNICORN options) on a free loopback port; yields the base URL and the
+    master's process id, once a request is answered (the workers have loaded the app)."""
     port = free_port()
     log = (ROOT / "var" / "bench" / log_name).open("w")
     server = subprocess.Popen(
@@ -269,13 +251,13 @@ def serving(served: dict, log_name: str):
         stderr=log,
     )
     try:
-        for _ in range(100):
+        for _ in range(300):
             try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/konto/logga-in/", timeout=5)
                 break
             except OSError:
                 time.sleep(0.2)
-        yield f"http://127.0.0.1:{port}"
+        yield f"http://127.0.0.1:{port}", server.pid
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -289,9 +271,17 @@ def api_load(url: str) -> dict:
     setup = in_database(url, "api_probe.py", "setup", settings=served)
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
         json.dump(setup, f)
-    with serving(served, "gunicorn-api.log") as base:
+    with serving(served, "gunicorn-api.log") as (base, pid):
         done = subprocess.run(
-            [PY, str(ROOT / "bench" / "api_probe.py"), "drive", base, f.name],
+            [
+                PY,
+                str(ROOT / "bench" / "api_probe.py"),
+                "drive",
+                base,
+                f.name,
+                "--server-pid",
+                str(pid),
+            ],
             cwd=ROOT,
             capture_output=True,
             text=True,
@@ -332,6 +322,7 @@ def scale_part(
     part["app_numbers"] = {p: d["report"]["indicators"] for p, d in probe["indicators"].items()}
     if load and engine in env("BENCH_LOAD_ENGINES", "postgresql").split(","):
         part["web_load"] = web_load(url)
+        part["mixed_load"] = web_load(url, mixed=True)
         part["api_load"] = api_load(url)
     return part
 
@@ -433,6 +424,15 @@ def report(result: dict) -> None:
         "byte av insats (POST) p50 / p95, ms",
         lambda e: _pair(e["scale"]["web_load"]["state_change"]),
     )
+    for kind in ("caseload", "case_page", "state_change", "report"):
+        line(
+            f"blandad last: {kind} p50 / p95 / p99, ms",
+            lambda e, k=kind: _triple(e["scale"]["mixed_load"][k]),
+        )
+    line(
+        "blandad last: server-CPU ms per förfrågan; förfrågningar/s per kärna",
+        lambda e: _cost(e["scale"]["mixed_load"]["server_cost"]),
+    )
     line(
         "API participation p50 / p95, ms",
         lambda e: _pair(e["scale"]["api_load"]["participation"]),
@@ -450,6 +450,14 @@ def report(result: dict) -> None:
     print(f"Resultat: bench/results/{result['date']}-scale.json")
 
 
+def _triple(data: dict) -> str:
+    return f"{data['p50_ms']} / {data['p95_ms']} / {data['p99_ms']} ({data['requests']} st)"
+
+
+def _cost(data: dict) -> str:
+    return f"{data['cpu_ms_per_request']}; {data['requests_per_second_per_core']}"
+
+
 def _pair(data: dict) -> str:
     return f"{data['p50_ms']} / {data['p95_ms']} ({data['requests']} st)"
 
@@ -460,5 +468,8 @@ if __name__ == "__main__":
         raise SystemExit(0)
     if sys.argv[1:] == ["web_load"]:  # only the load test, on BENCH_PG_URL as it is now
         print(json.dumps(web_load(os.environ["BENCH_PG_URL"]), indent=2, ensure_ascii=False))
+    elif sys.argv[1:] == ["mixed_load"]:  # only the mixed load, on BENCH_PG_URL as it is now
+        found = web_load(os.environ["BENCH_PG_URL"], mixed=True)
+        print(json.dumps(found, indent=2, ensure_ascii=False))
     else:
         main()

@@ -13,6 +13,7 @@ from programmes.models import Programme
 from .models import OPEN_STATES, Case, Gender, State
 from .rules import add_months
 from .selectors import REMINDER_HORIZON_DAYS
+from .widgets import LeanSelect
 
 YES_NO = [("ja", _("Ja")), ("nej", _("Nej"))]
 
@@ -41,30 +42,41 @@ class CaseloadFilter(django_filters.FilterSet):
         label=_("Status"),
         choices=[(s, State(s).label) for s in OPEN_STATES],
         empty_label=_("Alla"),
+        widget=LeanSelect,
     )
     programme = django_filters.ModelChoiceFilter(
-        label=_("Program"), queryset=Programme.objects.order_by("code"), empty_label=_("Alla")
+        label=_("Program"),
+        queryset=Programme.objects.order_by("code"),
+        empty_label=_("Alla"),
+        widget=LeanSelect,
     )
     overstay = django_filters.ChoiceFilter(
-        label=_("Överskriden tid"), choices=YES_NO, empty_label=_("Alla"), method="by_overstay"
+        label=_("Överskriden tid"),
+        choices=YES_NO,
+        empty_label=_("Alla"),
+        method="by_overstay",
+        widget=LeanSelect,
     )
     due_soon = django_filters.ChoiceFilter(
         label=_("Slutdatum inom 14 dagar"),
         choices=YES_NO,
         empty_label=_("Alla"),
         method="by_due_soon",
+        widget=LeanSelect,
     )
     gender = django_filters.ChoiceFilter(
         label=_("Kön"),
         field_name="participant__gender",
         choices=Gender.choices,
         empty_label=_("Alla"),
+        widget=LeanSelect,
     )
     age_group = django_filters.ChoiceFilter(
         label=_("Åldersgrupp"),
         choices=[(code, label) for code, label, *_bounds in AGE_GROUPS],
         empty_label=_("Alla"),
         method="by_age_group",
+        widget=LeanSelect,
     )
 
     class Meta:

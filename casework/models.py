@@ -400,7 +400,11 @@ class Recorded(models.Model):
 def actor_label(user) -> str:
     """Name and roles at the time of writing (D1)."""
     name = user.get_full_name() or user.get_username()
-    roles = ", ".join(sorted(str(ROLE_LABELS.get(g.name, g.name)) for g in user.groups.all()))
+    # The role names the request already read for the scoping rule (selectors.roles_of).
+    names = getattr(user, "_role_names", None)
+    if names is None:
+        names = [g.name for g in user.groups.all()]
+    roles = ", ".join(sorted(str(ROLE_LABELS.get(n, n)) for n in names))
     return f"{name} ({roles})" if roles else name
 
 

@@ -7,6 +7,7 @@ from datetime import date
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
@@ -20,31 +21,56 @@ from ..saved_filters import saved_filters
 from ..signals import ReminderGroup, caseload_reminders
 
 PAGE_SIZE = 25
+# The columns the caseload shows or computes with; nothing else is read (issue 15).
+SHOWN = (
+    "participant__first_name",
+    "participant__last_name",
+    "participant__personnummer",
+    "programme__code",
+    "state",
+    "state_since",
+    "deadline",
+    "last_event_on",
+    "coach_id",
+    "version",
+    "shielded",
+    "shown_name",
+)
 
 
 def caseload_rows(cases: list, today: date, followups: list) -> list[dict]:
     """Each case with its days in state, days left or overstay, and next follow-up due.
 
-    `followups` is `selectors.coach_followups`: the page's cases are among them.
+    `followups` is `selectors.coach_followups`: the page's cases are among them. The
+    shown text is prepared here, so the template only places it (issue 15: the 25 rows
+    cost ~7 ms of CPU when the template resolved each attribute, URL and date itself).
     """
     due: dict[int, date] = {}
     for case, _ended, on in followups:
         due[case.pk] = min(on, due.get(case.pk, on))
-    rows = []
-    for case in cases:
-        overstay = rules.overstay_days(case.deadline, today)
-        rows.append(
-            {
-                "case": case,
-                "days_in_state": (today - case.state_since).days,
-                "days_left": (case.deadline - today).days
-                if case.deadline and not overstay
-                else None,
-                "overstay": overstay,
-                "followup_due": due.get(case.pk),
-            }
-        )
-    return rows
+    return [_row(case, today, due.get(case.pk)) for case in cases]
+
+
+def _row(case: Case, today: date, followup_due: date | None) -> dict:
+    overstay = rules.overstay_days(case.deadline, today)
+    return {
+        "case": case,
+        "href": reverse("casework:case_detail", args=[case.pk]),
+        "name": case.person_name,
+        "pnr": case.participant.masked_personnummer,
+        "programme": case.programme.code,
+        "state": case.get_state_display(),
+        "deadline": _iso(case.deadline),
+        "days_in_state": (today - case.state_since).days,
+        "days_left": (case.deadline - today).days if case.deadline and not overstay else None,
+        "overstay": overstay,
+        "followup_due": followup_due,
+        "followup": _iso(followup_due),
+    }
+
+
+def _iso(day: date | None) -> str:
+    return day.isoformat() if day else "–"
 
 
 def other_reminders(user, *, today: date) -> list[ReminderGroup]:
@@ -63,7 +89,8 @@ def caseload(request):
     """The coach's open cases, deadline first, with the reminders on top (issue 5)."""
     today = timezone.localdate()
     user = request.user
-    filterset = CaseloadFilter(request.GET or None, queryset=selectors.caseload(user))
+    mine = selectors.caseload(user).only(*SHOWN)
+    filterset = CaseloadFilter(request.GET or None, queryset=mine)
     invalid = filterset.is_bound and not filterset.is_valid()
     cases = Case.objects.none() if invalid else filterset.qs
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("sida"))
@@ -71,7 +98,13 @@ def caseload(request):
     rows = caseload_rows(list(page.object_list), today, followups)
     reminders = selectors.reminders_for(user, today=today, followups=followups)
     groups = other_reminders(user, today=today)
-    inactive_rows = list(selectors.inactive_cases(user, today=today).filter(coach=user))
+    inactive_rows = list(
+        selectors.inactive_cases(user, today=today)
+        .filter(coach=user)
+        .select_related(None)
+        .select_related("participant", "programme")
+        .only(*SHOWN)
+    )
     shown = [r["case"].participant_id for r in rows]
     shown += [r.case.participant_id for r in reminders]
     shown += [r.case.participant_id for group in groups for r in group.rows]

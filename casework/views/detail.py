@@ -13,6 +13,7 @@ from django.views.decorators.cache import never_cache
 from audit.services import log_read
 
 from .. import personnummer, rules
+from ..case_page import one_read, with_rules
 from ..models import INSATS_STATES, Case, State
 from ..progression import step_history
 from ..selectors import case_in_scope_or_404, roles_of, timeline
@@ -76,7 +77,15 @@ def render_detail(request, case: Case, *, action=None, form=None, status: int = 
     log_read(
         user=user, action="case.detail", participant_ids=[case.participant_id], route=request.path
     )
-    context = {
+    with one_read():  # the transitions, actions and header share one read of the facts
+        context = _context(case, user, today)
+    context.update(action=action, form=form)
+    return render(request, "casework/case_detail.html", context, status=status)
+
+
+def _context(case: Case, user, today) -> dict:
+    with_rules(case)
+    return {
         "case": case,
         "person": case.participant,
         "today": today,
@@ -89,11 +98,8 @@ def render_detail(request, case: Case, *, action=None, form=None, status: int = 
         "may_correct": user.has_perm("casework.add_note"),
         # A coordinator's own caseload is empty: back to their lists instead (issue 12).
         "back_to_caseload": case.coach_id == user.pk or "coordinator" not in roles_of(user),
-        "action": action,
-        "form": form,
         **header(case, today),
     }
-    return render(request, "casework/case_detail.html", context, status=status)
 
 
 @login_required

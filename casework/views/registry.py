@@ -16,8 +16,10 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from programmes.models import InsatsType
 
-from .. import forms, rules, services, store
+from .. import forms, rules, services
 from ..assignment_forms import ReassignForm
+from ..case_page import one_read
+from ..facts import facts_of
 from ..models import INSATS_STATES, Case, State
 from ..selectors import followups_due
 from ..target_group_forms import TargetGroupCorrectForm, target_group_input
@@ -339,7 +341,7 @@ def other_actions(case: Case, user) -> list[Action]:
         names.append("samrad")
     if is_open and may_change:
         names += ["enrol_start", "assessment"]
-    if may_change and case.enrolments.filter(corrections__isnull=True, ends__isnull=True):
+    if may_change and facts_of(case).open_enrolments:  # the page's one read (case_page)
         names.append("enrol_end")
     if is_open and user.has_perm("casework.add_note"):
         names.append("note")
@@ -363,7 +365,7 @@ def _coordinator_actions(case: Case, user, may_change: bool, is_open: bool) -> l
 
 def transition_actions(case: Case, user) -> list[Action]:
     """Exactly the transitions django-fsm allows now for this user, as actions (A3)."""
-    with store.reading():  # each start condition asks the rules about the same facts
+    with one_read():  # each start condition asks the rules about the same facts
         # django-fsm adds get_available_user_<field>_transitions to the class at run time.
         transitions = case.get_available_user_state_transitions(user)  # type: ignore[attr-defined]
         return [ACTIONS[t.name] for t in transitions]

@@ -1,5 +1,9 @@
 """The web load probe over a real HTTP server: every counted POST is a state change."""
 
+import os
+import subprocess
+import sys
+import threading
 from datetime import date
 
 import pytest
@@ -47,3 +51,80 @@ def test_each_post_moves_one_case_and_a_refusal_is_no_sample(
     assert probe.verify(setup) == 2
     assert set(Case.objects.filter(pk__in=prepared).values_list("state", flat=True)) == {"jobbsok"}
     assert Transition.objects.filter(to_state="jobbsok").count() == 3
+
+
+def _moveable_cases(refer, coordinator, n):
+    for _ in range(n):
+        case = refer()
+        samrad_record(case_id=case.pk, on=date(2026, 1, 2), by=coordinator)
+        case_start_insats(
+            case_id=case.pk, insats="kartlaggning", on=date(2026, 1, 5), by=coordinator
+        )
+
+
+def test_mixed_load_adds_the_case_page_and_a_managers_report(
+    reseeded, live_server, probe, refer, coordinator, monkeypatch
+):
+    monkeypatch.setattr(probe, "_GATE", threading.Lock())  # the coach and the manager in turn
+    monkeypatch.setattr(probe, "REPORT_EVERY", 0.05)
+    _moveable_cases(refer, coordinator, 3)
+    setup = probe.setup()
+    port = live_server.url.rsplit(":", 1)[1]
+
+    result = probe.drive(f"http://127.0.0.1:{port}", setup, setup["today"], mixed=True)
+
+    assert result["mixed"] is True
+    assert result["errors"] == {}
+    for kind in ("caseload", "case_page", "state_change"):
+        assert result[kind]["requests"] == 3, kind
+    assert result["report"]["requests"] >= 1  # the manager read the report meanwhile
+    assert result["report"]["p99_ms"] >= result["report"]["p50_ms"] > 0
+    assert probe.verify(setup) == 3
+    assert "server_cost" not in result  # no server process was named
+
+
+def test_latency_reports_nearest_rank_percentiles_in_ms():
+    times = [n / 1000 for n in range(1, 101)]  # 1 … 100 ms
+    assert load_probe.latency(times) == {
+        "requests": 100,
+        "p50_ms": 50.0,
+        "p95_ms": 95.0,
+        "p99_ms": 99.0,
+    }
+    assert load_probe.latency([0.2]) == {
+        "requests": 1,
+        "p50_ms": 200.0,
+        "p95_ms": 200.0,
+        "p99_ms": 200.0,
+    }
+    assert load_probe.latency([])["p99_ms"] is None
+
+
+def test_server_cost_is_cpu_per_request_and_throughput_per_core():
+    cost = load_probe.server_cost(cpu_seconds=12.0, requests=1200, wall=60.0, cores=2)
+    assert cost["cpu_ms_per_request"] == 10.0
+    assert cost["requests_per_second"] == 20.0
+    assert cost["requests_per_second_per_core"] == 10.0
+    assert load_probe.server_cost(1.0, 0, 60.0, 2)["cpu_ms_per_request"] is None
+
+
+def test_server_cpu_counts_the_worker_processes():
+    """gunicorn's CPU is in its workers: the children's time is counted with the master's."""
+    burn = (
+        "import sys, time\n"
+        "while time.process_time() < 0.3: pass\n"
+        "print('done', flush=True)\n"
+        "sys.stdin.read()\n"
+    )
+    before = load_probe.process_cpu_seconds(os.getpid())
+    child = subprocess.Popen(
+        [sys.executable, "-c", burn], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert child.stdout is not None and child.stdout.readline().strip() == "done"
+        spent = load_probe.process_cpu_seconds(os.getpid()) - before
+        own = load_probe.process_cpu_seconds(child.pid)
+    finally:
+        child.communicate("")
+    assert own >= 0.28  # the child's own 0.3 s, within a clock tick
+    assert spent >= own - 0.02

@@ -1,0 +1,90 @@
+"""The hot pages do what they must once (issue 15): one read of a case's facts per page,
+the same markup from the lean filter selects, the caseload rows' text prepared once."""
+
+import re
+from datetime import date
+from unittest import mock
+
+import pytest
+import time_machine
+from django import forms
+from django.urls import reverse
+
+from casework.facts import CaseFacts
+from casework.filters import CaseloadFilter
+from casework.models import Case
+from casework.widgets import LeanSelect
+
+from .coach_fixtures import *  # noqa: F403  (fixtures)
+
+TODAY = date(2026, 3, 2)
+
+
+def _counting_loads():
+    return mock.patch.object(CaseFacts, "load", side_effect=CaseFacts.load)
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_case_page_reads_the_case_facts_once_for_transitions_actions_and_header(
+    client, coach, coach_case
+):
+    client.force_login(coach)
+    with _counting_loads() as load:
+        response = client.get(reverse("casework:case_detail", args=[coach_case.pk]))
+    assert response.status_code == 200
+    assert 'data-action="start_jobbsok"' in response.content.decode()  # transitions evaluated
+    assert load.call_count == 1
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_a_state_change_still_reads_its_facts_under_the_case_lock(client, coach, coach_case):
+    """The page's shared read never reaches a service: the move reads the facts afresh."""
+    client.force_login(coach)
+    url = reverse("casework:case_action", args=[coach_case.pk, "start_jobbsok"])
+    with _counting_loads() as load:
+        response = client.post(
+            url, {"on": "2026-03-02", "reason": "Byte", "version": coach_case.version}
+        )
+    assert response.status_code == 302
+    assert load.call_count == 2  # the form's version check, then the service under its lock
+    coach_case.refresh_from_db()
+    assert coach_case.state == "jobbsok"
+
+
+def _markup(html: str) -> str:
+    return re.sub(r">\s+<", "><", str(html)).strip()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "data", [None, {"state": "jobbsok", "gender": "K", "overstay": "ja", "age_group": "50-"}]
+)
+def test_lean_filter_selects_render_django_select_markup(data, jobbtorg):
+    form = CaseloadFilter(data, queryset=Case.objects.all()).form
+    for name, field in form.fields.items():
+        assert isinstance(field.widget, LeanSelect), name
+        lean = str(form[name])
+        field.widget.__class__ = forms.Select
+        assert _markup(lean) == _markup(form[name]), name
+
+
+def test_lean_select_escapes_labels_and_values():
+    widget = LeanSelect(choices=[("a&b", "<i>x</i>"), ("c", "d")])
+    html = widget.render("f", "c", attrs={"id": "id_f", "aria-describedby": "f-hint"})
+    assert html == (
+        '<select name="f" aria-describedby="f-hint" id="id_f">'
+        '<option value="a&amp;b">&lt;i&gt;x&lt;/i&gt;</option>'
+        '<option value="c" selected>d</option></select>'
+    )
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_caseload_row_shows_link_name_masked_number_and_dates(client, coach, coach_case):
+    client.force_login(coach)
+    html = client.get(reverse("casework:caseload")).content.decode()
+    person = coach_case.participant
+    href = reverse("casework:case_detail", args=[coach_case.pk])
+    assert f'<td><a href="{href}">{person}</a></td>' in html
+    assert f"<td>{person.masked_personnummer}</td>" in html
+    assert "<td>2026-02-04</td>" in html  # the deadline, ISO
+    assert "Överskriden med 26 dagar" in html
