@@ -198,8 +198,39 @@ def table_rows(report: dict) -> list[dict]:
                 "label": str(indicator.label),
                 "cells": [values[col] for col in COLUMNS[1:]] + [values["total"]],
                 "due": values.get("due"),
-                "missing": values.get("missing"),
+                # K3's exits still awaiting their one-month check show as missing outcomes.
+                "missing": values.get("missing", values.get("pending")),
                 "pending": values.get("pending"),
             }
         )
+    return rows
+
+
+def breakdown_tables(report: dict) -> list[dict]:
+    """The breakdowns as tables for the page and the exports: one per target group and
+    age band, each with a row per count indicator (label, code, K, M, X, total)."""
+    tables = []
+    blocks = report.get("breakdowns") or {}
+    for kind, title in (("target_groups", _("Målgrupp")), ("age_bands", _("Ålder"))):
+        for key, block in (blocks.get(kind) or {}).items():
+            rows = [
+                {
+                    "code": i.code,
+                    "label": str(i.label),
+                    "cells": [block["indicators"][i.code][c] for c in (*GENDERS, "total")],
+                }
+                for i in INDICATORS
+            ]
+            label = f"{title}: {block['label']}"
+            tables.append({"kind": kind, "key": key, "label": label, "rows": rows})
+    return tables
+
+
+def survey_rows(report: dict) -> list[dict]:
+    """The survey section as rows: occasion, question (or the count of responses), n, mean."""
+    rows = []
+    for occasion, block in (report.get("survey") or {}).items():
+        rows.append({"occasion": occasion, "text": str(_("Antal besvarade enkäter")),
+                     "n": block["responses"], "mean": None, "hidden": False})  # fmt: skip
+        rows += [{"occasion": occasion, **q} for q in block["questions"]]
     return rows

@@ -92,6 +92,8 @@ def report_view(request):
         context |= {
             "report": data,
             "rows": _items(report.table_rows(data), drill_query=drill),
+            "breakdown_tables": report.breakdown_tables(data),
+            "survey_rows": report.survey_rows(data),
             "query": form.data.urlencode() if hasattr(form.data, "urlencode") else "",
             "chart": chart,
             "chart_rows": _chart_rows(chart),
