@@ -137,8 +137,11 @@ def breakdown_rows(
         return cursor.fetchall()
 
 
-def build_breakdowns(period: Period, *, filters: queries.Filters, as_of=None) -> dict:
-    """The report's "breakdowns": every target group and age band, zeros included."""
+def build_breakdowns(
+    period: Period, *, filters: queries.Filters, order: list[str], as_of=None
+) -> dict:
+    """The report's "breakdowns": every target group and age band, zeros included, the
+    indicators in `order` (the report's)."""
     codes = queries.PERSON_CODES
     cells: dict[str, dict[str, dict[str, int]]] = {}
     for grp, gender, *counts in breakdown_rows(period, filters=filters, as_of=as_of):
@@ -150,8 +153,8 @@ def build_breakdowns(period: Period, *, filters: queries.Filters, as_of=None) ->
             per_code[code]["total"] += int(n or 0)
 
     def block(key: str) -> dict:
-        empty = {c: dict.fromkeys(("total", *queries.GENDERS), 0) for c in codes}
-        return cells.get(key, empty)
+        found = cells.get(key, {})
+        return {c: found.get(c, dict.fromkeys(("total", *queries.GENDERS), 0)) for c in order}
 
     return {
         "target_groups": {

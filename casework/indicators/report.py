@@ -178,7 +178,9 @@ def build(
         "indicators": indicators,
     }
     if detail:
-        report["breakdowns"] = breakdowns.build_breakdowns(period, filters=filters, as_of=as_of)
+        report["breakdowns"] = breakdowns.build_breakdowns(
+            period, filters=filters, order=COUNT_CODES, as_of=as_of
+        )
         for name, section in SECTIONS.items():
             report[name] = section(period, filters)
     if as_of is not None:
