@@ -20,6 +20,9 @@ from .models import Occasion, QuestionKind, SurveyAnswer, SurveyResponse
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
+    from casework.indicators.periods import Period
+    from casework.indicators.queries import Filters
+
 MIN_ANSWERS = 5
 EXIT_REMINDER_DAYS = 30
 
@@ -112,7 +115,7 @@ def result_programmes(user: User) -> QuerySet[Programme]:
     return Programme.objects.filter(owner__units__members=user).distinct().order_by("code")
 
 
-def report_section(period, filters) -> dict:
+def report_section(period: Period, filters: Filters) -> dict[str, Any]:
     """The indicator report's "survey": per occasion, the responses answered in P (local
     date) and each scale question's mean over them, for the cases the report counts
     (`casework.indicators.queries.Filters`); a mean from fewer than 5 answers is null
@@ -124,9 +127,10 @@ def report_section(period, filters) -> dict:
         responses = responses.filter(case__unit_id__in=list(filters.unit_ids))
     if filters.municipality_ids is not None:
         responses = responses.filter(case__home_municipality_id__in=list(filters.municipality_ids))
-    out: dict[str, dict] = {o: {"responses": 0, "questions": []} for o in Occasion.values}
-    for row in responses.values("occasion").annotate(n=Count("pk")).order_by("occasion"):
-        out[row["occasion"]]["responses"] = row["n"]
+    out: dict[str, dict[str, Any]] = {o: {"responses": 0, "questions": []} for o in Occasion.values}
+    counted = responses.values("occasion").annotate(n=Count("pk")).order_by("occasion")
+    for count in counted:
+        out[count["occasion"]]["responses"] = count["n"]
     answers = (
         SurveyAnswer.objects.filter(
             response__in=responses, question__kind=QuestionKind.SCALE, scale_value__isnull=False
@@ -148,6 +152,6 @@ def report_section(period, filters) -> dict:
     return out
 
 
-def _one_decimal(value) -> float:
+def _one_decimal(value: float) -> float:
     """Half up, as the report's shares (K1): 3.25 is 3.3."""
     return float(Decimal(str(value)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
