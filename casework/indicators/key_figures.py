@@ -69,21 +69,7 @@ def key_figure_rows(
     forms = ", ".join(f"'{f}'" for f in WORK_FORMS)
     work = f"k.exit_reason = 'ARBETE' AND k.employment_form IN ({forms})"
     sql = f"""
-    WITH {first}
-    checks AS (
-        SELECT ch.case_id, ch.exit_on, MAX(CASE WHEN ch.lasted_month THEN 1 ELSE 0 END) AS lasted
-        FROM {current("casework_employmentcheck", "ch", as_of)} ch
-        WHERE ch.exit_on BETWEEN %(p_start)s AND %(p_end)s
-        GROUP BY ch.case_id, ch.exit_on
-    ),
-    k3 AS (
-        SELECT s.gender, s.exit_reason, t.employment_form, t.studiemedel, chk.lasted
-        FROM {spells} s
-        LEFT JOIN {current("casework_transition", "t", as_of)} t
-          ON t.case_id = s.case_id AND t.effective_on = s.start_on AND t.to_state = 'avslutad'
-        LEFT JOIN checks chk ON chk.case_id = s.case_id AND chk.exit_on = s.start_on
-        WHERE s.state = 'avslutad' AND {scope} AND s.start_on BETWEEN %(p_start)s AND %(p_end)s
-    ),{_k6_sql(spells, scope, as_of)}
+    WITH {first}{_k3_sql(spells, scope, as_of)},{_k6_sql(spells, scope, as_of)}
     SELECT gender, SUM(ex), SUM(good), SUM(pending), SUM(base), SUM(up) FROM (
         SELECT k.gender,
                CASE WHEN k.exit_reason <> %(ej_aktuell)s THEN 1 ELSE 0 END AS ex,
@@ -104,6 +90,25 @@ def key_figure_rows(
         per_gender = {g: rows.get(g, [0] * len(ROW_CODES))[i] for g in queries.GENDERS}
         out[code] = {"total": sum(per_gender.values()), **per_gender}
     return out
+
+
+def _k3_sql(spells: str, scope: str, as_of) -> str:
+    """CTE k3: each exit dated in P with its transition's K3 facts and its current check."""
+    return f"""
+    checks AS (
+        SELECT ch.case_id, ch.exit_on, MAX(CASE WHEN ch.lasted_month THEN 1 ELSE 0 END) AS lasted
+        FROM {current("casework_employmentcheck", "ch", as_of)} ch
+        WHERE ch.exit_on BETWEEN %(p_start)s AND %(p_end)s
+        GROUP BY ch.case_id, ch.exit_on
+    ),
+    k3 AS (
+        SELECT s.gender, s.exit_reason, t.employment_form, t.studiemedel, chk.lasted
+        FROM {spells} s
+        LEFT JOIN {current("casework_transition", "t", as_of)} t
+          ON t.case_id = s.case_id AND t.effective_on = s.start_on AND t.to_state = 'avslutad'
+        LEFT JOIN checks chk ON chk.case_id = s.case_id AND chk.exit_on = s.start_on
+        WHERE s.state = 'avslutad' AND {scope} AND s.start_on BETWEEN %(p_start)s AND %(p_end)s
+    )"""
 
 
 def _years(period: Period) -> dict[int, int]:

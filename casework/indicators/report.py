@@ -154,21 +154,7 @@ def build(
 
     `detail=False` leaves out the breakdowns and the other apps' sections (the chart)."""
     filters = queries.Filters(programme_ids, unit_ids, municipality_ids)
-    counts = {
-        row[0]: dict(zip(COLUMNS, row[1:], strict=True))
-        for row in queries.count_rows(period, filters=filters, as_of=as_of)
-    }
-    indicators = {code: counts.get(code, _zero()) for code in COUNT_CODES}
-    indicators["UT6"] = {
-        **indicators["UT6"],
-        "due": counts.get("UT6_due", _zero())["total"],
-        "missing": counts.get("UT6_missing", _zero())["total"],
-    }
-    exits = counts.get("K1_exits", _zero())
-    good = counts.get("K1_work_or_study", _zero())
-    indicators["K1"] = {col: _share(good[col], exits[col]) for col in COLUMNS}
-    medians = dict(queries.median_rows(period, filters=filters, as_of=as_of))
-    indicators["K2"] = {col: _median(medians.get(col)) for col in COLUMNS}
+    counts, indicators = _counts_and_k1_k2(period, filters, as_of)
     indicators |= _key_figures(period, filters, counts, as_of)
     report = {
         "period": {"start": period.start.isoformat(), "end": period.end.isoformat()},
@@ -186,6 +172,26 @@ def build(
     if as_of is not None:
         report["as_of"] = as_of.isoformat() if isinstance(as_of, datetime) else str(as_of)
     return report
+
+
+def _counts_and_k1_k2(period: Period, filters: queries.Filters, as_of) -> tuple[dict, dict]:
+    """The counts (the main query's rows by code) and the indicators up to K2: two queries."""
+    counts = {
+        row[0]: dict(zip(COLUMNS, row[1:], strict=True))
+        for row in queries.count_rows(period, filters=filters, as_of=as_of)
+    }
+    indicators = {code: counts.get(code, _zero()) for code in COUNT_CODES}
+    indicators["UT6"] = {
+        **indicators["UT6"],
+        "due": counts.get("UT6_due", _zero())["total"],
+        "missing": counts.get("UT6_missing", _zero())["total"],
+    }
+    exits = counts.get("K1_exits", _zero())
+    good = counts.get("K1_work_or_study", _zero())
+    indicators["K1"] = {col: _share(good[col], exits[col]) for col in COLUMNS}
+    medians = dict(queries.median_rows(period, filters=filters, as_of=as_of))
+    indicators["K2"] = {col: _median(medians.get(col)) for col in COLUMNS}
+    return counts, indicators
 
 
 def table_rows(report: dict) -> list[dict]:
