@@ -48,6 +48,10 @@ def test_an_exit_to_work_needs_its_form_and_a_month_later_the_coach_records_the_
     assert check.exit_on == date(2026, 3, 2) and check.lasted_month is True
     html = client.get(reverse("casework:case_detail", args=[coach_case.pk])).content.decode()
     assert 'data-action="work_check"' not in html
+    assert "Avslutad: Arbete (subventionerad anställning)" in html
+    assert (
+        "Uppföljning av arbete efter en månad" in html and "Avslut till arbete 2026-03-02." in html
+    )
 
 
 @time_machine.travel(date(2026, 4, 10), tick=False)
