@@ -25,8 +25,8 @@ class IndicatorsQuery(serializers.Serializer):
     unit = serializers.CharField(
         max_length=40,
         required=False,
-        help_text="Bara klientens egen enhet. Rapporten har ingen enhetsdimension: "
-        "siffrorna gäller programmen, se docs/api.md.",
+        help_text="Bara klientens egen enhet; siffrorna gäller då bara enhetens ärenden "
+        '(svarets "unit"), se docs/indicators.md.',
     )
 
 
@@ -64,4 +64,7 @@ class IndicatorsView(ApiView):
             ids = [programme.pk]
         else:
             ids = sorted(set(allowed.values_list("pk", flat=True)))
-        return Response(report.build(period, programme_ids=ids, programme_code=code))
+        units = (
+            {"unit_ids": [client.unit.pk], "unit_code": client.unit.code} if "unit" in query else {}
+        )
+        return Response(report.build(period, programme_ids=ids, programme_code=code, **units))

@@ -45,6 +45,8 @@ DECISIONS: dict[str, tuple[str, str]] = {
     "casework.case.shown_gender": (KEEP, "kod (kön), som deltagarens kön"),
     "casework.transition.actor_label": (KEEP, _STAFF),
     "casework.transition.reason": (PURGE, "fritext om personen"),
+    "casework.transition.employment_form": (KEEP, "kod (anställningsform vid avslut, K3)"),
+    "casework.employmentcheck.actor_label": (KEEP, _STAFF),
     "casework.spell.state": (KEEP, "kod i projektionen"),
     "casework.spell.exit_reason": (KEEP, "kod i projektionen"),
     "casework.spell.income_support": (KEEP, "kod i projektionen"),

@@ -30,6 +30,7 @@ JOURNAL_RELATIONS = (
     "enrolments",
     "enrolmentends",
     "followups",
+    "employmentchecks",
     "notes",
     "assessments",
 )

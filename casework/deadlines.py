@@ -8,6 +8,7 @@ whole case. The report's OVERSTAY reads those columns (indicators.md).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from types import SimpleNamespace
 
@@ -119,11 +120,11 @@ _AS_OF_CHUNK = 300
 
 
 def overstaying_as_of(
-    as_of: datetime, start: date, end: date, programme_ids: list[int] | None = None
-) -> list[tuple[int, str]]:
-    """(participant, gender) of every spell or case that, by the journal as recorded at T,
-    is past its deadline on some day of [start, end]: the deadlines as they were then,
-    with the extensions recorded by T (indicators.md OVERSTAY; `as_of`)."""
+    as_of: datetime, start: date, end: date, programme_ids: Sequence[int] | None = None
+) -> list[tuple[int, str, int, int]]:
+    """(participant, gender, case, programme) of every case with a spell, or a case limit,
+    that by the journal as recorded at T is past its deadline on some day of [start, end]:
+    the deadlines as they were then, with the extensions recorded by T (OVERSTAY; `as_of`)."""
     from django.db.models import Exists, OuterRef
 
     from .models import Case, Transition
@@ -140,9 +141,9 @@ def overstaying_as_of(
     ids = sorted(set(cases.values_list("id", flat=True)))
     found: set[tuple[int, str]] = set()
     for i in range(0, len(ids), _AS_OF_CHUNK):
-        for who, facts in _facts(ids[i : i + _AS_OF_CHUNK], as_of).values():
+        for case_id, (who, facts) in _facts(ids[i : i + _AS_OF_CHUNK], as_of).items():
             if _overstays_in(facts, start, end):
-                found.add((who[0], who[2]))
+                found.add((who[0], who[2], case_id, who[1]))
     return sorted(found)
 
 

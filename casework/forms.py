@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from programmes.models import Workplace
 
 from . import rules
-from .models import Case, ExitReason, Note, State
+from .models import Case, EmploymentForm, ExitReason, Note, State
 from .text import validate_text
 
 
@@ -172,6 +172,20 @@ class StartInsatsForm(ActionForm):
 
 class ExitForm(ActionForm):
     reason_code = forms.ChoiceField(label=_lazy("Avslutsorsak"))
+    employment_form = forms.ChoiceField(
+        label=_lazy("Anställningsform"),
+        required=False,
+        choices=[("", _lazy("Välj anställningsform")), *EmploymentForm.choices],
+        help_text=_lazy("Krävs vid avslut till arbete (nyckeltal K3)."),
+    )
+    studiemedel = forms.TypedChoiceField(
+        label=_lazy("Ger studierna rätt till studiemedel?"),
+        required=False,
+        choices=[("", _lazy("Välj")), ("ja", _lazy("Ja")), ("nej", _lazy("Nej"))],
+        coerce=lambda v: v == "ja",
+        empty_value=None,
+        help_text=_lazy("Krävs vid avslut till studier (nyckeltal K3)."),
+    )
     reason = forms.CharField(
         label=_lazy("Kommentar"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -183,6 +197,19 @@ class ExitForm(ActionForm):
         if self.case.state != State.AKTUALISERING:
             choices = [c for c in choices if c[0] != ExitReason.EJ_AKTUELL]
         self.fields["reason_code"].choices = [("", _("Välj avslutsorsak")), *choices]
+
+    def clean(self):
+        data = super().clean()
+        code = data.get("reason_code")
+        if code == ExitReason.ARBETE and not data.get("employment_form"):
+            self.add_error("employment_form", _("Välj anställningsform vid avslut till arbete."))
+        if code == ExitReason.STUDIER and data.get("studiemedel") is None:
+            self.add_error("studiemedel", _("Ange om studierna ger rätt till studiemedel."))
+        if code != ExitReason.ARBETE:
+            data["employment_form"] = ""
+        if code != ExitReason.STUDIER:
+            data["studiemedel"] = None
+        return data
 
 
 class ExtendForm(ActionForm):
@@ -298,6 +325,15 @@ class AssessmentForm(ActionForm):
 class FollowUpForm(ActionForm):
     receives_eb = forms.TypedChoiceField(
         label=_lazy("Har personen ekonomiskt bistånd sex månader efter anställningen?"),
+        choices=[("ja", _lazy("Ja")), ("nej", _lazy("Nej"))],
+        coerce=lambda v: v == "ja",
+        widget=forms.RadioSelect,
+    )
+
+
+class WorkCheckForm(ActionForm):
+    lasted_month = forms.TypedChoiceField(
+        label=_lazy("Varade arbetet efter avslutet minst en sammanhängande månad?"),
         choices=[("ja", _lazy("Ja")), ("nej", _lazy("Nej"))],
         coerce=lambda v: v == "ja",
         widget=forms.RadioSelect,

@@ -78,6 +78,15 @@ class ExitReason(models.TextChoices):
     KOMMUNAL_AME = "KOMMUNAL_AME", _("Kommunal arbetsmarknadsenhet")
 
 
+class EmploymentForm(models.TextChoices):
+    """What kind of work an ARBETE exit goes to (K3, Kolada: a municipal
+    arbetsmarknadsanställning is not work for the key figure)."""
+
+    REGULAR = "reguljar", _("Reguljär anställning")
+    SUBSIDISED = "subventionerad", _("Subventionerad anställning")
+    MUNICIPAL_AMA = "kommunal_ama", _("Kommunal arbetsmarknadsanställning")
+
+
 class ParticipantQuerySet(models.QuerySet):
     def update(self, **kwargs):
         # Setting or clearing skyddad identitet is an audited action (P4): it goes
@@ -425,6 +434,11 @@ class Transition(Recorded):
     planned_end = models.DateField(_("planerat slut"), null=True, blank=True)
     scope = models.PositiveSmallIntegerField(_("omfattning (% av heltid)"), default=100)
     min_end = models.DateField(_("minsta tid till"), null=True, blank=True)
+    # At an exit (K3): the form of the work at ARBETE, the right to studiemedel at STUDIER.
+    employment_form = models.CharField(
+        _("anställningsform"), max_length=16, choices=EmploymentForm.choices, blank=True
+    )
+    studiemedel = models.BooleanField(_("rätt till studiemedel"), null=True, blank=True)
 
     class Meta(Recorded.Meta):
         verbose_name = _("statusändring")
@@ -559,6 +573,18 @@ class FollowUp(Recorded):
     class Meta(Recorded.Meta):
         verbose_name = _("uppföljning")
         verbose_name_plural = _("uppföljningar")
+
+
+class EmploymentCheck(Recorded):
+    """The check, a month or more after an ARBETE exit, of whether the work lasted at
+    least one continuous month (K3, Kolada). A case exits once, so the exit date names it."""
+
+    exit_on = models.DateField(_("avslutsdatum"))
+    lasted_month = models.BooleanField(_("arbetet varade minst en sammanhängande månad"))
+
+    class Meta(Recorded.Meta):
+        verbose_name = _("uppföljning av arbete efter en månad")
+        verbose_name_plural = _("uppföljningar av arbete efter en månad")
 
 
 class Note(Recorded):

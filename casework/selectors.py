@@ -223,6 +223,7 @@ def timeline(case: Case) -> list[TimelineEntry]:
         "enrolment_end": case.enrolmentends.select_related("enrolment"),
         "assessment": case.assessments.all(),
         "followup": case.followups.all(),
+        "work_check": case.employmentchecks.all(),
         "assignment": case.coachassignments.select_related("from_coach", "to_coach"),
     }
     for kind, rows in sources.items():

@@ -39,6 +39,7 @@ from .projections import SPELL_ROWS, refresh_spells
 from .rules import CaseRuleError
 from .signals import case_exited
 from .store import unit_of_work
+from .work_check import exit_detail_refusal
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -256,13 +257,17 @@ def case_exit(
     reason: str = "",
     batch: ImportBatch | None = None,
     expected_version: int | None = None,
+    employment_form: str = "",
+    studiemedel: bool | None = None,
 ) -> Transition:
     """Exit with a reason code; a late exit is still recorded, as an overstay (domain.md).
 
-    Open enrolments end with the case, on the exit date (000 §4.4; indicators.md)."""
+    Open enrolments end with the case, on the exit date (000 §4.4; indicators.md). K3's
+    facts ride on the exit row: the employment form at ARBETE, studiemedel at STUDIER."""
     case = store.current().case(case_id)
     ensure_unchanged(case, expected_version)
     _refuse_if(rules.exit_refusal(case, reason_code=reason_code, on=on, reason=reason))
+    _refuse_if(exit_detail_refusal(reason_code, employment_form, studiemedel))
     _check_date(case, on)
     if not has_transition_perm(case.exit, by):
         raise PermissionDenied(_("Du har inte behörighet att avsluta ärendet."))
@@ -283,6 +288,8 @@ def case_exit(
         batch=batch,
         reason=reason,
         exit_reason=reason_code,
+        employment_form=employment_form,
+        studiemedel=studiemedel,
     )
     _save(case, by=by, reason="case.exit", on=on)
     case_exited.send(sender=Case, case=case, on=on, by=by)

@@ -3,7 +3,15 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from .admin_forms import ProgrammeAdminForm
 from .admin_scope import OrganisationScopedAdmin
-from .models import InsatsRule, MemberMunicipality, Organisation, Programme, Unit, Workplace
+from .models import (
+    InsatsRule,
+    MemberMunicipality,
+    Organisation,
+    Programme,
+    ProgrammeBudget,
+    Unit,
+    Workplace,
+)
 
 
 class InsatsRuleInline(admin.StackedInline):
@@ -42,3 +50,11 @@ class UnitAdmin(OrganisationScopedAdmin, SimpleHistoryAdmin):
 class WorkplaceAdmin(OrganisationScopedAdmin, SimpleHistoryAdmin):
     list_display = ["name", "organisation", "kommunal"]
     list_filter = ["kommunal", "organisation"]
+
+
+@admin.register(ProgrammeBudget)
+class ProgrammeBudgetAdmin(OrganisationScopedAdmin, SimpleHistoryAdmin):
+    """The budget per programme and year that K4 and K5 prorate (docs/indicators.md)."""
+
+    list_display = ["programme", "year", "amount_kr"]
+    list_filter = ["programme", "year"]

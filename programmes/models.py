@@ -176,6 +176,28 @@ class Programme(models.Model):
         return next((r for r in self.rules.all() if r.insats_type == insats), None)
 
 
+class ProgrammeBudget(models.Model):
+    """The programme's budget for a calendar year, for K4 and K5 (seed 000 §3; 002 §7)."""
+
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, related_name="budgets", verbose_name=_("program")
+    )
+    year = models.PositiveSmallIntegerField(_("år"))
+    amount_kr = models.PositiveBigIntegerField(_("belopp (kr)"))
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("budget")
+        verbose_name_plural = _("budgetar")
+        ordering = ["programme", "year"]
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "year"], name="one_budget_per_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.programme.code} {self.year}"
+
+
 class MemberMunicipality(models.Model):
     """A municipality of the programme's agreement; a referral records the participant's.
 

@@ -4,6 +4,7 @@ Used by the data migration, so it takes the historical model classes as argument
 """
 
 from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 ALL_CODES = ["EB_ARBETSLOSHET", "EB_ANNAT", "RISK", "SJUKPENNING", "AKTIVITETSERSATTNING", "INGEN"]
@@ -240,4 +241,37 @@ def load_agreements(Programme, Unit, MemberMunicipality) -> None:
         for name, unit_code in spec["municipalities"]:
             MemberMunicipality.objects.create(
                 programme=programme, name=name, unit=Unit.objects.get(code=unit_code)
+            )
+
+
+def _indexed(base_kr: int, first_year: int, last_year: int, percent: int) -> dict[int, int]:
+    """A yearly cost adjusted by `percent` each new calendar year, in whole kronor
+    (rounded half up), compounded: 002 §7 "justeras … med 2%" for every new year."""
+    out, amount = {}, Decimal(base_kr)
+    for year in range(first_year, last_year + 1):
+        out[year] = int(amount.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+        amount = amount * (100 + percent) / 100
+    return out
+
+
+# The programmes' budgets per calendar year, for K4/K5 (docs/indicators.md):
+# seed 000 §3 (the 2026 agreement, tkr): Arbetsmarknadsverksamhet 16 735 -> JOBBTORG,
+# Sikta mot arbetslivet 815 -> SIKTA (Nyköping's payment to the förbund's programme);
+# seed 002 §7: 2 368 800 kr per calendar year from 2024, +2 % each new year, for the
+# agreement and its two possible extensions (to 2029, the programme's valid_to).
+BUDGETS: dict[str, dict[int, int]] = {
+    "JOBBTORG": {2026: 16_735_000},
+    "SIKTA": {2026: 815_000},
+    "BROMODELLEN": _indexed(2_368_800, 2024, 2029, 2),
+}
+
+
+def load_budgets(Programme, ProgrammeBudget) -> None:
+    for code, years in BUDGETS.items():
+        programme = Programme.objects.filter(code=code).first()
+        if programme is None:
+            continue
+        for year, amount in years.items():
+            ProgrammeBudget.objects.get_or_create(
+                programme=programme, year=year, defaults={"amount_kr": amount}
             )

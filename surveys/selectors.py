@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Avg, Count, Exists, Min, OuterRef, Q, QuerySet, Subquery
@@ -21,6 +22,9 @@ from .models import Occasion, QuestionKind, SurveyAnswer, SurveyInvitation, Surv
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
+
+    from casework.indicators.periods import Period
+    from casework.indicators.queries import Filters
 
 MIN_ANSWERS = 5
 EXIT_REMINDER_DAYS = 30
@@ -169,3 +173,45 @@ def results(user: User, *, programme_id: int | None = None) -> dict[str, list[Fi
 def result_programmes(user: User) -> QuerySet[Programme]:
     """The programmes run by the user's organisations: the results' choice of programme."""
     return Programme.objects.filter(owner__units__members=user).distinct().order_by("code")
+
+
+def report_section(period: Period, filters: Filters) -> dict[str, Any]:
+    """The indicator report's "survey": per occasion, the responses answered in P (local
+    date) and each scale question's mean over them, for the cases the report counts
+    (`casework.indicators.queries.Filters`); a mean from fewer than 5 answers is null
+    and `hidden`. Two queries."""
+    responses = SurveyResponse.objects.filter(answered_at__date__range=(period.start, period.end))
+    if filters.programme_ids is not None:
+        responses = responses.filter(case__programme_id__in=list(filters.programme_ids))
+    if filters.unit_ids is not None:
+        responses = responses.filter(case__unit_id__in=list(filters.unit_ids))
+    if filters.municipality_ids is not None:
+        responses = responses.filter(case__home_municipality_id__in=list(filters.municipality_ids))
+    out: dict[str, dict[str, Any]] = {o: {"responses": 0, "questions": []} for o in Occasion.values}
+    counted = responses.values("occasion").annotate(n=Count("pk")).order_by("occasion")
+    for count in counted:
+        out[count["occasion"]]["responses"] = count["n"]
+    answers = (
+        SurveyAnswer.objects.filter(
+            response__in=responses, question__kind=QuestionKind.SCALE, scale_value__isnull=False
+        )
+        .values("question__text", "response__occasion")
+        .annotate(n=Count("pk"), mean=Avg("scale_value"))
+        .order_by("response__occasion", "question__text")
+    )
+    for row in answers:
+        n, mean = suppress(row["n"], row["mean"])
+        out[row["response__occasion"]]["questions"].append(
+            {
+                "text": row["question__text"],
+                "n": n,
+                "mean": None if mean is None else _one_decimal(mean),
+                "hidden": mean is None,
+            }
+        )
+    return out
+
+
+def _one_decimal(value: float) -> float:
+    """Half up, as the report's shares (K1): 3.25 is 3.3."""
+    return float(Decimal(str(value)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))

@@ -13,7 +13,7 @@ import io
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
-from .report import table_rows
+from .report import breakdown_tables, survey_rows, table_rows
 
 
 def header() -> list[str]:
@@ -48,6 +48,23 @@ def rows(report: dict) -> list[list]:
     ]
 
 
+def extra_rows(report: dict) -> list[list]:
+    """After the main table: each breakdown table (a title row, then group = the table's
+    label, code, label, K, M, X, total), then the survey (occasion, question, n, mean)."""
+    out: list[list] = []
+    for table in breakdown_tables(report):
+        out += [[table["label"]], header()[:7]]
+        out += [[table["label"], r["code"], r["label"], *r["cells"]] for r in table["rows"]]
+    survey = survey_rows(report)
+    if survey:
+        out += [
+            [_("Deltagarenkäten")],
+            [_("Tillfälle"), _("Fråga"), _("Antal svar"), _("Medelvärde")],
+        ]
+        out += [[r["occasion"], r["text"], r["n"], r["mean"]] for r in survey]
+    return out
+
+
 def _csv_cell(value) -> str:
     if value is None:
         return ""
@@ -63,6 +80,11 @@ def to_csv(report: dict) -> bytes:
     writer.writerow(header())
     for row in rows(report):
         writer.writerow([_csv_cell(v) for v in row])
+    extra = extra_rows(report)
+    if extra:
+        writer.writerow([])
+    for row in extra:
+        writer.writerow([_csv_cell(v) for v in row])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
@@ -76,6 +98,13 @@ def to_xlsx(report: dict) -> bytes:
     for row in rows(report):
         sheet.append(row)
     sheet.column_dimensions["C"].width = 80
+    extra = extra_rows(report)
+    if extra:
+        more = book.create_sheet(_("Målgrupp och ålder"))
+        more.append(_title(report))
+        for row in extra:
+            more.append(row)
+        more.column_dimensions["C"].width = 80
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

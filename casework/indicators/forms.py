@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from programmes.models import Organisation, Programme
+from programmes.models import Organisation, Programme, Unit
 
 from . import periods
 
@@ -35,6 +35,13 @@ def programmes_for(user):
     ).distinct()
 
 
+def units_for(user):
+    """The units of the organisations of the user's units: the report's choice of unit."""
+    if user.is_superuser:
+        return Unit.objects.all()
+    return Unit.objects.filter(organisation__units__members=user).distinct()
+
+
 class ReportForm(forms.Form):
     kind = forms.ChoiceField(label=_("Period"), choices=Kind.CHOICES, initial=Kind.TERTIAL)
     year = forms.IntegerField(label=_("År"), min_value=2000, max_value=2100, required=False)
@@ -55,9 +62,15 @@ class ReportForm(forms.Form):
         empty_label=_("Alla mina program"), to_field_name="code",
     )  # fmt: skip
 
+    unit = forms.ModelChoiceField(
+        label=_("Enhet"), queryset=Unit.objects.none(), required=False,
+        empty_label=_("Alla enheter"), to_field_name="code",
+    )  # fmt: skip
+
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["programme"].queryset = programmes_for(user)
+        self.fields["unit"].queryset = units_for(user)
         year, number = periods.tertial_of(timezone.localdate())
         self.fields["year"].initial = year
         self.fields["tertial"].initial = number
@@ -109,6 +122,13 @@ class ReportForm(forms.Form):
         # `fields` is typed dict[str, Field]; this is the ModelChoiceField set up in __init__.
         assert isinstance(field, forms.ModelChoiceField) and field.queryset is not None
         return list(field.queryset.values_list("pk", flat=True))
+
+    def unit_arguments(self) -> dict:
+        """`report.build`'s unit arguments: the chosen unit's cases only, or no limit."""
+        chosen = self.cleaned_data.get("unit")
+        if chosen is None:
+            return {}
+        return {"unit_ids": [chosen.pk], "unit_code": chosen.code}
 
 
 def default_data(user) -> dict:

@@ -30,6 +30,9 @@ SQL is the difference of two dates in days (`_DATE_SQL`).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
+
 from casework.deadlines import overstaying_as_of
 from casework.projections import ENROLMENT, SPELL_COLUMNS, current, spells_sql
 from casework.rules import EJ_AKTUELL
@@ -67,8 +70,42 @@ def _in_list(prefix: str, values, params: dict) -> str:
     return ", ".join(names) or "NULL"
 
 
-def _source(period: Period, programme_ids, as_of, params: dict) -> tuple[str, str, str]:
-    """(CTEs that must come first, the spell table to read, the programme scope on `{a}`)."""
+@dataclass(frozen=True)
+class Filters:
+    """Which cases a report counts: of these programmes, units (the case's unit) and home
+    municipalities (the referral's MemberMunicipality); None is no limit."""
+
+    programme_ids: Sequence[int] | None = None
+    unit_ids: Sequence[int] | None = None
+    municipality_ids: Sequence[int] | None = None
+
+
+NO_FILTERS = Filters()
+
+
+def _scope(filters: Filters, params: dict) -> str:
+    """The filters as one condition on the spell alias `{a}` (formatted by the caller)."""
+    parts = []
+    if filters.programme_ids is not None:
+        parts.append(f"{{a}}.programme_id IN ({_in_list('prog', filters.programme_ids, params)})")
+    case_filters = [
+        (column, prefix, ids)
+        for column, prefix, ids in (
+            ("unit_id", "unit", filters.unit_ids),
+            ("home_municipality_id", "muni", filters.municipality_ids),
+        )
+        if ids is not None
+    ]
+    if case_filters:
+        where = " AND ".join(
+            f"c.{col} IN ({_in_list(pre, ids, params)})" for col, pre, ids in case_filters
+        )
+        parts.append(f"{{a}}.case_id IN (SELECT c.id FROM casework_case c WHERE {where})")
+    return " AND ".join(parts) or "1 = 1"
+
+
+def _source(period: Period, filters: Filters, as_of, params: dict) -> tuple[str, str, str]:
+    """(CTEs that must come first, the spell table to read, the case scope on `{a}`)."""
     ops = connection.ops
     due_low, due_high = follow_up_window(period)
     params.update(
@@ -77,9 +114,7 @@ def _source(period: Period, programme_ids, as_of, params: dict) -> tuple[str, st
         due_low=ops.adapt_datefield_value(due_low),
         due_high=ops.adapt_datefield_value(due_high),
     )
-    scope = "1 = 1"
-    if programme_ids is not None:
-        scope = f"{{a}}.programme_id IN ({_in_list('prog', programme_ids, params)})"
+    scope = _scope(filters, params)
     if as_of is None:
         return "", "casework_spell", scope
     params["as_of"] = ops.adapt_datetimefield_value(as_of)
@@ -92,37 +127,46 @@ def _source(period: Period, programme_ids, as_of, params: dict) -> tuple[str, st
 _ENDS_IN_OR_AFTER_P = "s.end_on > %(p_start)s AND s.end_on > s.start_on"
 
 
-def _overlapping(spells: str, scope: str, ends: str) -> str:
-    return f"""SELECT s.participant_id AS pid, s.gender, s.state, w.kommunal
+def _overlapping(spells: str, scope: str, ends: str, cid: str = "") -> str:
+    return f"""SELECT s.participant_id AS pid, s.gender, s.state, w.kommunal{cid}
         FROM {spells} s LEFT JOIN programmes_workplace w ON w.id = s.workplace_id
         WHERE s.state IN ({_ACTIVE}, '{ENROLMENT}') AND {scope}
           AND s.start_on <= %(p_end)s AND {ends}"""
 
 
-def _overstays(spells: str, scope: str) -> str:
+def _overstays(spells: str, scope: str, cid: str = "") -> str:
     """Persons in a spell, or an open case, on a day of P after its deadline (OVERSTAY).
 
     The projection keeps each spell's first overstay day (`overstay_from`, from
     casework.rules, docs/adr/0104)."""
     return f"""
-        SELECT s.participant_id AS pid, s.gender FROM {spells} s
+        SELECT s.participant_id AS pid, s.gender{cid} FROM {spells} s
         WHERE s.overstay_from IS NOT NULL AND s.overstay_from <= %(p_end)s AND {scope}
           AND (s.end_on IS NULL OR s.end_on > %(p_start)s)
 """
 
 
-def _overstays_as_of(period: Period, programme_ids, as_of) -> str:
+def _overstays_as_of(period: Period, filters: Filters, as_of, scope: str, cid: str = "") -> str:
     """OVERSTAY as of T: the deadlines as they were then, with the extensions recorded by
     T, are the rules' own (casework.deadlines) over the journal as recorded at T; the
-    persons are listed as literal rows (integers and a checked gender code only)."""
-    rows = overstaying_as_of(as_of, period.start, period.end, programme_ids)
+    facts are listed as literal rows (integers and a checked gender code only), and the
+    report's scope (`{a}` = v) narrows them as it narrows the spells."""
+    rows = overstaying_as_of(as_of, period.start, period.end, filters.programme_ids)
     if not rows:
-        return """
-        SELECT CAST(NULL AS BIGINT) AS pid, CAST(NULL AS VARCHAR(1)) AS gender WHERE 1 = 0
+        return f"""
+        SELECT CAST(NULL AS BIGINT) AS pid, CAST(NULL AS VARCHAR(1)) AS gender{
+            ", CAST(NULL AS BIGINT) AS cid" if cid else ""} WHERE 1 = 0
 """
-    values = ", ".join(f"({int(pid)}, '{_gender(gender)}')" for pid, gender in rows)
+    values = ", ".join(
+        f"({int(pid)}, '{_gender(gender)}', {int(case)}, {int(programme)})"
+        for pid, gender, case, programme in rows
+    )
+    key = ", v.case_id AS cid" if cid else ""
     return f"""
-        SELECT v.column1 AS pid, v.column2 AS gender FROM (VALUES {values}) v
+        SELECT v.participant_id AS pid, v.gender{key} FROM (
+            SELECT column1 AS participant_id, column2 AS gender, column3 AS case_id,
+                   column4 AS programme_id FROM (VALUES {values}) t
+        ) v WHERE {scope.format(a="v")}
 """
 
 
@@ -132,11 +176,13 @@ def _gender(code: str) -> str:
     return code
 
 
-def _base_ctes(period: Period, programme_ids, as_of, params: dict) -> str:
-    """Spells and enrolments overlapping P, referrals, exits and due follow-ups."""
-    first, spells, scope = _source(period, programme_ids, as_of, params)
+def _base_ctes(period: Period, filters: Filters, as_of, params: dict, cid: str = "") -> str:
+    """Spells and enrolments overlapping P, referrals, exits and due follow-ups.
+
+    `cid` (", s.case_id AS cid" or "") adds each fact's case, for the breakdowns."""
+    first, spells, scope = _source(period, filters, as_of, params)
     exits = f"""
-        SELECT s.participant_id AS pid, s.gender, s.exit_reason
+        SELECT s.participant_id AS pid, s.gender, s.exit_reason{cid}
         FROM {spells} s
         WHERE s.state = 'avslutad' AND {scope.format(a="s")}
           AND s.start_on BETWEEN %(p_start)s AND %(p_end)s
@@ -155,19 +201,19 @@ def _base_ctes(period: Period, programme_ids, as_of, params: dict) -> str:
           AND s.end_on BETWEEN %(due_low)s AND %(due_high)s
 """
     overstays = (
-        _overstays(spells, scope.format(a="s"))
+        _overstays(spells, scope.format(a="s"), cid)
         if as_of is None
-        else _overstays_as_of(period, programme_ids, as_of)
+        else _overstays_as_of(period, filters, as_of, scope, cid)
     )
     return f"""{first}
     overstays AS ({overstays}    ),
     overlapping AS (
-        {_overlapping(spells, scope.format(a="s"), "s.end_on IS NULL")}
+        {_overlapping(spells, scope.format(a="s"), "s.end_on IS NULL", cid)}
         UNION ALL
-        {_overlapping(spells, scope.format(a="s"), _ENDS_IN_OR_AFTER_P)}
+        {_overlapping(spells, scope.format(a="s"), _ENDS_IN_OR_AFTER_P, cid)}
     ),
     referrals AS (
-        SELECT s.participant_id AS pid, s.gender, s.income_support, s.age_at_referral
+        SELECT s.participant_id AS pid, s.gender, s.income_support, s.age_at_referral{cid}
         FROM {spells} s
         WHERE s.state = 'aktualisering' AND {scope.format(a="s")}
           AND s.start_on BETWEEN %(p_start)s AND %(p_end)s
@@ -232,19 +278,26 @@ def _when(condition: str, then: str) -> str:
     return f"CASE WHEN {condition} THEN {then} ELSE 0 END"
 
 
-def _persons_sql(period: Period, programme_ids, as_of, params: dict) -> str:
-    """CTE `persons`: one row per person in any source, with the bits of their codes."""
+def person_rows_sql(params: dict, cid: str = "") -> str:
+    """The UNION of the sources, one row (pid, gender[, cid], mask) per fact."""
     params.update(ej_aktuell=EJ_AKTUELL, kommunal=True)
+    key = ", cid" if cid else ""
+    due_key = ", case_id" if cid else ""
     parts = [
-        f"SELECT pid, gender, {' + '.join(_when(e, str(_BIT[c])) for c, e in exprs.items())} "
+        f"SELECT pid, gender{due_key if source == 'due' else key}, "
+        f"{' + '.join(_when(e, str(_BIT[c])) for c, e in exprs.items())} "
         f"FROM {source}"
         for source, exprs in _SOURCES.items()
     ]
-    union = "\n        UNION ALL ".join(parts)
+    return "\n        UNION ALL ".join(parts)
+
+
+def _persons_sql(period: Period, filters: Filters, as_of, params: dict) -> str:
+    """CTE `persons`: one row per person in any source, with the bits of their codes."""
     return f"""
-    WITH {_base_ctes(period, programme_ids, as_of, params)},
+    WITH {_base_ctes(period, filters, as_of, params)},
     person_rows (pid, gender, mask) AS (
-        {union}
+        {person_rows_sql(params)}
     ),
     persons AS (
         SELECT pid, gender, {_BIT_OR[connection.vendor]} AS mask
@@ -252,7 +305,7 @@ def _persons_sql(period: Period, programme_ids, as_of, params: dict) -> str:
     )"""
 
 
-def count_rows(period: Period, *, programme_ids=None, as_of=None) -> list[tuple]:
+def count_rows(period: Period, *, filters: Filters = NO_FILTERS, as_of=None) -> list[tuple]:
     """Rows (code, total, K, M, X) of the counts, from one query."""
     params: dict = {}
     codes = [*PERSON_CODES, *ROW_CODES]
@@ -269,7 +322,7 @@ def count_rows(period: Period, *, programme_ids=None, as_of=None) -> list[tuple]
     sums = ", ".join(f"SUM(c{i})" for i in range(len(codes)))
     union = "\n        UNION ALL ".join(branches)
     sql = (
-        _persons_sql(period, programme_ids, as_of, params)
+        _persons_sql(period, filters, as_of, params)
         + f"""
     SELECT gender, {sums} FROM (
         {union}
@@ -286,13 +339,13 @@ def count_rows(period: Period, *, programme_ids=None, as_of=None) -> list[tuple]
 
 
 def person_ids(
-    period: Period, code: str, gender: str | None, *, programme_ids=None, as_of=None
+    period: Period, code: str, gender: str | None, *, filters: Filters = NO_FILTERS, as_of=None
 ) -> list[int]:
     """The participants behind one cell of the report (drill-down), in one query."""
     if code not in _PERSON_TEST:
         raise ValueError(f"not a person indicator: {code}")
     params: dict = {"gender": gender}
-    sql = _persons_sql(period, programme_ids, as_of, params) + (
+    sql = _persons_sql(period, filters, as_of, params) + (
         f"\n    SELECT pid FROM persons WHERE {_PERSON_TEST[code]}"
         + (" AND gender = %(gender)s" if gender else "")
         + " ORDER BY pid"
@@ -302,10 +355,10 @@ def person_ids(
         return [row[0] for row in cursor.fetchall()]
 
 
-def median_rows(period: Period, *, programme_ids=None, as_of=None) -> list[tuple]:
+def median_rows(period: Period, *, filters: Filters = NO_FILTERS, as_of=None) -> list[tuple]:
     """Rows (group, median days) for K2, group 'total' or a gender, in one query."""
     params: dict = {}
-    first, spells, scope = _source(period, programme_ids, as_of, params)
+    first, spells, scope = _source(period, filters, as_of, params)
     days = _date_sql("days", "s.first_insats_on", "s.referred_on")
     # One row per case whose first insats starts in P: its referral spell carries the
     # first insats date (casework.projections). The lead times are few distinct day

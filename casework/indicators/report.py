@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
@@ -9,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext_lazy as _
 
-from . import queries
+from . import breakdowns, key_figures, queries
 from .periods import Period
 
 if TYPE_CHECKING:
@@ -71,6 +72,14 @@ INDICATORS = [
 KEY_FIGURES = [
     Indicator("K1", "NYCKELTAL", _("Andel avslut till arbete eller studier (%)")),
     Indicator("K2", "NYCKELTAL", _("Mediantid i dagar från aktualisering till första insats")),
+    Indicator(
+        "K3",
+        "NYCKELTAL",
+        _("Andel avslut till arbete minst en månad eller studier med studiemedel (%)"),
+    ),
+    Indicator("K4", "NYCKELTAL", _("Kostnad per deltagare (kr)")),
+    Indicator("K5", "NYCKELTAL", _("Kostnad per avslut till arbete eller studier (kr)")),
+    Indicator("K6", "NYCKELTAL", _("Andel med stegförflyttning från utgångsläget (%)")),
 ]
 ALL = INDICATORS + KEY_FIGURES
 BY_CODE = {i.code: i for i in ALL}
@@ -98,13 +107,78 @@ def _median(value) -> int | float | None:
     return int(number) if number.is_integer() else number
 
 
+# Extra sections other apps add to the report (surveys adds "survey" in its AppConfig),
+# so casework needs no import of them: name -> fn(period, filters) -> dict.
+SECTIONS: dict[str, Callable[[Period, queries.Filters], dict]] = {}
+
+
+def register_section(name: str, fn: Callable[[Period, queries.Filters], dict]) -> None:
+    SECTIONS[name] = fn
+
+
+def _key_figures(period: Period, filters: queries.Filters, counts: dict, as_of) -> dict:
+    """K3–K6 (docs/indicators.md): one query for K3/K6, two for the budgets."""
+    rows = key_figures.key_figure_rows(period, filters=filters, as_of=as_of)
+    exits, good = rows["K3_exits"], rows["K3_good"]
+    out = {
+        "K3": {col: _share(good[col], exits[col]) for col in COLUMNS}
+        | {"pending": rows["K3_pending"]["total"]},
+    }
+    budget = None
+    if filters.unit_ids is None and filters.municipality_ids is None:
+        budget = key_figures.prorated_budget(period, filters.programme_ids)
+    participants = counts.get("UT5", _zero())["total"]
+    work_or_study = counts.get("K1_work_or_study", _zero())["total"]
+    for code, count in (("K4", participants), ("K5", work_or_study)):
+        out[code] = dict.fromkeys(COLUMNS, None) | {
+            "total": key_figures.cost_per(budget, count),
+            "budget": None if budget is None else key_figures.kronor(budget),
+        }
+    out["K6"] = {col: _share(rows["K6_up"][col], rows["K6_base"][col]) for col in COLUMNS}
+    return out
+
+
 def build(
-    period: Period, *, programme_ids=None, programme_code: str | None = None, as_of=None
+    period: Period,
+    *,
+    programme_ids=None,
+    programme_code: str | None = None,
+    as_of=None,
+    unit_ids=None,
+    unit_code: str | None = None,
+    municipality_ids=None,
+    municipality: str | None = None,
+    detail: bool = True,
 ) -> dict:
-    """The report of indicators.md "Machine-readable output" in two SQL queries."""
+    """The report of indicators.md "Machine-readable output"; a fixed number of queries.
+
+    `detail=False` leaves out the breakdowns and the other apps' sections (the chart)."""
+    filters = queries.Filters(programme_ids, unit_ids, municipality_ids)
+    counts, indicators = _counts_and_k1_k2(period, filters, as_of)
+    indicators |= _key_figures(period, filters, counts, as_of)
+    report = {
+        "period": {"start": period.start.isoformat(), "end": period.end.isoformat()},
+        "programme": programme_code,
+        "unit": unit_code,
+        "municipality": municipality,
+        "indicators": indicators,
+    }
+    if detail:
+        report["breakdowns"] = breakdowns.build_breakdowns(
+            period, filters=filters, order=COUNT_CODES, as_of=as_of
+        )
+        for name, section in SECTIONS.items():
+            report[name] = section(period, filters)
+    if as_of is not None:
+        report["as_of"] = as_of.isoformat() if isinstance(as_of, datetime) else str(as_of)
+    return report
+
+
+def _counts_and_k1_k2(period: Period, filters: queries.Filters, as_of) -> tuple[dict, dict]:
+    """The counts (the main query's rows by code) and the indicators up to K2: two queries."""
     counts = {
         row[0]: dict(zip(COLUMNS, row[1:], strict=True))
-        for row in queries.count_rows(period, programme_ids=programme_ids, as_of=as_of)
+        for row in queries.count_rows(period, filters=filters, as_of=as_of)
     }
     indicators = {code: counts.get(code, _zero()) for code in COUNT_CODES}
     indicators["UT6"] = {
@@ -115,16 +189,9 @@ def build(
     exits = counts.get("K1_exits", _zero())
     good = counts.get("K1_work_or_study", _zero())
     indicators["K1"] = {col: _share(good[col], exits[col]) for col in COLUMNS}
-    medians = dict(queries.median_rows(period, programme_ids=programme_ids, as_of=as_of))
+    medians = dict(queries.median_rows(period, filters=filters, as_of=as_of))
     indicators["K2"] = {col: _median(medians.get(col)) for col in COLUMNS}
-    report = {
-        "period": {"start": period.start.isoformat(), "end": period.end.isoformat()},
-        "programme": programme_code,
-        "indicators": indicators,
-    }
-    if as_of is not None:
-        report["as_of"] = as_of.isoformat() if isinstance(as_of, datetime) else str(as_of)
-    return report
+    return counts, indicators
 
 
 def table_rows(report: dict) -> list[dict]:
@@ -139,7 +206,39 @@ def table_rows(report: dict) -> list[dict]:
                 "label": str(indicator.label),
                 "cells": [values[col] for col in COLUMNS[1:]] + [values["total"]],
                 "due": values.get("due"),
-                "missing": values.get("missing"),
+                # K3's exits still awaiting their one-month check show as missing outcomes.
+                "missing": values.get("missing", values.get("pending")),
+                "pending": values.get("pending"),
             }
         )
+    return rows
+
+
+def breakdown_tables(report: dict) -> list[dict]:
+    """The breakdowns as tables for the page and the exports: one per target group and
+    age band, each with a row per count indicator (label, code, K, M, X, total)."""
+    tables = []
+    blocks = report.get("breakdowns") or {}
+    for kind, title in (("target_groups", _("Målgrupp")), ("age_bands", _("Ålder"))):
+        for key, block in (blocks.get(kind) or {}).items():
+            rows = [
+                {
+                    "code": i.code,
+                    "label": str(i.label),
+                    "cells": [block["indicators"][i.code][c] for c in (*GENDERS, "total")],
+                }
+                for i in INDICATORS
+            ]
+            label = f"{title}: {block['label']}"
+            tables.append({"kind": kind, "key": key, "label": label, "rows": rows})
+    return tables
+
+
+def survey_rows(report: dict) -> list[dict]:
+    """The survey section as rows: occasion, question (or the count of responses), n, mean."""
+    rows = []
+    for occasion, block in (report.get("survey") or {}).items():
+        rows.append({"occasion": occasion, "text": str(_("Antal besvarade enkäter")),
+                     "n": block["responses"], "mean": None, "hidden": False})  # fmt: skip
+        rows += [{"occasion": occasion, **q} for q in block["questions"]]
     return rows

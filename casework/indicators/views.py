@@ -21,7 +21,7 @@ from casework.models import Participant, SavedReport, actor_label
 from casework.selectors import roles_of, visible_cases
 from casework.signals import scope_refused
 from config.replica import reads_from_replica
-from programmes.models import Organisation
+from programmes.models import Organisation, Unit
 
 from . import exports, periods, queries, report
 from .forms import ReportForm, default_data
@@ -52,14 +52,19 @@ def _build(form: ReportForm) -> dict:
         form.period(),
         programme_ids=form.programme_ids(),
         programme_code=chosen.code if chosen else None,
+        **form.unit_arguments(),
     )
 
 
 def _chart(form: ReportForm) -> dict:
-    """Every indicator over the last tertials up to the period's end (2 queries each)."""
+    """Every indicator over the last tertials up to the period's end (a few queries each)."""
     programme_ids = form.programme_ids()
     tertials = periods.last_tertials(form.period().end, CHART_TERTIALS)
-    built = [report.build(p, programme_ids=programme_ids) for _y, _n, p in tertials]
+    units = form.unit_arguments()
+    built = [
+        report.build(p, programme_ids=programme_ids, detail=False, **units)
+        for _y, _n, p in tertials
+    ]
     series = []
     for indicator in report.ALL:
         values = {col: [b["indicators"][indicator.code][col] for b in built] for col in
@@ -89,6 +94,8 @@ def report_view(request):
         context |= {
             "report": data,
             "rows": _items(report.table_rows(data), drill_query=drill),
+            "breakdown_tables": report.breakdown_tables(data),
+            "survey_rows": report.survey_rows(data),
             "query": form.data.urlencode() if hasattr(form.data, "urlencode") else "",
             "chart": chart,
             "chart_rows": _chart_rows(chart),
@@ -213,10 +220,14 @@ def saved_view(request, pk: int):
     if saved is None:
         scope_refused.send(sender=SavedReport, user=request.user, route=request.path)
         raise Http404
+    unit_code = saved.data.get("unit")
+    unit = Unit.objects.filter(code=unit_code).first() if unit_code else None
     today = report.build(
         periods.Period(saved.period_start, saved.period_end),
         programme_ids=saved.programme_ids,
         programme_code=saved.programme.code if saved.programme else None,
+        unit_ids=[unit.pk] if unit else None,
+        unit_code=unit_code,
     )
     changed = differences(saved.data, today)
     rows = _items(report.table_rows(saved.data), changes=changed)
@@ -238,7 +249,8 @@ def persons_view(request):
     if not form.is_valid() or code not in report.DRILLABLE or gender not in ("", *report.GENDERS):
         raise Http404
     period = form.period()
-    ids = queries.person_ids(period, code, gender or None, programme_ids=form.programme_ids())
+    filters = queries.Filters(form.programme_ids(), form.unit_arguments().get("unit_ids"))
+    ids = queries.person_ids(period, code, gender or None, filters=filters)
     cases = visible_cases(request.user).filter(participant_id__in=ids)
     people = list(
         Participant.objects.filter(cases__in=cases)

@@ -24,6 +24,7 @@ from ..models import INSATS_STATES, Case, State
 from ..selectors import followups_due
 from ..target_group_forms import TargetGroupCorrectForm, target_group_input
 from ..target_groups import target_groups_correct
+from ..work_check import work_check_open, work_check_record
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -111,6 +112,8 @@ def _exit(form, case, user):
         on=data["on"],
         reason_code=data["reason_code"],
         reason=data["reason"],
+        employment_form=data["employment_form"],
+        studiemedel=data["studiemedel"],
         by=user,
         expected_version=_version(form),
     )
@@ -205,6 +208,17 @@ def _followup(form, case, user):
     )
 
 
+def _work_check(form, case, user):
+    data = form.cleaned_data
+    work_check_record(
+        case_id=case.pk,
+        on=data["on"],
+        lasted_month=data["lasted_month"],
+        by=user,
+        expected_version=_version(form),
+    )
+
+
 def _attendance(form, case, user):
     data = form.cleaned_data
     services.attendance_record(
@@ -284,6 +298,12 @@ OTHER_ACTIONS = {
         _followup,
         _lazy("Uppföljningen är registrerad."),
     ),
+    "work_check": (
+        _lazy("Följ upp arbetet efter en månad"),
+        forms.WorkCheckForm,
+        _work_check,
+        _lazy("Uppföljningen av arbetet är registrerad."),
+    ),
     "target_groups": (
         _lazy("Rätta målgrupper"),
         TargetGroupCorrectForm,
@@ -347,6 +367,8 @@ def other_actions(case: Case, user) -> list[Action]:
         names.append("note")
     if may_change and followups_due(Case.objects.filter(pk=case.pk), until=date.max):
         names.append("followup")
+    if may_change and work_check_open(case):
+        names.append("work_check")
     if is_open and may_change and case.programme.tracks_attendance:
         names.append("attendance")
     return [ACTIONS[n] for n in names + _coordinator_actions(case, user, may_change, is_open)]

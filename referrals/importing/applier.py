@@ -313,7 +313,12 @@ class Applier:
         elif kind == "kompetens_slut":
             services.enrolment_end(course=event.detail, **common)
         elif kind == "avslut":
-            services.case_exit(reason_code=event.detail, **common)
+            services.case_exit(
+                reason_code=event.detail,
+                employment_form=event.employment_form,
+                studiemedel=event.studiemedel,
+                **common,
+            )
             self.open_case[(event.pnr, event.programme.pk)] = None
         elif kind == "uppfoljning":
             services.followup_record(receives_eb=FOLLOWUP_CODES[event.detail], **common)

@@ -48,6 +48,11 @@ COLUMN_TEXT = {
     "utomeuropeisk": _("ja om personen är född utanför Europa, annars nej."),
     "ung_uvas": _("ja för en ung person 16–24 år som varken arbetar eller studerar."),
     "funktionsnedsattning": _("ja om personen har en dokumenterad funktionsnedsättning."),
+    "anstallningsform": _(
+        "Vid avslut till arbete: reguljar, subventionerad eller kommunal_ama "
+        "(kommunal arbetsmarknadsanställning). För nyckeltal K3."
+    ),
+    "studiemedel": _("Vid avslut till studier: ja om studierna ger rätt till studiemedel."),
 }
 
 EVENT_TEXT = {

@@ -44,6 +44,9 @@ COLUMNS = (
     "utomeuropeisk",
     "ung_uvas",
     "funktionsnedsattning",
+    # K3's facts of an exit (issue 14): the work's form at ARBETE, studiemedel at STUDIER.
+    "anstallningsform",
+    "studiemedel",
 )
 REQUIRED = ("personnummer", "kon", "program", "handelse", "datum")
 XLSX_MAGIC = b"PK\x03\x04"

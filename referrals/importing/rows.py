@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from casework import personnummer
-from casework.models import ExitReason, Gender, NewlyArrived, Source
+from casework.models import EmploymentForm, ExitReason, Gender, NewlyArrived, Source
 from casework.target_groups import TargetGroupInput
 from casework.text import text_problem
 from programmes.models import IncomeSupport, InsatsType, Programme
@@ -57,6 +57,8 @@ class Event:
     baseline_step: int | None = None
     home_municipality: str = ""
     target_groups: TargetGroupInput = field(default_factory=TargetGroupInput)
+    employment_form: str = ""
+    studiemedel: bool | None = None
 
 
 # The stored length of a column's value where it is shorter than the reader's cell limit:
@@ -191,6 +193,28 @@ def _details(event: Event, v: dict[str, str]) -> None:
         _workplace(event, v)
     if v.get("planerat_slut"):
         event.planned_end = parse_date(v["planerat_slut"], line, "planerat_slut")
+    _exit_facts(event, v)
+
+
+def _exit_facts(event: Event, v: dict[str, str]) -> None:
+    """K3's columns: `anstallningsform` on an ARBETE exit, `studiemedel` on a STUDIER exit."""
+    line = event.line
+    form, studies = v.get("anstallningsform", "").lower(), v.get("studiemedel", "").lower()
+    is_exit = event.kind == "avslut"
+    if form:
+        if not (is_exit and event.detail == ExitReason.ARBETE):
+            raise RowInvalid(
+                RowError(line, "anstallningsform", _("Anges bara på avslut med ARBETE."))
+            )
+        if form not in EmploymentForm.values:
+            raise _unknown(line, "anstallningsform", v["anstallningsform"], EmploymentForm.values)
+        event.employment_form = form
+    if studies:
+        if not (is_exit and event.detail == ExitReason.STUDIER):
+            raise RowInvalid(RowError(line, "studiemedel", _("Anges bara på avslut med STUDIER.")))
+        if studies not in YES_NO:
+            raise RowInvalid(RowError(line, "studiemedel", _("Skriv ja eller nej.")))
+        event.studiemedel = YES_NO[studies]
 
 
 def _detail(event: Event) -> None:

@@ -52,3 +52,21 @@ def test_without_the_indicators_scope_the_report_is_forbidden(make_client):
 
     _client, token = make_client(scopes=["status:read"])
     assert Api(token).get(URL, {"year": 2026}).status_code == 403
+
+
+def test_unit_narrows_the_figures_to_the_clients_own_unit(make_client):
+    from datetime import date
+
+    from programmes.models import MemberMunicipality
+    from tests.api.conftest import Api
+    from tests.casework.indicator_journal import Journal
+
+    home = MemberMunicipality.objects.get(programme__code="SIKTA", name="Nyköping")
+    Journal().refer(date(2026, 1, 15), programme="SIKTA", home_municipality=home)  # södra
+    _client, token = make_client(name="Eskilstuna EB", unit_code="sikta-norra")
+    api = Api(token)
+    everything = api.get(URL, {"year": 2026, "tertial": 1}).json()
+    north = api.get(URL, {"year": 2026, "tertial": 1, "unit": "sikta-norra"}).json()
+    assert everything["unit"] is None and everything["indicators"]["IN1"]["total"] == 1
+    assert north["unit"] == "sikta-norra" and north["indicators"]["IN1"]["total"] == 0
+    assert north == command_json("--year", "2026", "--tertial", "1", "--unit", "sikta-norra")

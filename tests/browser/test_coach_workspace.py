@@ -110,6 +110,7 @@ def test_coach_moves_a_participant_to_work(page, login, people, case_in_kartlagg
 
     open_action(page, "Avsluta ärendet")
     page.select_option("#id_reason_code", value="ARBETE")
+    page.select_option("#id_employment_form", value="reguljar")
     save(page)
     assert "Avslutad: Arbete" in timeline(page)
     assert "Avslutad" in page.inner_text("#case-state")

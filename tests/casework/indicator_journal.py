@@ -43,8 +43,11 @@ class Journal:
         pnr: str | None = None,
         income: str = "EB_ARBETSLOSHET",
         programme: str = "JOBBTORG",
+        unit_code: str | None = None,
+        **extra,
     ):
-        unit_code = "sikta-sodra" if programme == "SIKTA" else "nykoping-jobbtorg"
+        if unit_code is None:
+            unit_code = "sikta-sodra" if programme == "SIKTA" else "nykoping-jobbtorg"
         case = referral_register(
             personnummer_value=pnr or self.person(born),
             gender=gender,
@@ -53,6 +56,7 @@ class Journal:
             on=on,
             income_support=income,
             by=self.user,
+            **extra,
         )
         if programme == "JOBBTORG":
             samrad_record(case_id=case.pk, on=on, by=self.user)
@@ -64,8 +68,8 @@ class Journal:
             extra = {"workplace": workplace(kommunal=kommunal)}
         return case_start_insats(case_id=case.pk, insats=insats, on=on, by=self.user, **extra)
 
-    def exit(self, case, on: date, reason: str = "ARBETE") -> Transition:
-        return case_exit(case_id=case.pk, on=on, reason_code=reason, by=self.user)
+    def exit(self, case, on: date, reason: str = "ARBETE", **extra) -> Transition:
+        return case_exit(case_id=case.pk, on=on, reason_code=reason, by=self.user, **extra)
 
     def enrol(self, case, on: date, course: str = "Svenska"):
         return enrolment_start(case_id=case.pk, course=course, on=on, by=self.user)

@@ -187,7 +187,7 @@ def test_out_of_scope_post_answers_404_and_writes_nothing(client, coach_case):
     before = case_state(coach_case)
     for name, data in [
         ("note", {"on": "2026-03-01", "text": "Smyg"}),
-        ("exit", {"on": "2026-03-01", "reason_code": "ARBETE"}),
+        ("exit", {"on": "2026-03-01", "reason_code": "ARBETE", "employment_form": "reguljar"}),
     ]:
         assert client.post(action_url(coach_case, name), data).status_code == 404
     assert case_state(coach_case) == before
@@ -220,7 +220,10 @@ def test_start_arbetspraktik_at_a_municipal_workplace_then_exit_to_work(client, 
         action_url(coach_case, "start_arbetspraktik"),
         {"on": "2026-02-01", "workplace": place.pk, "reason": ""},
     )
-    client.post(action_url(coach_case, "exit"), {"on": "2026-03-01", "reason_code": "ARBETE"})
+    client.post(
+        action_url(coach_case, "exit"),
+        {"on": "2026-03-01", "reason_code": "ARBETE", "employment_form": "reguljar"},
+    )
     coach_case.refresh_from_db()
     assert coach_case.state == "avslutad" and coach_case.exit_reason == "ARBETE"
     html = client.get(reverse("casework:case_detail", args=[coach_case.pk])).content.decode()

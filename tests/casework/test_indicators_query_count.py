@@ -59,10 +59,15 @@ def _bulk_journal(count: int, offset: int) -> None:
     refresh_spells(case.pk for case in cases)  # what every writer of transitions does
 
 
-def _queries_for_report() -> tuple[int, dict]:
+def _queries_for_report(**kwargs) -> tuple[int, dict]:
     with CaptureQueriesContext(connection) as captured:
-        data = report.build(P)
+        data = report.build(P, **kwargs)
     return len(captured.captured_queries), data
+
+
+# The counts, K2, K3/K6, the budgets (programmes and their budgets), the breakdowns and
+# the survey (responses and answers).
+QUERIES = 8
 
 
 def test_the_query_count_is_the_same_for_10_and_1000_participants():
@@ -73,4 +78,26 @@ def test_the_query_count_is_the_same_for_10_and_1000_participants():
     large, data = _queries_for_report()
     assert data["indicators"]["AKT4"]["total"] == 1000
     assert data["indicators"]["UT2"]["total"] == 500
-    assert small == large == 2
+    assert small == large == QUERIES
+
+
+def test_the_new_figures_take_the_same_queries_for_10_and_1000_participants():
+    jobbtorg = [Programme.objects.get(code="JOBBTORG").pk]
+    _bulk_journal(10, 0)
+    small, data = _queries_for_report(programme_ids=jobbtorg)
+    assert data["breakdowns"]["age_bands"]["25-54"]["indicators"]["AKT4"]["total"] == 10
+    assert data["indicators"]["K3"] == {"total": 0.0, "K": 0.0, "M": 0.0, "X": 0.0, "pending": 0}
+    _bulk_journal(990, 10)
+    large, data = _queries_for_report(programme_ids=jobbtorg)
+    bands = data["breakdowns"]["age_bands"]
+    assert bands["25-54"]["indicators"]["AKT4"] == {"total": 1000, "K": 334, "M": 333, "X": 333}
+    assert bands["55-64"]["indicators"]["AKT4"]["total"] == 0
+    assert data["indicators"]["K3"]["total"] == 0.0  # exits to work without a form
+    # 16 735 000 x 120/365 over 1 000 participants, and over 500 exits to work.
+    assert data["indicators"]["K4"]["total"] == 5_502
+    assert data["indicators"]["K5"]["total"] == 11_004
+    assert small == large == QUERIES
+    # A unit's report has no budget to read (K4/K5 are null): two queries fewer.
+    of_unit, data = _queries_for_report(programme_ids=jobbtorg, unit_ids=[unit().pk])
+    assert data["indicators"]["AKT4"]["total"] == 1000 and data["indicators"]["K4"]["total"] is None
+    assert of_unit == QUERIES - 2

@@ -239,3 +239,19 @@ def test_results_count_only_the_users_units(refer, coordinator):
     _responses(refer, coordinator, 5, scale=3)
     outsider = UserFactory(roles=["coordinator"], units=[unit("linkoping-arena")])
     assert all(not rows for rows in selectors.results(outsider).values())
+
+
+@time_machine.travel(date(2026, 3, 2), tick=False)
+def test_the_indicator_report_carries_the_periods_results_hidden_under_five(refer, coordinator):
+    from casework.indicators import periods, report
+
+    _responses(refer, coordinator, 4, scale=2)
+    t1 = report.build(periods.tertial(2026, 1))["survey"]["inskrivning"]
+    assert t1["responses"] == 4
+    assert t1["questions"] and all(q["hidden"] and q["mean"] is None for q in t1["questions"])
+    _responses(refer, coordinator, 1, scale=4)
+    t1 = report.build(periods.tertial(2026, 1))["survey"]["inskrivning"]
+    assert t1["responses"] == 5 and {q["mean"] for q in t1["questions"]} == {2.4}
+    assert report.build(periods.tertial(2026, 2))["survey"]["inskrivning"]["responses"] == 0
+    other_unit = report.build(periods.tertial(2026, 1), unit_ids=[unit("sikta-norra").pk])
+    assert other_unit["survey"]["inskrivning"]["responses"] == 0

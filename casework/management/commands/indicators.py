@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from casework.indicators import exports, periods, report
 from config.replica import command_reads_from_replica
-from programmes.models import Programme
+from programmes.models import MemberMunicipality, Programme, Unit
 
 
 def _date(value: str) -> date:
@@ -56,6 +56,27 @@ def period_from(options) -> periods.Period:
     return periods.tertial(year, number)
 
 
+def unit_arguments(code: str | None) -> dict:
+    """`report.build`'s unit arguments for `--unit CODE` (none without it)."""
+    if not code:
+        return {}
+    unit = Unit.objects.filter(code=code).first()
+    if unit is None:
+        raise CommandError(_("Okänd enhet: %(code)s.") % {"code": code})
+    return {"unit_ids": [unit.pk], "unit_code": unit.code}
+
+
+def municipality_arguments(name: str | None) -> dict:
+    """`--municipality NAME`: the cases whose referral recorded that home municipality, in
+    any programme's list of member municipalities."""
+    if not name:
+        return {}
+    ids = list(MemberMunicipality.objects.filter(name__iexact=name).values_list("pk", flat=True))
+    if not ids:
+        raise CommandError(_("Okänd hemkommun: %(name)s.") % {"name": name})
+    return {"municipality_ids": ids, "municipality": name}
+
+
 class Command(BaseCommand):
     help = _("Indikatorer IN/AKTIVITET/UT för en period, per kön (indicators.md).")
 
@@ -65,6 +86,10 @@ class Command(BaseCommand):
         parser.add_argument("--start")
         parser.add_argument("--end")
         parser.add_argument("--programme", help=_("programkod; utan den: alla program"))
+        parser.add_argument("--unit", help=_("enhetskod; bara ärenden i den enheten"))
+        parser.add_argument(
+            "--municipality", help=_("hemkommun (namn); bara ärenden med den hemkommunen")
+        )
         parser.add_argument("--format", choices=["json", "csv", "xlsx"], default="json")
         parser.add_argument("--output", help=_("fil att skriva till (krävs för xlsx)"))
         parser.add_argument(
@@ -86,7 +111,14 @@ class Command(BaseCommand):
                 raise CommandError(_("Okänt program: %(code)s.") % {"code": code})
             programme_ids = [programme.pk]
         as_of = _timestamp(options["as_of"]) if options["as_of"] else None
-        data = report.build(period, programme_ids=programme_ids, programme_code=code, as_of=as_of)
+        data = report.build(
+            period,
+            programme_ids=programme_ids,
+            programme_code=code,
+            as_of=as_of,
+            **unit_arguments(options["unit"]),
+            **municipality_arguments(options["municipality"]),
+        )
         fmt, output = options["format"], options["output"]
         if fmt == "xlsx" and not output:
             raise CommandError(_("--format xlsx kräver --output FIL."))

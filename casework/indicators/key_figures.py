@@ -1,0 +1,162 @@
+"""Key figures K3–K6 of seed 001 (docs/indicators.md), in one SQL query plus the budgets.
+
+- K3 and its `pending` are counted per exit, like K1: the exits dated in P (the exit
+  spells of the projection), with the employment form and studiemedel of the exit's
+  current transition (read through its index by case and date), and the
+  current one-month check of that exit (`EmploymentCheck`, matched by case and exit date).
+- K6 is counted per person: persons with a case that has a baseline step and a state
+  spell (kartläggning to anställning) overlapping P; moved when, for one of those cases,
+  the latest current assessment dated in P is higher than the baseline.
+- K4 and K5 divide the programmes' budgets, prorated to P by days, by UT5 and by the
+  exits to work or studies (K1's numerator); the counts come from the main query.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db import connection
+from django.db.models import Q
+
+from casework.models import EmploymentForm
+from casework.projections import current
+from casework.rules import EJ_AKTUELL
+from programmes.models import Programme, ProgrammeBudget
+
+from . import queries
+from .periods import Period
+
+WORK_FORMS = (EmploymentForm.REGULAR.value, EmploymentForm.SUBSIDISED.value)
+# Per gender: exits, K3 exits, K3 pending, K6 persons with a baseline, K6 moved up.
+ROW_CODES = ["K3_exits", "K3_good", "K3_pending", "K6_base", "K6_up"]
+
+
+def _k6_sql(spells: str, scope: str, as_of) -> str:
+    active = queries._ACTIVE
+    overlap = f"""SELECT s.case_id, s.participant_id AS pid, s.gender FROM {spells} s
+            WHERE s.state IN ({active}) AND {scope} AND s.start_on <= %(p_end)s AND """
+    return f"""
+    active_cases AS (
+        {overlap} s.end_on IS NULL
+        UNION
+        {overlap} {queries._ENDS_IN_OR_AFTER_P}
+    ),
+    latest AS (
+        SELECT a.case_id, a.step, ROW_NUMBER() OVER (
+            PARTITION BY a.case_id ORDER BY a.effective_on DESC, a.recorded_at DESC, a.id DESC
+        ) AS rn
+        FROM {current("casework_assessment", "a", as_of)} a
+        WHERE a.effective_on BETWEEN %(p_start)s AND %(p_end)s
+    ),
+    k6 AS (
+        SELECT ac.pid, ac.gender,
+               MAX(CASE WHEN l.step > c.baseline_step THEN 1 ELSE 0 END) AS up
+        FROM active_cases ac
+        JOIN casework_case c ON c.id = ac.case_id AND c.baseline_step IS NOT NULL
+        LEFT JOIN latest l ON l.case_id = ac.case_id AND l.rn = 1
+        GROUP BY ac.pid, ac.gender
+    )"""
+
+
+def key_figure_rows(
+    period: Period, *, filters: queries.Filters = queries.NO_FILTERS, as_of=None
+) -> dict[str, dict[str, int]]:
+    """{code: {"total", "K", "M", "X"}} for `ROW_CODES`, from one query."""
+    params: dict = {"ej_aktuell": EJ_AKTUELL, "yes": True}
+    first, spells, scope = queries._source(period, filters, as_of, params)
+    scope = scope.format(a="s")
+    forms = ", ".join(f"'{f}'" for f in WORK_FORMS)
+    work = f"k.exit_reason = 'ARBETE' AND k.employment_form IN ({forms})"
+    sql = f"""
+    WITH {first}{_k3_sql(spells, scope, as_of)},{_k6_sql(spells, scope, as_of)}
+    SELECT gender, SUM(ex), SUM(good), SUM(pending), SUM(base), SUM(up) FROM (
+        SELECT k.gender,
+               CASE WHEN k.exit_reason <> %(ej_aktuell)s THEN 1 ELSE 0 END AS ex,
+               CASE WHEN ({work} AND k.lasted = 1)
+                      OR (k.exit_reason = 'STUDIER' AND k.studiemedel = %(yes)s)
+                    THEN 1 ELSE 0 END AS good,
+               CASE WHEN {work} AND k.lasted IS NULL THEN 1 ELSE 0 END AS pending,
+               0 AS base, 0 AS up
+        FROM k3 k
+        UNION ALL
+        SELECT gender, 0, 0, 0, 1, up FROM k6
+    ) figures GROUP BY gender"""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = {row[0]: [int(n or 0) for n in row[1:]] for row in cursor.fetchall()}
+    out = {}
+    for i, code in enumerate(ROW_CODES):
+        per_gender = {g: rows.get(g, [0] * len(ROW_CODES))[i] for g in queries.GENDERS}
+        out[code] = {"total": sum(per_gender.values()), **per_gender}
+    return out
+
+
+def _k3_sql(spells: str, scope: str, as_of) -> str:
+    """CTE k3: each exit dated in P with its transition's K3 facts and its current check."""
+    return f"""
+    checks AS (
+        SELECT ch.case_id, ch.exit_on, MAX(CASE WHEN ch.lasted_month THEN 1 ELSE 0 END) AS lasted
+        FROM {current("casework_employmentcheck", "ch", as_of)} ch
+        WHERE ch.exit_on BETWEEN %(p_start)s AND %(p_end)s
+        GROUP BY ch.case_id, ch.exit_on
+    ),
+    k3 AS (
+        SELECT s.gender, s.exit_reason, t.employment_form, t.studiemedel, chk.lasted
+        FROM {spells} s
+        LEFT JOIN {current("casework_transition", "t", as_of)} t
+          ON t.case_id = s.case_id AND t.effective_on = s.start_on AND t.to_state = 'avslutad'
+        LEFT JOIN checks chk ON chk.case_id = s.case_id AND chk.exit_on = s.start_on
+        WHERE s.state = 'avslutad' AND {scope} AND s.start_on BETWEEN %(p_start)s AND %(p_end)s
+    )"""
+
+
+def _years(period: Period) -> dict[int, int]:
+    """Days of P in each calendar year it touches."""
+    out = {}
+    for year in range(period.start.year, period.end.year + 1):
+        low, high = max(period.start, date(year, 1, 1)), min(period.end, date(year, 12, 31))
+        out[year] = (high - low).days + 1
+    return out
+
+
+def _year_days(year: int) -> int:
+    return (date(year + 1, 1, 1) - date(year, 1, 1)).days
+
+
+def prorated_budget(period: Period, programme_ids) -> Decimal | None:
+    """The budgets of the programmes counted, prorated to P by days: for each year,
+    amount x (days of P in the year) / (days of the year). None when a programme that
+    runs in P (valid_from/valid_to) has no budget for a year that P touches. Two queries."""
+    days = _years(period)
+    programmes = Programme.objects.filter(valid_from__lte=period.end).filter(
+        Q(valid_to__isnull=True) | Q(valid_to__gte=period.start)
+    )
+    if programme_ids is not None:
+        programmes = programmes.filter(pk__in=list(programme_ids))
+    running = set(programmes.values_list("pk", flat=True))
+    if not running:
+        return None
+    budgets = ProgrammeBudget.objects.filter(programme_id__in=running, year__in=list(days))
+    found = {(b.programme_id, b.year): b.amount_kr for b in budgets}
+    if len(found) < len(running) * len(days):
+        return None
+    return sum(
+        (
+            Decimal(found[(pid, year)]) * n / _year_days(year)
+            for pid in running
+            for year, n in days.items()
+        ),
+        Decimal(0),
+    )
+
+
+def kronor(value: Decimal) -> int:
+    return int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def cost_per(budget: Decimal | None, count: int) -> int | None:
+    """Whole kronor, rounded half up; None without a budget or a count."""
+    if budget is None or count == 0:
+        return None
+    return kronor(budget / count)
