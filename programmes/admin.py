@@ -3,7 +3,15 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from .admin_forms import ProgrammeAdminForm
 from .admin_scope import OrganisationScopedAdmin
-from .models import InsatsRule, MemberMunicipality, Organisation, Programme, Unit, Workplace
+from .models import (
+    Goal,
+    InsatsRule,
+    MemberMunicipality,
+    Organisation,
+    Programme,
+    Unit,
+    Workplace,
+)
 
 
 class InsatsRuleInline(admin.StackedInline):
@@ -42,3 +50,11 @@ class UnitAdmin(OrganisationScopedAdmin, SimpleHistoryAdmin):
 class WorkplaceAdmin(OrganisationScopedAdmin, SimpleHistoryAdmin):
     list_display = ["name", "organisation", "kommunal"]
     list_filter = ["kommunal", "organisation"]
+
+
+@admin.register(Goal)
+class GoalAdmin(OrganisationScopedAdmin, admin.ModelAdmin):
+    """The agreements' målvärden, per programme and year (issue 14 item 2)."""
+
+    list_display = ["programme", "year", "measure", "kind", "target", "source"]
+    list_filter = ["year", "kind"]

@@ -18,7 +18,7 @@ from django.db.models import Model, Q, QuerySet
 from django.dispatch import Signal
 from django.http import Http404
 
-from .models import Organisation, Programme, Unit, Workplace
+from .models import Goal, Organisation, Programme, Unit, Workplace
 
 # Sent when a staff user asks for an admin object outside their organisation:
 # user, route, object_ref ("<app>.<model>:<pk>").
@@ -59,6 +59,7 @@ OWNER_LOOKUP = {
     Unit: "organisation__in",
     Programme: "owner__in",
     Workplace: "organisation__in",
+    Goal: "programme__owner__in",
 }
 
 
