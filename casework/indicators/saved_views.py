@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -100,7 +101,7 @@ def saved_view(request, pk: int):
 
 def status_line(saved: SavedReport) -> str:
     return _("%(status)s, version %(version)s, %(when)s av %(who)s") % {
-        "status": saved.get_status_display(),
+        "status": capfirst(saved.get_status_display()),
         "version": saved.version,
         "when": timezone.localtime(saved.saved_at).strftime("%Y-%m-%d %H:%M"),
         "who": saved.saved_by_label,
