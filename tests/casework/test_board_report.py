@@ -2,6 +2,7 @@
 
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -139,7 +140,7 @@ def test_goals_are_the_chosen_programmes_and_years_only():
 
 
 def _fake(ut3: int, ut5: int, bands: dict | None = None) -> dict:
-    data = {"indicators": {"UT3": {"total": ut3}, "UT5": {"total": ut5}}}
+    data: dict[str, Any] = {"indicators": {"UT3": {"total": ut3}, "UT5": {"total": ut5}}}
     if bands is not None:
         data["breakdowns"] = {"age_bands": {
             key: {"label": key, "indicators": {"UT5": {"total": n, "K": n, "M": 0, "X": 0}}}
