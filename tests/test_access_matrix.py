@@ -277,7 +277,7 @@ def admin_world(world):
                 kind="more_than_last_year",
                 wording="Fler",
             ),
-        ),  # fmt: skip
+        ),
         "organisation": (a.organisation, b.organisation),
         "user": (world.users["coordinator"], world.users["coordinator_other"], staff),
         "note": (Note.objects.filter(case=world.case).first(),),

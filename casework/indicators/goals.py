@@ -117,8 +117,8 @@ def judge(goal: Goal, data: dict, period: Period, today: date) -> dict:
 def goals_for(data: dict, period: Period, today: date) -> list[dict]:
     """The goals of the report's one programme for the period's year (one query).
 
-    None for a report over several programmes, several years or one unit: a goal is the
-    programme's, and the sum of other programmes or a part of it is not its number.
+    No goals for a report over several programmes, several years or one unit: a goal is
+    the programme's, and the sum of other programmes or a part of it is not its number.
     """
     code = data.get("programme")
     if not code or data.get("unit") or period.start.year != period.end.year:
