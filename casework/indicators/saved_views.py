@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from casework.models import SavedReport, SavedStatus
 from casework.signals import scope_refused
 
-from . import board, periods, saving
+from . import board, periods, report, saving
 from .views import (
     _build,
     _chart,
@@ -94,9 +94,21 @@ def saved_view(request, pk: int):
         "rows": rows,
         "changed": changed,
         "goals": saved.data.get("goals", []),
+        "version_changes": _ordered(saved.changes.get("indicators", {})),
         "formats": SAVED_FORMATS,
     }
     return render(request, "casework/indicators/saved.html", context)
+
+
+def _ordered(changes: dict) -> list[tuple[str, list[tuple[str, object]]]]:
+    """The changed cells in the table's order (PostgreSQL's jsonb keeps no key order)."""
+    order = {code: i for i, code in enumerate(report.BY_CODE)}
+    columns = ["K", "M", "X", "total", "due", "missing"]
+    return [
+        (code, sorted(cells.items(), key=lambda item: columns.index(item[0])
+                      if item[0] in columns else len(columns)))
+        for code, cells in sorted(changes.items(), key=lambda c: order.get(c[0], len(order)))
+    ]  # fmt: skip
 
 
 def status_line(saved: SavedReport) -> str:
