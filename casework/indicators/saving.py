@@ -60,6 +60,8 @@ def latest_version(period: Period, programme) -> SavedReport | None:
 def faststall(*, data: dict, chart: dict, period: Period, programme, programme_ids, user):
     """Save the board report as sent; the next version of the same period if one exists."""
     with transaction.atomic():
+        if programme is not None:  # two managers at once: one waits, and gets the next version
+            type(programme).objects.select_for_update().filter(pk=programme.pk).first()
         before = latest_version(period, programme)
         changes = {}
         if before is not None:
