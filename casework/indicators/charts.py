@@ -49,7 +49,8 @@ def _axis(draw: ImageDraw.ImageDraw, top: float) -> None:
         value = top * step / 4
         y = base - (base - TOP) * step / 4
         draw.line((LEFT - 4, y, LEFT, y), fill="black")
-        label = sv_number(round(value, 1) if top < 8 else round(value))
+        # the built-in font has no no-break space: group thousands with a plain space
+        label = sv_number(round(value, 1) if top < 8 else round(value)).replace("\u00a0", " ")
         draw.text((LEFT - 8, y), label, fill="black", font=font, anchor="rm")
 
 
