@@ -9,7 +9,7 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
 
-from casework.indicators import report
+from casework.indicators import board
 from casework.management.commands.indicators import period_from
 from programmes.models import Programme
 
@@ -42,7 +42,16 @@ class IndicatorsView(ApiView):
     @extend_schema(
         operation_id="indicators_read",
         parameters=[IndicatorsQuery],
-        responses={200: OpenApiResponse(OpenApiTypes.OBJECT), **_errors(404, 422)},
+        responses={
+            200: OpenApiResponse(
+                OpenApiTypes.OBJECT,
+                description="Rapporten som `manage.py indicators`: `period`, `programme`, "
+                "`indicators`, `previous_year` (samma period ett år tidigare, med egen "
+                "`period`) och `goals` (programmets målvärden med värde och status; tom "
+                "lista utan `programme`). Se docs/indicators.md.",
+            ),
+            **_errors(404, 422),
+        },
     )
     def get(self, request):
         """Aggregates only, no personal data; the same report as the board's."""
@@ -67,4 +76,6 @@ class IndicatorsView(ApiView):
         units = (
             {"unit_ids": [client.unit.pk], "unit_code": client.unit.code} if "unit" in query else {}
         )
-        return Response(report.build(period, programme_ids=ids, programme_code=code, **units))
+        return Response(
+            board.build_board(period, programme_ids=ids, programme_code=code, **units)
+        )

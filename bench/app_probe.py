@@ -1,7 +1,8 @@
 """Run inside the benchmark database (DATABASE_URL): the app's indicator report per tertial.
 
-`casework.indicators.report.build(tertial(y, t))` once to warm up, then best of three.
-Prints one JSON object.
+`casework.indicators.report.build(tertial(y, t))` once to warm up, then best of three;
+then the board's report with last year beside it (`board.with_previous_year`, issue 14),
+best of three. Prints one JSON object.
 """
 
 import json
@@ -16,6 +17,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
 
 
 def indicator_report(periods: list[list[str]]) -> dict:
+    from casework.indicators.board import with_previous_year
     from casework.indicators.periods import tertial, tertial_of
     from casework.indicators.report import build
 
@@ -30,8 +32,14 @@ def indicator_report(periods: list[list[str]]) -> dict:
             began = time.perf_counter()
             report = build(period)
             times.append(time.perf_counter() - began)
+        previous = []
+        for _ in range(3):
+            began = time.perf_counter()
+            with_previous_year(period)
+            previous.append(time.perf_counter() - began)
         out[f"{start}..{end}"] = {
             "seconds": round(min(times), 3),
+            "with_previous_year_seconds": round(min(previous), 3),
             "all_seconds": [round(t, 3) for t in times],
             "report": json.loads(json.dumps(report, default=str)),
         }

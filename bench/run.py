@@ -311,7 +311,11 @@ def scale_part(
     probe = in_database(url, "app_probe.py", json.dumps(periods))
     part["counts"] = probe["counts"]
     part["indicators"] = {
-        period: {"seconds": data["seconds"], "all_seconds": data["all_seconds"]}
+        period: {
+            "seconds": data["seconds"],
+            "all_seconds": data["all_seconds"],
+            "with_previous_year_seconds": data.get("with_previous_year_seconds"),
+        }
         for period, data in probe["indicators"].items()
     }
     part["ratio_app_duckdb"] = {
@@ -414,6 +418,10 @@ def report(result: dict) -> None:
         line(
             f"indikatorrapport {period}, s",
             lambda e, p=period: e["scale"]["indicators"][p]["seconds"],
+        )
+        line(
+            f"indikatorrapport med förra året {period}, s",
+            lambda e, p=period: e["scale"]["indicators"][p].get("with_previous_year_seconds"),
         )
         line(
             f"DuckDB {period}, s", lambda e, p=period: e["scale"]["duckdb"]["periods"][p]["seconds"]

@@ -686,6 +686,11 @@ class TargetGroupFacts(Recorded):
         verbose_name_plural = _("målgruppsuppgifter")
 
 
+class SavedStatus(models.TextChoices):
+    PRELIMINARY = "preliminar", _("preliminär")
+    FINAL = "faststalld", _("fastställd")
+
+
 class SavedReport(models.Model):
     """An indicator report as sent to the board ("fastställd"): who, when, the numbers.
 
@@ -704,6 +709,18 @@ class SavedReport(models.Model):
     )
     saved_by_label = models.CharField(_("fastställd av"), max_length=200)
     saved_at = models.DateTimeField(_("fastställd"), default=timezone.now, editable=False)
+    # Issue 14 item 6: saved before the period ended -> preliminär; a later fastställ of
+    # the same period and programme is the next version and records what changed.
+    status = models.CharField(
+        _("status"), max_length=12, choices=SavedStatus.choices, default=SavedStatus.FINAL
+    )
+    version = models.PositiveIntegerField(_("version"), default=1)
+    replaces = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("ersätter"),
+    )  # fmt: skip
+    changes = models.JSONField(_("ändringar mot förra versionen"), default=dict, blank=True)
+    chart = models.JSONField(_("diagrammets siffror"), default=dict, blank=True)
 
     objects = ImmutableQuerySet.as_manager()
 

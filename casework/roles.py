@@ -57,6 +57,9 @@ ROLE_PERMISSIONS = {
         "surveys.add_surveyquestion",
         "surveys.change_surveyquestion",
         "surveys.view_surveyquestion",
+        "programmes.add_goal",
+        "programmes.change_goal",
+        "programmes.view_goal",
     ],
     "auditor": [],
     # Provider staff (Bromodellen 002 §5–6): attendance of the participants placed with

@@ -4,6 +4,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from .admin_forms import ProgrammeAdminForm
 from .admin_scope import OrganisationScopedAdmin
 from .models import (
+    Goal,
     InsatsRule,
     MemberMunicipality,
     Organisation,
@@ -58,3 +59,11 @@ class ProgrammeBudgetAdmin(OrganisationScopedAdmin, SimpleHistoryAdmin):
 
     list_display = ["programme", "year", "amount_kr"]
     list_filter = ["programme", "year"]
+
+
+@admin.register(Goal)
+class GoalAdmin(OrganisationScopedAdmin, admin.ModelAdmin):
+    """The agreements' målvärden, per programme and year (issue 14 item 2)."""
+
+    list_display = ["programme", "year", "measure", "kind", "target", "source"]
+    list_filter = ["year", "kind"]

@@ -18,7 +18,7 @@ from django.db.models import Model, Q, QuerySet
 from django.dispatch import Signal
 from django.http import Http404
 
-from .models import Organisation, Programme, ProgrammeBudget, Unit, Workplace
+from .models import Goal, Organisation, Programme, ProgrammeBudget, Unit, Workplace
 
 # Sent when a staff user asks for an admin object outside their organisation:
 # user, route, object_ref ("<app>.<model>:<pk>").
@@ -60,6 +60,7 @@ OWNER_LOOKUP = {
     Programme: "owner__in",
     Workplace: "organisation__in",
     ProgrammeBudget: "programme__owner__in",
+    Goal: "programme__owner__in",
 }
 
 

@@ -4,6 +4,8 @@ This app depends on no other app of the project (STYLE.md "Where code goes").
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -308,3 +310,79 @@ class Workplace(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class GoalKind(models.TextChoices):
+    """How a goal of an agreement is judged (issue 14 item 2, docs/indicators.md "Goals")."""
+
+    AT_LEAST = "at_least", _("minst N personer")
+    SHARE_AT_LEAST = "share_at_least", _("andel minst x %")
+    MORE_THAN_LAST_YEAR = "more_than_last_year", _("fler än samma period förra året")
+    LESS_THAN_LAST_YEAR = "less_than_last_year", _("färre än samma period förra året")
+
+
+# Indicator codes joined by "+" ("UT2+UT3"); the report decides which codes exist.
+# The first ages past the report's age bands 16–24, 25–54 and 55–64.
+AGE_BAND_LIMITS = (25, 55, 65)
+MEASURE_PATTERN = r"^[A-Z][A-Z0-9]*(\+[A-Z][A-Z0-9]*)*$"
+
+
+class Goal(models.Model):
+    """A målvärde of a programme's agreement for one year, measured on the report."""
+
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, related_name="goals", verbose_name=_("program")
+    )
+    year = models.PositiveSmallIntegerField(_("år"))
+    measure = models.CharField(
+        _("indikator"),
+        max_length=40,
+        validators=[RegexValidator(MEASURE_PATTERN, _("Ange indikatorkoder, t.ex. UT2+UT3."))],
+        help_text=_("Indikatorkod, eller flera koder med + som summeras (UT2+UT3)."),
+    )
+    denominator = models.CharField(
+        _("andel av"),
+        max_length=40,
+        blank=True,
+        validators=[RegexValidator(MEASURE_PATTERN, _("Ange indikatorkoder, t.ex. UT5."))],
+        help_text=_(
+            "För en andel: indikatorn som andelen räknas av (UT5). Vid en jämförelse med "
+            "förra året jämförs då andelen."
+        ),
+    )
+    age_below = models.PositiveSmallIntegerField(
+        _("endast yngre än (år)"),
+        null=True,
+        blank=True,
+        help_text=_("Räknar bara åldersgrupperna under gränsen (16–24, 25–54)."),
+    )
+    kind = models.CharField(_("typ av mål"), max_length=24, choices=GoalKind.choices)
+    target = models.DecimalField(
+        _("målvärde"), max_digits=9, decimal_places=1, null=True, blank=True
+    )
+    wording = models.TextField(_("överenskommelsens formulering"))
+    source = models.CharField(_("källa"), max_length=80, blank=True)
+
+    class Meta:
+        verbose_name = _("målvärde")
+        verbose_name_plural = _("målvärden")
+        ordering = ["programme", "year", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.programme_id} {self.year}: {self.wording[:60]}"
+
+    def clean(self) -> None:
+        errors = {}
+        needs_target = self.kind in (GoalKind.AT_LEAST, GoalKind.SHARE_AT_LEAST)
+        if needs_target and self.target is None:
+            errors["target"] = _("Målet behöver ett målvärde.")
+        if not needs_target and self.target is not None:
+            errors["target"] = _("En jämförelse med förra året har inget målvärde.")
+        if self.kind == GoalKind.SHARE_AT_LEAST and not self.denominator:
+            errors["denominator"] = _("Ange vad andelen räknas av.")
+        if self.kind == GoalKind.AT_LEAST and self.denominator:
+            errors["denominator"] = _("Ett antal har ingen 'andel av'; välj en andel.")
+        if self.age_below is not None and self.age_below not in AGE_BAND_LIMITS:
+            errors["age_below"] = _("Åldersgränsen ska vara 25, 55 eller 65 år.")
+        if errors:
+            raise ValidationError(errors)

@@ -275,3 +275,51 @@ def load_budgets(Programme, ProgrammeBudget) -> None:
             ProgrammeBudget.objects.get_or_create(
                 programme=programme, year=year, defaults={"amount_kr": amount}
             )
+
+
+# The measurable goals of the agreements (issue 14 item 2; docs/indicators.md "Goals").
+# Each: programme code, year, measure, kind, target, denominator, age_below, source, wording.
+AGREEMENT_GOALS = [
+    ("JOBBTORG", 2026, "UT1", "at_least", 100, "", None, "000 §4.2",
+     "100 personer ska ha arbetsmarknadsanställning eller arbetspraktik i kommunens egna "
+     "verksamheter under året"),
+    ("JOBBTORG", 2026, "UT2+UT3", "more_than_last_year", None, "", None, "000 §4.1, §4.2",
+     "Fler personer ska gå vidare till arbete eller studier efter avslutad insats från "
+     "Jobbtorg (jämfört med tidigare år)"),
+    ("AME_JARFALLA", 2026, "UT2", "more_than_last_year", None, "", None, "004 §4",
+     "Antal arbetssökande män och kvinnor som övergår till arbete ska öka"),
+    ("AME_JARFALLA", 2026, "UT5", "more_than_last_year", None, "", 55, "004 §4",
+     "Antal personer <55 år som deltar i kommunal arbetsmarknadsinsats ska öka"),
+    ("AME_JARFALLA", 2026, "UT3", "share_at_least", 1, "UT5", None, "004 §4",
+     "Omsättningen till studier ska vara minst 1 %"),
+    ("AME_JARFALLA", 2026, "UT2+UT3", "more_than_last_year", None, "UT5", 25, "004 §4",
+     "Andelen arbetssökande ungdomar i ålder 16–24 som övergår till studier eller arbete "
+     "ska öka"),
+    ("AME_JARFALLA", 2026, "UT3", "more_than_last_year", None, "UT5", 25, "004 §4",
+     "Andel ungdomar i ålder 16–24 år som övergår i studier ska öka"),
+]  # fmt: skip
+
+
+def load_goals(Programme, Goal) -> None:
+    """Create the seed programmes' goals once; an admin's later edits are kept."""
+    for (
+        code,
+        year,
+        measure,
+        kind,
+        target,
+        denominator,
+        age_below,
+        source,
+        wording,
+    ) in AGREEMENT_GOALS:
+        programme = Programme.objects.filter(code=code).first()
+        if programme is None:
+            continue
+        Goal.objects.get_or_create(
+            programme=programme,
+            year=year,
+            wording=wording,
+            defaults={"measure": measure, "kind": kind, "target": target, "source": source,
+                      "denominator": denominator, "age_below": age_below},
+        )  # fmt: skip

@@ -19,7 +19,7 @@ from audit.services import log_read
 from casework.models import Attendance, Note, Transition
 from casework.rules import ImmutableRecordError
 from casework.services import note_correct
-from programmes.models import Organisation, Programme, Unit, Workplace
+from programmes.models import Goal, Organisation, Programme, Unit, Workplace
 from providers.models import Placement
 from tests.audit.world import build_world
 from tests.factories import UserFactory, unit, workplace
@@ -306,6 +306,16 @@ def admin_world(world):
             Programme.objects.get(code="BROMODELLEN"),
         ),
         "workplace": (workplace(), workplace(unit_code="linkoping-arena")),
+        "goal": (
+            Goal.objects.filter(programme__code="JOBBTORG").earliest("pk"),
+            Goal.objects.create(
+                programme=Programme.objects.get(code="BROMODELLEN"),
+                year=2026,
+                measure="UT2",
+                kind="more_than_last_year",
+                wording="Fler",
+            ),
+        ),
         "organisation": (a.organisation, b.organisation),
         "user": (world.users["coordinator"], world.users["coordinator_other"], staff),
         "note": (Note.objects.filter(case=world.case).first(),),

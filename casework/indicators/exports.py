@@ -2,7 +2,8 @@
 
 CSV: UTF-8 with a byte order mark (Excel opens it in Swedish locales), `;` separator,
 Swedish labels and the codes. XLSX: numbers are numeric cells, empty (null) key figures
-are empty cells.
+are empty cells. With `previous_year` each row also has last year's cells and the
+change; `goals` and `breakdowns` follow as sections (CSV) or sheets (XLSX).
 """
 
 from __future__ import annotations
@@ -11,13 +12,21 @@ import csv
 import io
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 
-from .report import breakdown_tables, survey_rows, table_rows
+from programmes.models import GoalKind
+
+from .board import comparison_rows
+from .report import breakdown_tables, survey_rows
 
 
-def header() -> list[str]:
-    return [
+def _has_previous(report: dict) -> bool:
+    return bool(report.get("previous_year"))
+
+
+def header(report: dict | None = None) -> list[str]:
+    columns = [
         _("Grupp"),
         _("Kod"),
         _("Indikator"),
@@ -28,24 +37,72 @@ def header() -> list[str]:
         _("Förfallna uppföljningar"),
         _("Saknar utfall"),
     ]
+    if report is not None and _has_previous(report):
+        columns += [
+            _("Kvinnor förra året"),
+            _("Män förra året"),
+            _("Annat förra året"),
+            _("Totalt förra året"),
+            _("Förändring kvinnor"),
+            _("Förändring män"),
+            _("Förändring annat"),
+            _("Förändring totalt"),
+        ]
+    return columns
 
 
 def _title(report: dict) -> list[str]:
     period = report["period"]
-    return [
+    title = [
         _("Period"),
         f"{period['start']} – {period['end']}",
         _("Program"),
         report["programme"] or _("Alla"),
     ]
+    if _has_previous(report):
+        earlier = report["previous_year"]["period"]
+        title += [_("Förra året"), f"{earlier['start']} – {earlier['end']}"]
+    return title
 
 
 def rows(report: dict) -> list[list]:
-    """Data rows: group, code, label, K, M, X, total, due, missing (None for empty)."""
+    """Data rows: group, code, label, K, M, X, total, due, missing (None for empty), then
+    with `previous_year` last year's K, M, X, total and the four changes."""
+    result = []
+    for r in comparison_rows(report):
+        row = [r["group"], r["code"], r["label"], *r["cells"], r["due"], r["missing"]]
+        if r["previous"] is not None:
+            row += [*r["previous"], *r["change"]]
+        result.append(row)
+    return result
+
+
+def goal_header() -> list[str]:
+    return [_("Program"), _("År"), _("Mål"), _("Källa"), _("Indikator"), _("Typ av mål"),
+            _("Målvärde"), _("Värde"), _("Förra året"), _("Status")]  # fmt: skip
+
+
+def measure_text(goal: dict) -> str:
+    """UT2+UT3, UT3 / UT5, or UT5 with its age limit: what the goal is measured on."""
+    text = goal["measure"] + (f" / {goal['denominator']}" if goal["denominator"] else "")
+    if goal["age_below"] is None:
+        return text
+    return _("%(measure)s, yngre än %(age)s år") % {"measure": text, "age": goal["age_below"]}
+
+
+def goal_rows(report: dict) -> list[list]:
     return [
-        [r["group"], r["code"], r["label"], *r["cells"], r["due"], r["missing"]]
-        for r in table_rows(report)
-    ]
+        [g["programme"], g["year"], g["wording"], g["source"], measure_text(g),
+         str(GoalKind(g["kind"]).label), g["target"], g["value"], g["previous"],
+         g["status_label"]]
+        for g in report.get("goals", [])
+    ]  # fmt: skip
+
+
+BREAKDOWN_LABELS = {
+    "target_groups": gettext_lazy("Målgrupp"),
+    "age_bands": gettext_lazy("Åldersgrupp"),
+}
 
 
 def extra_rows(report: dict) -> list[list]:
@@ -77,9 +134,15 @@ def to_csv(report: dict) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     writer.writerow(_title(report))
-    writer.writerow(header())
-    for row in rows(report):
-        writer.writerow([_csv_cell(v) for v in row])
+    sections = [(header(report), rows(report))]
+    if "goals" in report:
+        sections.append((goal_header(), goal_rows(report)))
+    for number, (head, body) in enumerate(sections):
+        if number:
+            writer.writerow([])
+        writer.writerow(head)
+        for row in body:
+            writer.writerow([_csv_cell(v) for v in row])
     extra = extra_rows(report)
     if extra:
         writer.writerow([])
@@ -94,10 +157,12 @@ def to_xlsx(report: dict) -> bytes:
     assert sheet is not None  # a new Workbook has one worksheet
     sheet.title = _("Indikatorer")
     sheet.append(_title(report))
-    sheet.append(header())
+    sheet.append(header(report))
     for row in rows(report):
         sheet.append(row)
     sheet.column_dimensions["C"].width = 80
+    if "goals" in report:
+        _sheet(book, _("Målvärden"), goal_header(), goal_rows(report), wide="C")
     extra = extra_rows(report)
     if extra:
         more = book.create_sheet(_("Målgrupp och ålder"))
@@ -108,3 +173,11 @@ def to_xlsx(report: dict) -> bytes:
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def _sheet(book: Workbook, title: str, head: list[str], body: list[list], *, wide: str) -> None:
+    sheet = book.create_sheet(title)
+    sheet.append(head)
+    for row in body:
+        sheet.append(row)
+    sheet.column_dimensions[wide].width = 60

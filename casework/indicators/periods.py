@@ -77,3 +77,23 @@ def follow_up_window(period: Period) -> tuple[date, date]:
     while add_months(high, FOLLOW_UP_MONTHS) > period.end:
         high -= timedelta(days=1)
     return low, high
+
+
+def _year_earlier(day: date, *, month_end: bool) -> date:
+    """The same day one year earlier. 29 February becomes 28 February; with `month_end`,
+    the last day of February stays the month's last day (28 Feb 2029 -> 29 Feb 2028)."""
+    if day.month == 2 and (day.day == 29 or (month_end and day.day == 28)):
+        return _month_end(day.year - 1, 2)
+    return day.replace(year=day.year - 1)
+
+
+def same_period_last_year(period: Period) -> Period:
+    """The period one year earlier (indicators.md "Last year beside this year").
+
+    The start moves to the same day a year earlier (29 Feb -> 28 Feb). The end does too,
+    except that an end on the last day of February stays on the last day of February,
+    so a whole month, tertial or delår maps to the whole month, tertial or delår.
+    """
+    start = _year_earlier(period.start, month_end=False)
+    end_is_month_end = period.end == _month_end(period.end.year, period.end.month)
+    return Period(start, _year_earlier(period.end, month_end=end_is_month_end))

@@ -23,6 +23,11 @@ def test_the_report_is_exactly_the_commands_json(api_a):
     expected = command_json("--year", "2026", "--tertial", "1", "--programme", "JOBBTORG")
     assert response.json() == expected
     assert response.json()["indicators"]["IN2"]["total"] == 2
+    # issue 14: last year beside this year, and the programme's goals with their status
+    assert response.json()["previous_year"]["period"] == {"start": "2025-01-01",
+                                                          "end": "2025-04-30"}  # fmt: skip
+    assert response.json()["previous_year"]["indicators"]["IN2"]["total"] == 0
+    assert [g["measure"] for g in response.json()["goals"]] == ["UT1", "UT2+UT3"]
     assert not AccessLog.objects.exists()  # aggregates only: no personal data read
 
 

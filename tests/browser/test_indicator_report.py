@@ -31,13 +31,17 @@ def test_report_chart_errors_and_saved_report_are_accessible(page, login, manage
     page.goto("/indikatorer/" + QUERY)
     assert page.locator("h1").inner_text() == "Indikatorer per period"
     row = page.locator('table.indicators tr[data-code="IN4"] td.num')
-    assert row.all_inner_texts()[:4] == ["1", "0", "1", "2"]
+    # each cell: this year's value, then last year's and the change on a line of its own
+    assert [t.splitlines()[0] for t in row.all_inner_texts()[:4]] == ["1", "0", "1", "2"]
     chart = page.locator('svg.indicator-chart[data-code="IN4"]')
     assert chart.get_attribute("role") == "img"
     assert chart.locator("rect.bar").count() == 18  # 6 tertials × K, M, X
     assert "X" in chart.locator("text").all_text_contents()
     assert_accessible(page)
     page.get_by_role("button", name="Fastställ rapporten (skickad till styrelsen)").click()
+    assert "Fastställ rapporten?" in page.locator("h1").inner_text()
+    assert_accessible(page)  # the confirmation step
+    page.get_by_role("button", name="Ja, fastställ").click()
     page.wait_for_url("**/faststallda/*/")
     assert "samma siffror" in page.content()
     assert_accessible(page)

@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 
 from audit.models import AccessLog
 from casework.corrections import transition_correct_date
+from casework.indicators.numbers import sv_number
 from casework.indicators.report import ALL
 from casework.models import SavedReport
 from tests.casework.indicator_journal import Journal
@@ -50,6 +51,7 @@ def web_table(html: str) -> dict[str, list[str]]:
     import re
 
     table = html.split('<table class="indicators">', 1)[1].split("</table>", 1)[0]
+    table = re.sub(r'<br><span class="prev">.*?</span>', "", table, flags=re.S)
     rows = {}
     for code, body in re.findall(r'<tr data-code="(\w+)">(.*?)</tr>', table, re.S):
         cells = re.findall(r'<td class="num[^"]*" data-col="\w+">(.*?)</td>', body, re.S)
@@ -58,9 +60,17 @@ def web_table(html: str) -> dict[str, list[str]]:
 
 
 def as_text(value) -> str:
-    if value is None:
-        return "–"
-    return str(value)
+    return sv_number(value)  # "–" for empty, 50,0 with a decimal comma
+
+
+def csv_table(raw: bytes) -> dict[str, list[str]]:
+    """{code: cells after the label} of the CSV's first section (the indicator table)."""
+    rows = {}
+    for r in list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))[2:]:
+        if not r:
+            break
+        rows[r[1]] = r[3:]
+    return rows
 
 
 def test_web_csv_xlsx_and_json_give_the_same_numbers(history, manager):
@@ -70,12 +80,10 @@ def test_web_csv_xlsx_and_json_give_the_same_numbers(history, manager):
     web = web_table(page.content.decode())
     data = json.loads(client.get(reverse("indicators:export", args=["json"]), QUERY).content)
     raw = client.get(reverse("indicators:export", args=["csv"]), QUERY).content
-    lines = list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
-    main = lines[: lines.index([])]  # the breakdowns and the survey follow an empty row
-    csv_rows = {r[1]: r[3:] for r in main}
+    csv_rows = {code: cells[:6] for code, cells in csv_table(raw).items()}
     xlsx = client.get(reverse("indicators:export", args=["xlsx"]), QUERY).content
     sheet = load_workbook(io.BytesIO(xlsx)).active
-    xlsx_rows = {r[1]: list(r[3:]) for r in sheet.iter_rows(values_only=True)}
+    xlsx_rows = {r[1]: list(r[3:9]) for r in sheet.iter_rows(values_only=True)}
     assert data["indicators"]["UT2"] == {"total": 1, "K": 1, "M": 0, "X": 0}
     assert data["indicators"]["K1"] == {"total": 50.0, "K": 100.0, "M": None, "X": 0.0}
     for indicator in ALL:
@@ -119,7 +127,10 @@ def test_the_default_is_the_current_tertial_and_bad_input_is_summarised(manager)
 
 def test_a_manager_fastställer_and_later_sees_which_cells_changed(history, manager):
     client = client_for(manager)
-    response = client.post(reverse("indicators:save"), QUERY)
+    confirm = client.post(reverse("indicators:save"), QUERY)
+    assert confirm.status_code == 200 and SavedReport.objects.count() == 0
+    assert "Fastställ rapporten?" in confirm.content.decode()
+    response = client.post(reverse("indicators:save"), {**QUERY, "confirm": "1"})
     saved = SavedReport.objects.get()
     assert response.url == reverse("indicators:saved", args=[saved.pk])
     assert (saved.saved_by, saved.period_start, saved.period_end) == (

@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from casework.indicators import exports, periods, report
+from casework.indicators import board, docx_report, exports, periods
 from config.replica import command_reads_from_replica
 from programmes.models import MemberMunicipality, Programme, Unit
 
@@ -90,8 +90,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "--municipality", help=_("hemkommun (namn); bara ärenden med den hemkommunen")
         )
-        parser.add_argument("--format", choices=["json", "csv", "xlsx"], default="json")
-        parser.add_argument("--output", help=_("fil att skriva till (krävs för xlsx)"))
+        parser.add_argument("--format", choices=["json", "csv", "xlsx", "docx"], default="json")
+        parser.add_argument("--output", help=_("fil att skriva till (krävs för xlsx och docx)"))
         parser.add_argument(
             "--as-of", dest="as_of", help=_("tidpunkt: historik registrerad t.o.m.")
         )
@@ -111,23 +111,26 @@ class Command(BaseCommand):
                 raise CommandError(_("Okänt program: %(code)s.") % {"code": code})
             programme_ids = [programme.pk]
         as_of = _timestamp(options["as_of"]) if options["as_of"] else None
-        data = report.build(
-            period,
-            programme_ids=programme_ids,
-            programme_code=code,
-            as_of=as_of,
+        options_ = {
+            "programme_ids": programme_ids,
+            "programme_code": code,
+            "as_of": as_of,
             **unit_arguments(options["unit"]),
             **municipality_arguments(options["municipality"]),
-        )
+        }
         fmt, output = options["format"], options["output"]
-        if fmt == "xlsx" and not output:
-            raise CommandError(_("--format xlsx kräver --output FIL."))
+        if fmt in ("xlsx", "docx") and not output:
+            raise CommandError(_("--format %(fmt)s kräver --output FIL.") % {"fmt": fmt})
+        data = board.build_board(period, **options_)
         if fmt == "json":
             payload = (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
         elif fmt == "csv":
             payload = exports.to_csv(data)
-        else:
+        elif fmt == "xlsx":
             payload = exports.to_xlsx(data)
+        else:
+            chart = board.chart(period, **options_)
+            payload = docx_report.to_docx(data, chart)
         if output:
             with open(output, "wb") as handle:
                 handle.write(payload)
