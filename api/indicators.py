@@ -76,6 +76,4 @@ class IndicatorsView(ApiView):
         units = (
             {"unit_ids": [client.unit.pk], "unit_code": client.unit.code} if "unit" in query else {}
         )
-        return Response(
-            board.build_board(period, programme_ids=ids, programme_code=code, **units)
-        )
+        return Response(board.build_board(period, programme_ids=ids, programme_code=code, **units))

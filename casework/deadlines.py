@@ -139,7 +139,7 @@ def overstaying_as_of(
     if programme_ids is not None:
         cases = cases.filter(programme_id__in=programme_ids)
     ids = sorted(set(cases.values_list("id", flat=True)))
-    found: set[tuple[int, str]] = set()
+    found: set[tuple[int, str, int, int]] = set()
     for i in range(0, len(ids), _AS_OF_CHUNK):
         for case_id, (who, facts) in _facts(ids[i : i + _AS_OF_CHUNK], as_of).items():
             if _overstays_in(facts, start, end):

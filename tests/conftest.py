@@ -25,11 +25,21 @@ def load_migration_rows() -> None:
 
     from casework import roles
     from programmes import seed
-    from programmes.models import InsatsRule, MemberMunicipality, Organisation, Programme, Unit
+    from programmes.models import (
+        Goal,
+        InsatsRule,
+        MemberMunicipality,
+        Organisation,
+        Programme,
+        ProgrammeBudget,
+        Unit,
+    )
 
     seed.load(Organisation, Unit, Programme, InsatsRule)
     seed.apply_revision_2026_12(Programme, InsatsRule)
     seed.load_agreements(Programme, Unit, MemberMunicipality)
+    seed.load_budgets(Programme, ProgrammeBudget)
+    seed.load_goals(Programme, Goal)
     from surveys.defaults import load_defaults
     from surveys.models import SurveyQuestion
 

@@ -153,9 +153,10 @@ def _overstays_as_of(period: Period, filters: Filters, as_of, scope: str, cid: s
     report's scope (`{a}` = v) narrows them as it narrows the spells."""
     rows = overstaying_as_of(as_of, period.start, period.end, filters.programme_ids)
     if not rows:
+        no_case = ", CAST(NULL AS BIGINT) AS cid" if cid else ""
         return f"""
-        SELECT CAST(NULL AS BIGINT) AS pid, CAST(NULL AS VARCHAR(1)) AS gender{
-            ", CAST(NULL AS BIGINT) AS cid" if cid else ""} WHERE 1 = 0
+        SELECT CAST(NULL AS BIGINT) AS pid, CAST(NULL AS VARCHAR(1)) AS gender{no_case}
+        WHERE 1 = 0
 """
     values = ", ".join(
         f"({int(pid)}, '{_gender(gender)}', {int(case)}, {int(programme)})"
