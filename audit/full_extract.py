@@ -42,10 +42,34 @@ def clean_request_ref(value: str) -> str:
     return ref
 
 
+def _record_use(
+    person: Participant | None, *, ref: str, by: User | None, operator: str, route: str
+) -> int:
+    """One access-log row and one security event per use, found or not; the row's id."""
+    found = "" if person is not None else ", ingen person lagrad"
+    row = log_read(
+        user=by,
+        operator=operator,
+        action="audit.register_extract.full",
+        participant_ids=[person.pk] if person is not None else [],
+        route=route,
+        filter_description=f"art. 15, ärende {ref}{found}",
+    )
+    SecurityEvent.objects.create(
+        kind=SecurityEvent.Kind.FULL_EXTRACT,
+        user=by,
+        route=route[:300],
+        object_ref=f"participant:{person.pk}" if person is not None else "",
+        detail=f"ärende {ref}{found}{'; ' + operator if operator else ''}"[:300],
+    )
+    return row.pk
+
+
 def full_register_extract(
     *, personnummer: str, request_ref: str, by: User | None, operator: str = "", route: str
 ) -> extract.Extract:
-    """Everything stored about the person, in every organisation; logged twice over."""
+    """Everything stored about the person, in every organisation; each use is logged,
+    also when nobody with the number is stored (that answer is a disclosure too)."""
     if by is not None and not by.has_perm(PERMISSION):
         raise CaseRuleError(
             _("Du har inte behörighet att ta registerutdrag över alla organisationer.")
@@ -53,23 +77,9 @@ def full_register_extract(
     ref = clean_request_ref(request_ref)
     canonical = parse(personnummer).canonical
     person = Participant.objects.filter(personnummer=canonical).first()
+    row_pk = _record_use(person, ref=ref, by=by, operator=operator, route=route)
     if person is None:
         raise CaseRuleError(_("Ingen person med det personnumret finns lagrad."))
-    row = log_read(
-        user=by,
-        operator=operator,
-        action="audit.register_extract.full",
-        participant_ids=[person.pk],
-        route=route,
-        filter_description=f"art. 15, ärende {ref}",
-    )
-    SecurityEvent.objects.create(
-        kind=SecurityEvent.Kind.FULL_EXTRACT,
-        user=by,
-        route=route[:300],
-        object_ref=f"participant:{person.pk}",
-        detail=f"ärende {ref}{'; ' + operator if operator else ''}"[:300],
-    )
     result = extract.register_extract(person)
-    result.events = [e for e in result.events if e.ref != f"accesslog #{row.pk}"]
+    result.events = [e for e in result.events if e.ref != f"accesslog #{row_pk}"]
     return result

@@ -15,7 +15,7 @@ from casework.services import note_add
 from programmes.models import Programme
 from referrals.services import referral_close, referral_register
 from tests.audit.world import build_world
-from tests.factories import unit
+from tests.factories import make_pnr, unit
 
 
 @pytest.fixture
@@ -136,3 +136,20 @@ def test_the_command_needs_the_request_ref_and_raises_the_event(two_org_person, 
     assert "Linköpings anteckning om hälsan." in capsys.readouterr().out
     event = SecurityEvent.objects.get(kind="registerutdrag_alla")
     assert event.user is None and "DSO 1" in event.detail and "x" in event.detail
+
+
+def test_a_number_nobody_has_is_answered_and_the_use_still_logged(client, two_org_person):
+    world, _person = two_org_person
+    client.force_login(_dso(world))
+    response = client.post(
+        reverse(FULL),
+        {
+            "personnummer": make_pnr(date(1990, 5, 17), 999),
+            "request_ref": "DSO 9",
+            "confirmed": "on",
+        },
+    )
+    assert "Ingen person med det personnumret finns lagrad." in response.content.decode()
+    row = AccessLog.objects.get(action="audit.register_extract.full")
+    assert row.participant_ids == [] and "DSO 9" in row.filter_description
+    assert SecurityEvent.objects.get(kind="registerutdrag_alla").object_ref == ""
