@@ -57,6 +57,10 @@ ROLE_PERMISSIONS = {
         "surveys.add_surveyquestion",
         "surveys.change_surveyquestion",
         "surveys.view_surveyquestion",
+        # The programme's budget per year, for K4/K5 (issue 14).
+        "programmes.add_programmebudget",
+        "programmes.change_programmebudget",
+        "programmes.view_programmebudget",
     ],
     "auditor": [],
     # Provider staff (Bromodellen 002 §5–6): attendance of the participants placed with

@@ -18,7 +18,7 @@ from audit.services import log_read
 from casework.models import Note, Transition
 from casework.rules import ImmutableRecordError
 from casework.services import note_correct
-from programmes.models import Organisation, Programme, Unit, Workplace
+from programmes.models import Organisation, Programme, ProgrammeBudget, Unit, Workplace
 from tests.audit.world import build_world
 from tests.factories import UserFactory, unit, workplace
 
@@ -268,6 +268,10 @@ def admin_world(world):
             Programme.objects.get(code="BROMODELLEN"),
         ),
         "workplace": (workplace(), workplace(unit_code="linkoping-arena")),
+        "programmebudget": (
+            ProgrammeBudget.objects.get(programme__code="JOBBTORG", year=2026),
+            ProgrammeBudget.objects.get(programme__code="BROMODELLEN", year=2026),
+        ),
         "organisation": (a.organisation, b.organisation),
         "user": (world.users["coordinator"], world.users["coordinator_other"], staff),
         "note": (Note.objects.filter(case=world.case).first(),),
