@@ -60,6 +60,10 @@ ROLE_PERMISSIONS = {
         "programmes.add_goal",
         "programmes.change_goal",
         "programmes.view_goal",
+        # The programme's budget per year, for K4/K5 (issue 14).
+        "programmes.add_programmebudget",
+        "programmes.change_programmebudget",
+        "programmes.view_programmebudget",
     ],
     "auditor": [],
     # Provider staff (Bromodellen 002 §5–6): attendance of the participants placed with

@@ -19,7 +19,7 @@ from audit.services import log_read
 from casework.models import Attendance, Note, Transition
 from casework.rules import ImmutableRecordError
 from casework.services import note_correct
-from programmes.models import Goal, Organisation, Programme, Unit, Workplace
+from programmes.models import Goal, Organisation, Programme, ProgrammeBudget, Unit, Workplace
 from providers.models import Placement
 from tests.audit.world import build_world
 from tests.factories import UserFactory, unit, workplace
@@ -315,6 +315,10 @@ def admin_world(world):
                 kind="more_than_last_year",
                 wording="Fler",
             ),
+        ),
+        "programmebudget": (
+            ProgrammeBudget.objects.get(programme__code="JOBBTORG", year=2026),
+            ProgrammeBudget.objects.get(programme__code="BROMODELLEN", year=2026),
         ),
         "organisation": (a.organisation, b.organisation),
         "user": (world.users["coordinator"], world.users["coordinator_other"], staff),
