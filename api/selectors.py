@@ -82,7 +82,7 @@ def events(user: User, *, after: int, limit: int = EVENT_PAGE) -> tuple[list[dic
     seals what is committed first (never waiting: a busy sealer is the worker, which seals
     within a second), so a transition shows as soon as its transaction committed.
     """
-    sealer.seal_pending(max_blocks=1)
+    sealer.seal_pending(max_blocks=1, limit=sealer.AFTER_COMMIT_MAX)
     in_scope = Transition.objects.filter(pk=OuterRef("object_id"), case__in=visible_cases(user))
     sealed = ChainEntry.objects.filter(kind=kind_of(Transition), seq__gt=after)  # seq set
     links = cast(

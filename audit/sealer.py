@@ -31,6 +31,9 @@ from .models import ChainBlock, ChainEntry
 
 LOCK_KEY = 7_311_990_001  # the advisory-lock key of the sealer
 BLOCK_MAX = 5000  # entries per block at most
+# What a request seals after its commit, at most: a backlog (an import, a stopped worker)
+# is the worker's, so that no request pays for sealing thousands of other entries.
+AFTER_COMMIT_MAX = 200
 log = logging.getLogger(__name__)
 
 
@@ -90,11 +93,12 @@ def seal_block(limit: int | None = None) -> ChainBlock | None:
         return block
 
 
-def seal_pending(max_blocks: int | None = None) -> int:
-    """Seal every committed unsealed entry (up to `max_blocks` blocks); entries sealed."""
+def seal_pending(max_blocks: int | None = None, limit: int | None = None) -> int:
+    """Seal every committed unsealed entry (up to `max_blocks` blocks of at most `limit`
+    entries); the number of entries sealed."""
     sealed = blocks_done = 0
     while max_blocks is None or blocks_done < max_blocks:
-        block = seal_block()
+        block = seal_block(limit)
         if block is None:
             break
         sealed += block.count
@@ -104,7 +108,7 @@ def seal_pending(max_blocks: int | None = None) -> int:
 
 def _after_commit() -> None:
     try:
-        seal_pending(max_blocks=1)
+        seal_pending(max_blocks=1, limit=AFTER_COMMIT_MAX)
     except DatabaseError:  # a busy SQLite or a lost race: the next run takes the entries
         log.warning("audit sealer: skipped after commit", exc_info=True)
 
