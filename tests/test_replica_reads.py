@@ -209,7 +209,7 @@ def test_the_page_after_a_fastställ_reads_the_primary_for_a_few_seconds(manager
     caught_up()
     client = client_for(manager)
     with replay_paused(), time_machine.travel(time.time(), tick=False) as traveller:
-        response = client.post(reverse("indicators:save"), QUERY)
+        response = client.post(reverse("indicators:save"), {**QUERY, "confirm": "1"})
         assert replica.PIN_COOKIE in response.cookies
         saved = client.get(response.url)
         assert saved.status_code == 200  # on the primary, where the new report is

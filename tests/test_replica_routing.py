@@ -232,7 +232,7 @@ def test_without_a_replica_the_report_page_and_a_fastställ_are_as_before(withou
     page = client.get(reverse("indicators:report"), QUERY)
     assert page.status_code == 200
     assert "replika" not in page.content.decode() and "primärdatabasen" not in page.content.decode()
-    saved = client.post(reverse("indicators:save"), QUERY)
+    saved = client.post(reverse("indicators:save"), {**QUERY, "confirm": "1"})
     assert saved.status_code == 302 and replica.PIN_COOKIE not in saved.cookies
 
 

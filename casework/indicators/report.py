@@ -225,9 +225,10 @@ def breakdown_tables(report: dict) -> list[dict]:
                 {
                     "code": i.code,
                     "label": str(i.label),
-                    "cells": [block["indicators"][i.code][c] for c in (*GENDERS, "total")],
+                    "cells": [block["indicators"][i.code].get(c) for c in (*GENDERS, "total")],
                 }
                 for i in INDICATORS
+                if i.code in block["indicators"]
             ]
             label = f"{title}: {block['label']}"
             tables.append({"kind": kind, "key": key, "label": label, "rows": rows})

@@ -55,7 +55,8 @@ def web_table(html: str) -> dict[str, list[str]]:
     rows = {}
     for code, body in re.findall(r'<tr data-code="(\w+)">(.*?)</tr>', table, re.S):
         cells = re.findall(r'<td class="num[^"]*" data-col="\w+">(.*?)</td>', body, re.S)
-        rows[code] = [" ".join(re.sub(r"<[^>]+>", " ", c).split()) for c in cells]
+        # ASCII white space only: a no-break space groups the thousands (1 833 973).
+        rows[code] = [re.sub(r"[ \t\r\n]+", " ", re.sub(r"<[^>]+>", " ", c)).strip() for c in cells]
     return rows
 
 

@@ -34,6 +34,7 @@ NATURAL = {
     "organisation": ("code",),
     "coach": ("username",),
     "saved_by": ("username",),
+    "replaces": ("period_start", "period_end", "version"),
     "workplace": ("organisation__code", "name", "kommunal"),
     "samrad": ("effective_on", "note"),
     "enrolment": ("effective_on", "course"),
