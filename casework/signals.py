@@ -30,3 +30,5 @@ class ReminderGroup:
 
     template: str
     rows: list[Any]
+    # Where all the rows are listed, when the caseload shows only the first few.
+    all_url: str = ""

@@ -80,7 +80,11 @@ def caseload_reminder_group(
     sender: object, *, user: User, today: date, **kwargs: Any
 ) -> ReminderGroup:
     """The survey rows on the coach's caseload (casework.signals.caseload_reminders)."""
-    return ReminderGroup("surveys/_caseload_reminders.html", reminder_rows(user, today=today))
+    return ReminderGroup(
+        "surveys/_caseload_reminders.html",
+        reminder_rows(user, today=today),
+        all_url=reverse("surveys:reminders"),
+    )
 
 
 def reminder_rows(user: User, *, today: date) -> list[SurveyReminder]:

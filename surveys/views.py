@@ -153,7 +153,7 @@ def reminders(request):
         participant_ids=[r.case.participant_id for r in rows],
         route=request.path,
     )
-    return render(request, "surveys/reminders.html", {"rows": rows})
+    return render(request, "surveys/reminders.html", {"rows": rows, "total": len(rows)})
 
 
 @login_required

@@ -21,6 +21,7 @@ from ..saved_filters import saved_filters
 from ..signals import ReminderGroup, caseload_reminders
 
 PAGE_SIZE = 25
+REMINDER_ROWS = 5
 # The columns the caseload shows or computes with; nothing else is read (issue 15).
 SHOWN = (
     "participant__first_name",
@@ -82,6 +83,12 @@ def other_reminders(user, *, today: date) -> list[ReminderGroup]:
     return [group for group in groups if group.rows]
 
 
+def first_rows(group: ReminderGroup) -> dict:
+    """A group as the caseload shows it: the first rows, and how many there are in all, so
+    that a unit's imported history does not push the coach's own cases off the page."""
+    return {"group": group, "rows": group.rows[:REMINDER_ROWS], "total": len(group.rows)}
+
+
 @login_required
 @role_required("coach", "coordinator")
 @never_cache
@@ -97,7 +104,7 @@ def caseload(request):
     followups = selectors.coach_followups(user)  # one query for the rows and the reminders
     rows = caseload_rows(list(page.object_list), today, followups)
     reminders = selectors.reminders_for(user, today=today, followups=followups)
-    groups = other_reminders(user, today=today)
+    groups = [first_rows(group) for group in other_reminders(user, today=today)]
     inactive_rows = list(
         selectors.inactive_cases(user, today=today)
         .filter(coach=user)
@@ -107,7 +114,7 @@ def caseload(request):
     )
     shown = [r["case"].participant_id for r in rows]
     shown += [r.case.participant_id for r in reminders]
-    shown += [r.case.participant_id for group in groups for r in group.rows]
+    shown += [r.case.participant_id for group in groups for r in group["rows"]]
     shown += [c.participant_id for c in inactive_rows]
     log_read(
         user=user,

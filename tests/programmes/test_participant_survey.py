@@ -255,3 +255,17 @@ def test_the_indicator_report_carries_the_periods_results_hidden_under_five(refe
     assert report.build(periods.tertial(2026, 2))["survey"]["inskrivning"]["responses"] == 0
     other_unit = report.build(periods.tertial(2026, 1), unit_ids=[unit("sikta-norra").pk])
     assert other_unit["survey"]["inskrivning"]["responses"] == 0
+
+
+def test_the_caseload_shows_the_first_five_due_surveys_and_links_to_all(
+    client, enrolled, coach, monkeypatch
+):
+    (row,) = selectors.reminder_rows(coach, today=timezone.localdate())
+    monkeypatch.setattr(selectors, "reminder_rows", lambda user, today: [row] * 7)
+    client.force_login(coach)
+    html = client.get(reverse("casework:caseload")).content.decode()
+    assert _reminder_table(html).count("<tr>") == 1 + 5  # the head and five rows
+    assert "7 deltagarenkäter att göra" in html
+    assert f'href="{reverse("surveys:reminders")}">Visa alla 7 deltagarenkäter att göra' in html
+    page = client.get(reverse("surveys:reminders")).content.decode()
+    assert _reminder_table(page).count("<tr>") == 1 + 7 and "Visa alla" not in page
