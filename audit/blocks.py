@@ -19,8 +19,12 @@ import hashlib
 import hmac
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from django.conf import settings
+
+if TYPE_CHECKING:
+    from .models import ChainBlock
 
 GENESIS = "0" * 64
 
@@ -60,3 +64,16 @@ def block_hash(
     *, seq: int, prev_hash: str, root: str, first_seq: int, last_seq: int, count: int, at: datetime
 ) -> str:
     return _hmac(f"block|{seq}|{prev_hash}|{root}|{first_seq}|{last_seq}|{count}|{stamp(at)}")
+
+
+def hash_of(block: ChainBlock) -> str:
+    """The hash a block's own fields give: what the sealer stores and `verify` expects."""
+    return block_hash(
+        seq=block.seq,
+        prev_hash=block.prev_hash,
+        root=block.merkle_root,
+        first_seq=block.first_seq,
+        last_seq=block.last_seq,
+        count=block.count,
+        at=block.sealed_at,
+    )

@@ -253,15 +253,7 @@ class _Walk:
             return _("block %(n)s pekar inte på föregående block") % {"n": block.seq}
         if block.merkle_root != blocks.merkle_root(hashes):
             return _("block %(n)s: Merkleroten stämmer inte") % {"n": block.seq}
-        expected = blocks.block_hash(
-            seq=block.seq,
-            prev_hash=block.prev_hash,
-            root=block.merkle_root,
-            first_seq=block.first_seq,
-            last_seq=block.last_seq,
-            count=block.count,
-            at=block.sealed_at,
-        )
+        expected = blocks.hash_of(block)
         if block.hash != expected:
             return _("block %(n)s: blockets hash stämmer inte") % {"n": block.seq}
         self.prev_hash, self.block_seq = block.hash, block.seq

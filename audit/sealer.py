@@ -57,15 +57,7 @@ def _block_over(entries: list[ChainEntry]) -> ChainBlock:
         prev_hash=head.hash if head else blocks.GENESIS,
         sealed_at=timezone.now(),
     )
-    block.hash = blocks.block_hash(
-        seq=block.seq,
-        prev_hash=block.prev_hash,
-        root=block.merkle_root,
-        first_seq=block.first_seq,
-        last_seq=block.last_seq,
-        count=block.count,
-        at=block.sealed_at,
-    )
+    block.hash = blocks.hash_of(block)
     return block
 
 
