@@ -18,13 +18,13 @@ within a group is "referred in P from a case in the group and not IN3 there".
 
 from __future__ import annotations
 
-from django.db import connection
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from casework import rules
 from casework.models import NewlyArrived
 from casework.projections import current
+from config.replica import read_connection as connection
 
 from . import queries
 from .periods import Period

@@ -16,12 +16,12 @@ from __future__ import annotations
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db import connection
 from django.db.models import Q
 
 from casework.models import EmploymentForm
 from casework.projections import current
 from casework.rules import EJ_AKTUELL
+from config.replica import read_connection as connection
 from programmes.models import Programme, ProgrammeBudget
 
 from . import queries

@@ -11,6 +11,7 @@ import pytest
 from bench import load_probe
 from casework.models import Case, Transition
 from casework.services import case_start_insats, samrad_record
+from config import replica
 
 
 @pytest.fixture
@@ -66,6 +67,9 @@ def test_mixed_load_adds_the_case_page_and_a_managers_report(
     reseeded, live_server, probe, refer, coordinator, monkeypatch
 ):
     monkeypatch.setattr(probe, "_GATE", threading.Lock())  # the coach and the manager in turn
+    # The live server's test database is not on a standby: this tests the probe, and
+    # tests/test_replica_reads.py shows where the report reads when a replica is set.
+    monkeypatch.setattr(replica, "configured", lambda: False)
     monkeypatch.setattr(probe, "REPORT_EVERY", 0.05)
     _moveable_cases(refer, coordinator, 3)
     setup = probe.setup()
