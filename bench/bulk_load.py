@@ -444,7 +444,7 @@ def bulk_load(path: str | Path, *, unit=None, filename: str | None = None, progr
     # The spell projection the services keep per case, here for all cases at once.
     from casework.projections import refresh_all_spells
 
-    refresh_all_spells()
+    refresh_all_spells(bulk=True)
     # Planner statistics, as autovacuum would have gathered over the hours an import takes:
     # without them PostgreSQL plans the indicator queries for empty tables.
     # VACUUM also sets the visibility map, as autovacuum would, so the report's

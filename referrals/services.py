@@ -282,6 +282,13 @@ def _ahead_of(entries: WaitingListQuerySet, case: Case) -> WaitingListQuerySet:
     )
 
 
+def _locked_case(case_id: int, expected_version: int | None) -> Case:
+    """The case, locked for the start or the queueing, as the user last saw it (D7)."""
+    case = Case.objects.select_for_update().select_related("programme").get(pk=case_id)
+    ensure_unchanged(case, expected_version)
+    return case
+
+
 def _start_details(
     workplace: Workplace | None, is_osa: bool, planned_end: date | None, scope: int
 ) -> dict[str, Any]:
@@ -337,8 +344,7 @@ def insats_start_or_enqueue(
     expected_version: int | None = None,
 ) -> StartOutcome:
     """Start the insats if a place is free, else put the case in line (000 §4.4; 002 §5)."""
-    case = Case.objects.select_for_update().select_related("programme").get(pk=case_id)
-    ensure_unchanged(case, expected_version)
+    case = _locked_case(case_id, expected_version)
     details = _start_details(workplace, is_osa, planned_end, scope)
     if _place_free(case, insats, on=on, by=by, details=details):
         row = case_start_insats(
@@ -364,8 +370,7 @@ def waiting_list_enqueue(
 ) -> StartOutcome:
     """ "Sätt på väntelistan" from the case page: a start that every rule allows but the
     places, kept with the details the start will need. Refused where a place is free."""
-    case = Case.objects.select_for_update().select_related("programme").get(pk=case_id)
-    ensure_unchanged(case, expected_version)
+    case = _locked_case(case_id, expected_version)
     details = _start_details(workplace, is_osa, planned_end, scope)
     if _place_free(case, insats, on=on, by=by, details=details):
         raise CaseRuleError(_("Det finns en ledig plats: starta insatsen i stället."))

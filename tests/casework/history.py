@@ -53,3 +53,19 @@ def tertial(year: int, n: int) -> tuple[date, date]:
         2: (date(year, 5, 1), date(year, 8, 31)),
         3: (date(year, 9, 1), date(year, 12, 31)),
     }[n]
+
+
+KOMMUNAL = {"arbetsplats": "Parkförvaltningen", "kommunal": "ja"}
+
+
+def two_ended_anstallningar(pnr: str) -> list[dict]:
+    """Two kommunala anställningar that end 1 Mar (follow-up due 1 Sep) and 1 Jun 2025
+    (due 1 Dec), for the follow-up rules (000 §4.5; import-format.md)."""
+    return [
+        ev(pnr, "aktualisering", "2025-01-02", "EB_ARBETSLOSHET"),
+        ev(pnr, "samrad", "2025-01-02"),
+        ev(pnr, "anstallning", "2025-01-10", **KOMMUNAL),
+        ev(pnr, "jobbsok", "2025-03-01"),
+        ev(pnr, "anstallning", "2025-04-01", **KOMMUNAL),
+        ev(pnr, "avslut", "2025-06-01", "ARBETE"),
+    ]

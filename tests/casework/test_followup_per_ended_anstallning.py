@@ -7,28 +7,15 @@ import pytest
 
 from casework.models import FollowUp
 
-from .history import ev, indicators, load, person, tertial
+from .history import ev, indicators, load, person, tertial, two_ended_anstallningar
 
 pytestmark = pytest.mark.django_db
-
-KOMMUNAL = {"arbetsplats": "Parkförvaltningen", "kommunal": "ja"}
-
-
-def two_anstallningar(pnr):
-    return [
-        ev(pnr, "aktualisering", "2025-01-02", "EB_ARBETSLOSHET"),
-        ev(pnr, "samrad", "2025-01-02"),
-        ev(pnr, "anstallning", "2025-01-10", **KOMMUNAL),
-        ev(pnr, "jobbsok", "2025-03-01"),  # ends 1 Mar: due 1 Sep
-        ev(pnr, "anstallning", "2025-04-01", **KOMMUNAL),
-        ev(pnr, "avslut", "2025-06-01", "ARBETE"),  # ends 1 Jun: due 1 Dec
-    ]
 
 
 def test_each_ended_anstallning_gets_its_own_follow_up():
     pnr = person()
     rows = [
-        *two_anstallningar(pnr),
+        *two_ended_anstallningar(pnr),
         ev(pnr, "uppfoljning", "2025-08-18", "EB_JA"),  # 14 days before 1 Sep
         ev(pnr, "uppfoljning", "2025-11-20", "EB_NEJ"),
     ]
@@ -42,7 +29,7 @@ def test_each_ended_anstallning_gets_its_own_follow_up():
 
 def test_a_follow_up_more_than_14_days_before_it_is_due_is_refused():
     pnr = person()
-    result = load([*two_anstallningar(pnr), ev(pnr, "uppfoljning", "2025-08-17", "EB_JA")])
+    result = load([*two_ended_anstallningar(pnr), ev(pnr, "uppfoljning", "2025-08-17", "EB_JA")])
     assert not result.ok
     assert "tidigast 2025-08-18" in result.errors[0].reason
 
@@ -50,7 +37,7 @@ def test_a_follow_up_more_than_14_days_before_it_is_due_is_refused():
 def test_the_follow_up_reaches_the_anstallning_of_an_earlier_case():
     pnr = person()
     rows = [
-        *two_anstallningar(pnr)[:4],
+        *two_ended_anstallningar(pnr)[:4],
         ev(pnr, "avslut", "2025-04-01", "AVBROTT"),
         ev(pnr, "aktualisering", "2025-05-02", "EB_ARBETSLOSHET"),
         ev(pnr, "uppfoljning", "2025-09-01", "EB_NEJ"),

@@ -11,21 +11,9 @@ from casework.services import CapacityFull, case_exit, case_start_insats, samrad
 from programmes.models import InsatsRule
 from tests.factories import workplace
 
-from .history import ev, indicators, load, person, tertial
+from .history import ev, indicators, load, person, tertial, two_ended_anstallningar
 
 pytestmark = pytest.mark.django_db
-KOMMUNAL = {"arbetsplats": "Parkförvaltningen", "kommunal": "ja"}
-
-
-def two_ended_anstallningar(pnr):
-    return [
-        ev(pnr, "aktualisering", "2025-01-02", "EB_ARBETSLOSHET"),
-        ev(pnr, "samrad", "2025-01-02"),
-        ev(pnr, "anstallning", "2025-01-10", **KOMMUNAL),
-        ev(pnr, "jobbsok", "2025-03-01"),  # ends 1 Mar: due 1 Sep
-        ev(pnr, "anstallning", "2025-04-01", **KOMMUNAL),
-        ev(pnr, "avslut", "2025-06-01", "ARBETE"),  # ends 1 Jun: due 1 Dec
-    ]
 
 
 def test_an_uppfoljning_after_both_are_due_goes_to_the_earliest_then_the_next():
