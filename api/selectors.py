@@ -6,7 +6,6 @@ from typing import TYPE_CHECKING, Any, cast
 
 from django.db.models import Exists, OuterRef
 
-from audit import sealer
 from audit.chain import kind_of
 from audit.models import ChainEntry
 from casework.models import INSATS_STATES, Attendance, Case, State, Transition
@@ -79,10 +78,10 @@ def events(user: User, *, after: int, limit: int = EVENT_PAGE) -> tuple[list[dic
     The cursor is the audit log's `seq`, which the sealer gives committed entries under
     its lock, held until the block commits (audit.sealer, ADR 0109): a later block never
     gets a smaller seq, so a follower that stores the last cursor misses nothing. The feed
-    seals what is committed first (never waiting: a busy sealer is the worker, which seals
-    within a second), so a transition shows as soon as its transaction committed.
+    only reads: it lists sealed transitions, and sealing is the sealer's (after the
+    writer's commit, and `manage.py seal_audit --loop` every second), so a transition
+    shows once its block is sealed, normally within a second of its commit.
     """
-    sealer.seal_pending(max_blocks=1, limit=sealer.AFTER_COMMIT_MAX)
     in_scope = Transition.objects.filter(pk=OuterRef("object_id"), case__in=visible_cases(user))
     sealed = ChainEntry.objects.filter(kind=kind_of(Transition), seq__gt=after)  # seq set
     links = cast(
