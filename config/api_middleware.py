@@ -16,6 +16,7 @@ the same for both.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import cast
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
@@ -36,7 +37,7 @@ class _ApiChain(BaseHandler):
         self._view_middleware: list = []
         self._template_response_middleware: list = []
         self._exception_middleware: list = []
-        handler = convert_exception_to_response(self._get_response)
+        handler = convert_exception_to_response(self._get_response)  # type: ignore[attr-defined]
         for path in reversed(settings.API_MIDDLEWARE):
             try:
                 instance = import_string(path)(handler)
@@ -64,4 +65,4 @@ class ApiPathMiddleware:
         # Anonymous until the token authenticates (DRF then sets the client's user), so
         # the error pages and NoStoreMiddleware read a user as on every other path.
         request.user = AnonymousUser()
-        return self.api._middleware_chain(request)
+        return cast(HttpResponseBase, self.api._middleware_chain(request))
