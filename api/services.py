@@ -81,22 +81,6 @@ def token_revoke(*, token: ApiToken) -> None:
         token.save(update_fields=["revoked_at"])
 
 
-def token_lookup(raw: str) -> ApiToken | None:
-    """The live token this string is, or None; compared in constant time."""
-    prefix = _prefix_of(raw)
-    if prefix is None:
-        return None
-    token = (
-        ApiToken.objects.live()
-        .select_related("client__user", "client__unit")
-        .filter(prefix=prefix)
-        .first()
-    )
-    if token is None or not secrets.compare_digest(token.digest, digest(raw)):
-        return None
-    return token
-
-
 def _prefix_of(raw: str) -> str | None:
     if not raw.startswith(TOKEN_PREFIX) or raw.count("_") < 2:
         return None
