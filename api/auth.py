@@ -7,7 +7,8 @@ from django.utils.translation import gettext as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions, permissions
 
-from .services import token_lookup
+from .services import token_check
+from .throttling import database_minute
 
 
 class ClientTokenAuthentication(authentication.BaseAuthentication):
@@ -22,14 +23,14 @@ class ClientTokenAuthentication(authentication.BaseAuthentication):
         keyword, _sep, raw = header.partition(" ")
         if keyword != self.keyword or not raw.strip():
             raise exceptions.AuthenticationFailed(_("Ange en token: Authorization: Bearer …"))
-        token = token_lookup(raw.strip())
-        if token is None:
+        found = token_check(raw.strip(), minute=database_minute())
+        if found is None:
             raise exceptions.AuthenticationFailed(_("Okänd eller återkallad token."))
-        client = token.client
+        client, request.api_rate_count = found
         if not client.is_live(timezone.now()):
             raise exceptions.AuthenticationFailed(_("Klientens behörighet har gått ut."))
         request.api_client = client
-        return client.user, token
+        return client.user, client
 
     def authenticate_header(self, request) -> str:
         return f'{self.keyword} realm="api"'

@@ -6,10 +6,9 @@ from typing import TYPE_CHECKING, Any, cast
 
 from django.db.models import Exists, OuterRef
 
-from audit import sealer
 from audit.chain import kind_of
 from audit.models import ChainEntry
-from casework.models import INSATS_STATES, Attendance, Case, State, Transition
+from casework.models import INSATS_STATES, Attendance, State, Transition
 from casework.selectors import visible_cases
 
 if TYPE_CHECKING:
@@ -19,48 +18,67 @@ ATTENDANCE_WEEKS = 12
 EVENT_PAGE = 100
 
 
+# The columns the answer needs, read as values: no model instances, three tables.
+_CASE_FIELDS = (
+    "pk",
+    "participant_id",
+    "programme__code",
+    "programme__tracks_attendance",
+    "state",
+    "state_since",
+    "referred_on",
+    "exit_reason",
+)
+
+
 def participation(user: User, canonical: str) -> dict[str, Any] | None:
-    """The person's cases in the client's unit, or None: not referred by this unit."""
+    """The person's cases in the client's unit, or None: not referred by this unit.
+
+    One query for the cases (through `visible_cases`), and one for attendance only when a
+    case's programme tracks it.
+    """
     cases = list(
         visible_cases(user)
         .filter(participant__personnummer=canonical)
-        .select_related("programme", "participant")
         .order_by("referred_on", "pk")
+        .values(*_CASE_FIELDS)
     )
     if not cases:
         return None
-    tracked = [c.pk for c in cases if c.programme.tracks_attendance]
+    tracked = [c["pk"] for c in cases if c["programme__tracks_attendance"]]
     weeks: dict[int, list[dict[str, Any]]] = {pk: [] for pk in tracked}
-    for row in Attendance.objects.filter(case__in=tracked).order_by("case_id", "-week"):
-        if len(weeks[row.case_id]) < ATTENDANCE_WEEKS:
-            weeks[row.case_id].append({"week": row.week, "days_present": row.days_present})
-    rows = [_case_status(c, weeks.get(c.pk)) for c in cases]
-    closed = [c for c in cases if c.state == State.AVSLUTAD]
-    latest = max(closed, key=lambda c: (c.state_since, c.pk), default=None)
+    if tracked:
+        rows = Attendance.objects.filter(case__in=tracked).order_by("case_id", "-week")
+        for case_id, week, days in rows.values_list("case_id", "week", "days_present"):
+            if len(weeks[case_id]) < ATTENDANCE_WEEKS:
+                weeks[case_id].append({"week": week, "days_present": days})
+    statuses = [_case_status(c, weeks.get(c["pk"])) for c in cases]
+    closed = [c for c in cases if c["state"] == State.AVSLUTAD]
+    latest = max(closed, key=lambda c: (c["state_since"], c["pk"]), default=None)
     return {
         "personnummer": canonical,
-        "participant_id": cases[0].participant_id,
-        "in_insats": any(r["in_insats"] for r in rows),
-        "cases": rows,
+        "participant_id": cases[0]["participant_id"],
+        "in_insats": any(r["in_insats"] for r in statuses),
+        "cases": statuses,
         "latest_exit": None
         if latest is None
         else {
-            "case_id": latest.pk,
-            "programme": latest.programme.code,
-            "on": latest.state_since,
-            "reason": latest.exit_reason,
+            "case_id": latest["pk"],
+            "programme": latest["programme__code"],
+            "on": latest["state_since"],
+            "reason": latest["exit_reason"],
         },
     }
 
 
-def _case_status(case: Case, attendance: list[dict[str, Any]] | None) -> dict[str, Any]:
+def _case_status(case: dict[str, Any], attendance: list[dict[str, Any]] | None) -> dict[str, Any]:
     return {
-        "case_id": case.pk,
-        "programme": case.programme.code,
-        "state": case.state,
-        "in_insats": case.state in INSATS_STATES,
-        "since": case.state_since,
-        "referred_on": case.referred_on,
+        "case_id": case["pk"],
+        "programme": case["programme__code"],
+        "state": case["state"],
+        "in_insats": case["state"] in INSATS_STATES,
+        "since": case["state_since"],
+        "referred_on": case["referred_on"],
         "attendance": attendance,
     }
 
@@ -79,10 +97,10 @@ def events(user: User, *, after: int, limit: int = EVENT_PAGE) -> tuple[list[dic
     The cursor is the audit log's `seq`, which the sealer gives committed entries under
     its lock, held until the block commits (audit.sealer, ADR 0109): a later block never
     gets a smaller seq, so a follower that stores the last cursor misses nothing. The feed
-    seals what is committed first (never waiting: a busy sealer is the worker, which seals
-    within a second), so a transition shows as soon as its transaction committed.
+    only reads: it lists sealed transitions, and sealing is the sealer's (after the
+    writer's commit, and `manage.py seal_audit --loop` every second), so a transition
+    shows once its block is sealed, normally within a second of its commit.
     """
-    sealer.seal_pending(max_blocks=1, limit=sealer.AFTER_COMMIT_MAX)
     in_scope = Transition.objects.filter(pk=OuterRef("object_id"), case__in=visible_cases(user))
     sealed = ChainEntry.objects.filter(kind=kind_of(Transition), seq__gt=after)  # seq set
     links = cast(

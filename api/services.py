@@ -4,18 +4,23 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import time
 from typing import Any
 
 from django.contrib.auth.models import Group, Permission, User
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audit import blocks
+from audit.chain import kind_of, row_digests
+from audit.models import AccessLog, ChainEntry
 from casework.models import Case
 from casework.rules import CaseRuleError
+from casework.selectors import roles_of
 from referrals.services import referral_register
 
-from .models import ApiClient, ApiToken, IdempotencyKey, Scope
+from .models import ApiClient, ApiToken, IdempotencyKey, RateWindow, Scope
 
 CLIENT_ROLE = "api_client"  # the group that `visible_cases` scopes to the client's unit
 MAX_LIVE_TOKENS = 2
@@ -76,20 +81,73 @@ def token_revoke(*, token: ApiToken) -> None:
         token.save(update_fields=["revoked_at"])
 
 
-def token_lookup(raw: str) -> ApiToken | None:
-    """The live token this string is, or None; compared in constant time."""
+def _prefix_of(raw: str) -> str | None:
     if not raw.startswith(TOKEN_PREFIX) or raw.count("_") < 2:
         return None
-    prefix = raw[len(TOKEN_PREFIX) :].split("_", 1)[0]
-    token = (
-        ApiToken.objects.live()
-        .select_related("client__user", "client__unit")
-        .filter(prefix=prefix)
-        .first()
-    )
-    if token is None or not secrets.compare_digest(token.digest, digest(raw)):
+    return raw[len(TOKEN_PREFIX) :].split("_", 1)[0]
+
+
+# A client as the API's requests read it (its unit, its service user and that user's
+# roles), kept per token for this many seconds in each worker process. The token itself
+# is checked in the database on every request, so a revoked token is refused at once; a
+# change to the client (scopes, expiry date, limit, unit) reaches the other workers within
+# this bound (the worker that saved it drops its copies at once). docs/api.md.
+CLIENT_CACHE_SECONDS = 5.0
+_clients: dict[tuple[str, str], tuple[float, ApiClient]] = {}
+
+_COUNT_IN_DATABASE = (
+    "INSERT INTO {window} (client_id, minute, count) "
+    "SELECT client_id, %s, 1 FROM {token} "
+    "WHERE prefix = %s AND digest = %s AND revoked_at IS NULL "
+    "ON CONFLICT (client_id, minute) DO UPDATE SET count = {window}.count + 1 "
+    "RETURNING client_id, count"
+)
+_LIVE_TOKEN = (
+    "SELECT client_id FROM {token} WHERE prefix = %s AND digest = %s AND revoked_at IS NULL"
+)
+
+
+def token_check(raw: str, *, minute: int | None) -> tuple[ApiClient, int | None] | None:
+    """The client of a live token, and with `minute` this request's count in the client's
+    rate window, or None for an unknown or revoked token; one statement either way.
+
+    The token is found by its prefix and digest together (the digest of 256 random bits:
+    comparing digests tells nothing about the token). With `minute` the same statement
+    counts the request (`api.throttling`, the database counter), so checking the token and
+    counting it cost one round trip and one commit. The client row comes from the cache
+    above when it is fresh.
+    """
+    prefix = _prefix_of(raw)
+    if prefix is None:
         return None
-    return token
+    tables = {
+        "token": connection.ops.quote_name(ApiToken._meta.db_table),
+        "window": connection.ops.quote_name(RateWindow._meta.db_table),
+    }
+    key = (prefix, digest(raw))
+    with connection.cursor() as cursor:
+        if minute is None:
+            cursor.execute(_LIVE_TOKEN.format(**tables), list(key))
+        else:
+            cursor.execute(_COUNT_IN_DATABASE.format(**tables), [minute, *key])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    client_id, count = row[0], (row[1] if minute is not None else None)
+    if count == 1:  # the client's first request of a minute drops its older windows
+        RateWindow.objects.filter(client_id=client_id, minute__lt=minute).delete()
+    now = time.monotonic()
+    cached = _clients.get(key)
+    if cached is None or cached[0] < now or cached[1].pk != client_id:
+        client = ApiClient.objects.select_related("user", "unit").get(pk=client_id)
+        roles_of(client.user)  # kept on the user, so the scoping rule asks no more
+        _clients[key] = cached = (now + CLIENT_CACHE_SECONDS, client)
+    return cached[1], count
+
+
+def forget_clients(**_kwargs: Any) -> None:
+    """A saved client or token: this process reads it afresh (post_save receiver)."""
+    _clients.clear()
 
 
 @transaction.atomic
@@ -100,3 +158,49 @@ def referral_register_once(*, client: ApiClient, key: str, body_digest: str, **f
     if key:
         IdempotencyKey.objects.create(client=client, key=key, body_digest=body_digest, case=case)
     return case
+
+
+def log_api_read(
+    *,
+    client: ApiClient,
+    action: str,
+    participant_ids: list[int],
+    route: str,
+    filter_description: str = "",
+) -> AccessLog:
+    """One access-log row for one API read, the client as the reader (L1; issue 16).
+
+    The row `audit.services.log_read` writes for a client, and its chain entry in the
+    same transaction, as the post-save receiver writes it (`audit.chain.append_row`), in
+    three round trips instead of fourteen: the entry's digests are of the row as written,
+    which is the row as stored (every value is set here, none by the database but the id),
+    so it is not read back; and the entry is left to the sealer worker (`manage.py
+    seal_audit --loop`, every second; ADR 0109), not sealed after this commit, so twenty
+    clients reading at once do not queue on the sealer's lock. `verify_audit` checks the
+    row against its entry like any other (tests/api/test_participation_api.py).
+    """
+    ids = sorted(set(participant_ids))
+    log = AccessLog(
+        at=timezone.now(),
+        user_id=client.user_id,
+        operator="",
+        client_id=client.pk,
+        unit_codes=client.unit.code,
+        action=action,
+        route=route,
+        participant_ids=ids,
+        filter_description=filter_description,
+        person_count=len(ids),
+    )
+    with transaction.atomic():
+        AccessLog.objects.bulk_create([log])  # no post-save receiver: the entry is below
+        kind, (digest_, content) = kind_of(AccessLog), row_digests(log)
+        entry = ChainEntry(
+            kind=kind,
+            object_id=log.pk,
+            digest=digest_,
+            content_digest=content,
+            hash=blocks.entry_hash(kind, log.pk, digest_, content),
+        )
+        ChainEntry.objects.bulk_create([entry])
+    return log

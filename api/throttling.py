@@ -3,8 +3,9 @@
 A fixed one-minute window. With Redis configured (`REDIS_URL`, the `api` cache) the
 counter is an atomic cache increment; without it, one upsert per request on a row per
 client and minute (`INSERT … ON CONFLICT DO UPDATE … RETURNING`, exact under concurrency
-on SQLite and PostgreSQL, one statement and one commit). Old minutes are deleted by the
-first request of each new minute.
+on SQLite and PostgreSQL, one statement and one commit), made by the token check itself
+(`api.services.token_check`), which hands the count on as `request.api_rate_count`. Old
+minutes are deleted by the first request of each new minute.
 """
 
 from __future__ import annotations
@@ -46,6 +47,11 @@ def _count_in_cache(client_id: int, minute: int) -> int:
         return 1
 
 
+def database_minute() -> int | None:
+    """The current window, when the database keeps the counter; else None."""
+    return None if "api" in settings.CACHES else int(time.time() // WINDOW_SECONDS)
+
+
 class ClientRateThrottle(BaseThrottle):
     def allow_request(self, request, view) -> bool:
         client = getattr(request, "api_client", None)
@@ -53,8 +59,10 @@ class ClientRateThrottle(BaseThrottle):
             return True  # the authentication answers 401 first
         now = time.time()
         minute = int(now // WINDOW_SECONDS)
-        count_of = _count_in_cache if "api" in settings.CACHES else _count_in_database
-        count = count_of(client.pk, minute)
+        count = getattr(request, "api_rate_count", None)
+        if count is None:
+            count_of = _count_in_cache if "api" in settings.CACHES else _count_in_database
+            count = count_of(client.pk, minute)
         self._wait = (minute + 1) * WINDOW_SECONDS - now
         return count <= client.requests_per_minute
 

@@ -10,6 +10,11 @@ asks for REQUESTS different persons within SECONDS. Only a 200 that names the as
 person is a latency sample; anything else is counted in "errors". Loopback only.
 
 `verify SETUP_JSON`: how many access-log rows name the client (one per answered read).
+
+`profile [--repeat N] [--sql]` (DATABASE_URL, production settings as the load test's
+server): one process, Django's test client through the whole middleware; prints CPU ms
+(process time, the least batch of five) and queries per participation request, and
+cProfile's top functions on stderr. It makes its own client and token (like `setup`).
 """
 
 from __future__ import annotations
@@ -147,8 +152,71 @@ def drive(url: str, setup: dict, *, server_pid: int | None = None) -> dict:
     return out
 
 
+def profile(repeat: int, sql: bool) -> dict:
+    import cProfile
+    import io
+    import itertools
+    import pstats
+
+    for name, value in {
+        "DJANGO_SETTINGS_MODULE": "config.settings.production",
+        "SECRET_KEY": "bench-only-secret-key-" + "x" * 40,
+        "AUDIT_CHAIN_KEY": "bench-only-chain-key",
+        "ALLOWED_HOSTS": "testserver,127.0.0.1",
+        "SECURE_SSL_REDIRECT": "0",
+    }.items():
+        os.environ[name] = value
+    found = setup()
+    from django.db import connection
+    from django.test import Client
+
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {found['token']}")
+    people = itertools.cycle(found["personnummer"])
+
+    def ask() -> None:
+        pnr = next(people)
+        response = client.get("/api/v1/participation", {"personnummer": pnr})
+        assert response.status_code == 200, response.content
+
+    ask()  # warm-up
+    queries: list[str] = []
+
+    def count(execute, statement, params, many, context):
+        queries.append(statement)
+        return execute(statement, params, many, context)
+
+    with connection.execute_wrapper(count):
+        ask()
+    if sql:
+        print("\n".join(q[:300] for q in queries), file=sys.stderr)
+    profiler = cProfile.Profile(time.process_time)  # CPU, not waiting on PostgreSQL
+    batches = []
+    for _ in range(max(1, repeat // 5)):
+        began = time.process_time()
+        for _ in range(5):
+            ask()
+        batches.append((time.process_time() - began) / 5)
+    profiler.enable()
+    for _ in range(repeat):
+        ask()
+    profiler.disable()
+    for order, lines in (("cumulative", 60), ("tottime", 30)):
+        text = io.StringIO()
+        pstats.Stats(profiler, stream=text).sort_stats(order).print_stats(lines)
+        print(text.getvalue(), file=sys.stderr)
+    return {
+        "cpu_ms": round(1000 * min(batches), 2),
+        "cpu_ms_mean": round(1000 * sum(batches) / len(batches), 2),
+        "queries": len(queries),
+        "requests": 5 * len(batches),
+    }
+
+
 def main() -> None:
-    if sys.argv[1] == "setup":
+    if sys.argv[1] == "profile":
+        repeat = int(sys.argv[sys.argv.index("--repeat") + 1]) if "--repeat" in sys.argv else 100
+        print(json.dumps(profile(repeat, "--sql" in sys.argv)))
+    elif sys.argv[1] == "setup":
         print(json.dumps(setup()))
     elif sys.argv[1] == "verify":
         print(json.dumps({"logged": verify(json.loads(Path(sys.argv[2]).read_text()))}))

@@ -14,7 +14,7 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import INSTALLED_APPS, MIDDLEWARE, STATIC_ROOT
+from .base import API_MIDDLEWARE, INSTALLED_APPS, MIDDLEWARE, STATIC_ROOT
 
 
 def _required(name: str) -> str:
@@ -72,6 +72,7 @@ _middleware.insert(
 )
 _middleware.append("csp.middleware.CSPMiddleware")
 MIDDLEWARE = _middleware
+API_MIDDLEWARE = [*API_MIDDLEWARE, "csp.middleware.CSPMiddleware"]
 
 # Content-Security-Policy (django-csp 4): no inline script, no eval (HX2, K2).
 CONTENT_SECURITY_POLICY = {

@@ -1,6 +1,7 @@
 from datetime import date
 
-from audit.models import AccessLog
+from audit import sealer
+from audit.models import AccessLog, ChainEntry
 from casework.services import assessment_record, case_exit, case_start_insats
 from tests.api.test_participation_api import refer
 from tests.api.test_referrals_api import body
@@ -20,10 +21,13 @@ def start_kartlaggning(case_id, by):
 
 
 def bromo_history(api):
+    """A referral, an insats and an exit, sealed as the sealer worker does within a second
+    (the test's transaction never commits, so no after-commit seal runs)."""
     case_id = refer(api, programme="BROMODELLEN")
     by = linkoping_coordinator()
     start_kartlaggning(case_id, by)
     case_exit(case_id=case_id, on=date(2026, 2, 1), reason_code="ARBETE", by=by)
+    sealer.seal_pending()
     return case_id
 
 
@@ -55,8 +59,8 @@ def test_the_cursor_returns_only_later_events_and_an_empty_page_keeps_it(api_b):
 
 
 def test_another_units_events_are_not_in_the_feed(api_a, api_b):
-    bromo_history(api_b)
     refer(api_a, serial=321)
+    bromo_history(api_b)
     assert {e["programme"] for e in api_a.get(URL).json()["events"]} == {"JOBBTORG"}
     assert {e["programme"] for e in api_b.get(URL).json()["events"]} == {"BROMODELLEN"}
 
@@ -72,3 +76,16 @@ def test_participation_reports_an_open_insats_and_since_when(api_b):
 
 def test_a_negative_cursor_is_a_400(api_b):
     assert api_b.get(URL, {"after": -1}).status_code == 400
+
+
+def test_the_feed_only_reads_and_lists_a_transition_once_it_is_sealed(api_b):
+    """The feed seals nothing itself (the sealer worker does): a GET writes no block."""
+    bromo_history(api_b)
+    first = api_b.get(URL).json()
+    waiting = ChainEntry.objects.filter(block__isnull=True).count()
+    later = refer(api_b, programme="BROMODELLEN", serial=321)
+    assert api_b.get(URL, {"after": first["next"]}).json()["events"] == []
+    assert ChainEntry.objects.filter(block__isnull=True).count() > waiting  # still unsealed
+    sealer.seal_pending()
+    page = api_b.get(URL, {"after": first["next"]}).json()["events"]
+    assert [(e["type"], e["case_id"]) for e in page] == [("referral.registered", later)]

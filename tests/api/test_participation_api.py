@@ -97,3 +97,35 @@ def test_without_the_status_scope_participation_is_forbidden(make_client):
     _client, token = make_client(scopes=["referrals:write"])
     response = Api(token).get(URL, {"personnummer": body()["personnummer"]})
     assert response.status_code == 403
+
+
+def test_the_reads_log_row_has_its_chain_entry_and_verifies_once_the_worker_seals_it(api_a):
+    """The API writes the row and its entry itself (no read-back, no seal on the read
+    path): the entry waits for the sealer worker, and then the chain verifies."""
+    from audit import chain, sealer
+    from audit.models import ChainEntry
+
+    refer(api_a)
+    sealer.seal_pending()
+    assert api_a.get(URL, {"personnummer": body()["personnummer"]}).status_code == 200
+    log = AccessLog.objects.get()
+    entry = ChainEntry.objects.get(kind="audit.accesslog", object_id=log.pk)
+    assert entry.block_id is None
+    assert chain.verify() is None  # the unsealed entry matches its row
+    sealer.seal_pending()
+    entry.refresh_from_db()
+    assert entry.block_id is not None
+    assert chain.verify() is None
+
+
+def test_the_entrys_digests_are_those_of_the_row_read_back(api_a):
+    """No read-back on the read path: the digests of the values as written must be those
+    of the row as stored (the receiver's `append_row` reads it back to get them)."""
+    from audit.chain import row_digests
+    from audit.models import ChainEntry
+
+    refer(api_a)
+    api_a.get(URL, {"personnummer": body()["personnummer"]})
+    log = AccessLog.objects.get()
+    entry = ChainEntry.objects.get(kind="audit.accesslog", object_id=log.pk)
+    assert row_digests(log) == (entry.digest, entry.content_digest)

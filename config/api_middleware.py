@@ -1,0 +1,68 @@
+"""/api/ answers through its own, short middleware chain (issue 16; docs/api.md).
+
+A system client authenticates every request with its bearer token (api.auth): it has no
+session, no CSRF cookie, no TOTP device, no login form to lock out, no messages and no
+htmx. The browser's middleware for those (sessions, CSRF, authentication, the replica pin,
+OTP, LoginRequired, the session timeout, messages, simple_history's request, htmx, axes,
+whitenoise) cost a participation read more CPU than its query. `ApiPathMiddleware`, first
+in MIDDLEWARE, sends a request whose path starts with /api/ through `API_MIDDLEWARE`
+instead: the security headers (SecurityMiddleware, X-Frame-Options, CSP in production),
+no-store for authenticated answers, the host check and the language (Common, Locale),
+and simple_history's request, so a referral's history rows name the client's user. Every
+other path goes on through MIDDLEWARE unchanged. The URLconf and the error handlers are
+the same for both.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import cast
+
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import MiddlewareNotUsed
+from django.core.handlers.base import BaseHandler
+from django.core.handlers.exception import convert_exception_to_response
+from django.http import HttpRequest, HttpResponseBase
+from django.utils.module_loading import import_string
+
+API_PREFIX = "/api/"
+
+
+class _ApiChain(BaseHandler):
+    """Django's handler, with API_MIDDLEWARE in place of MIDDLEWARE (synchronous only:
+    the app is served by WSGI; under ASGI Django adapts the outer middleware)."""
+
+    def load_middleware(self, is_async: bool = False) -> None:
+        self._view_middleware: list = []
+        self._template_response_middleware: list = []
+        self._exception_middleware: list = []
+        handler = convert_exception_to_response(self._get_response)  # type: ignore[attr-defined]
+        for path in reversed(settings.API_MIDDLEWARE):
+            try:
+                instance = import_string(path)(handler)
+            except MiddlewareNotUsed:
+                continue
+            if hasattr(instance, "process_view"):
+                self._view_middleware.insert(0, instance.process_view)
+            if hasattr(instance, "process_template_response"):
+                self._template_response_middleware.append(instance.process_template_response)
+            if hasattr(instance, "process_exception"):
+                self._exception_middleware.append(instance.process_exception)
+            handler = convert_exception_to_response(instance)
+        self._middleware_chain = handler
+
+
+class ApiPathMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]):
+        self.get_response = get_response
+        self.api = _ApiChain()
+        self.api.load_middleware()
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        if not request.path_info.startswith(API_PREFIX):
+            return self.get_response(request)
+        # Anonymous until the token authenticates (DRF then sets the client's user), so
+        # the error pages and NoStoreMiddleware read a user as on every other path.
+        request.user = AnonymousUser()
+        return cast(HttpResponseBase, self.api._middleware_chain(request))
