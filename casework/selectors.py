@@ -18,7 +18,6 @@ from programmes.models import Programme, Unit
 
 from . import rules
 from .models import Case, FollowUp, Participant, State, Transition
-from .timeline import TimelineEntry, timeline  # noqa: F401 (the case page's, read here before)
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
