@@ -21,6 +21,7 @@ import io
 import json
 import os
 import pstats
+import re
 import sys
 import time
 from pathlib import Path
@@ -99,6 +100,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=30)
     parser.add_argument("--profile", choices=["caseload", "case", "state_change"])
     parser.add_argument("--callers", nargs="*", help="print who calls these (pstats patterns)")
+    parser.add_argument("--ours", action="store_true", help="also: the project's own functions")
     parser.add_argument("--sql", action="store_true", help="print the queries of one request")
     args = parser.parse_args()
     django.setup()
@@ -146,6 +148,11 @@ def main() -> None:
             text = io.StringIO()
             pstats.Stats(profiler, stream=text).sort_stats("tottime").print_stats(30)
             print(text.getvalue(), file=sys.stderr)
+            if args.ours:
+                text = io.StringIO()
+                stats = pstats.Stats(profiler, stream=text).sort_stats("cumulative")
+                stats.print_stats(re.escape(str(ROOT)) + r"/(?!\.venv)", 40)
+                print(text.getvalue(), file=sys.stderr)
             if args.callers:
                 text = io.StringIO()
                 pstats.Stats(profiler, stream=text).print_callers(*args.callers)

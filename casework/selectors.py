@@ -17,7 +17,7 @@ from django.http import Http404
 from programmes.models import Programme, Unit
 
 from . import rules
-from .models import Case, FollowUp, Note, Participant, State, Transition
+from .models import Case, FollowUp, Participant, State, Transition
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -201,52 +201,6 @@ def caseload(user: User) -> QuerySet[Case]:
         .select_related("participant", "programme")
         .order_by(F("deadline").asc(nulls_last=True), "pk")
     )
-
-
-@dataclass(frozen=True)
-class TimelineEntry:
-    kind: str
-    row: object
-    effective_on: date
-    recorded_at: object
-    versions: tuple[Note, ...] = ()  # notes: every version, the original first, the current last
-
-
-def timeline(case: Case) -> list[TimelineEntry]:
-    """Everything dated on the case, by effective date then recorded time (D2, C2)."""
-    entries = []
-    sources = {
-        "transition": case.transitions.select_related("workplace"),
-        "samrad": case.samrads.all(),
-        "extension": case.extensions.all(),
-        "enrolment": case.enrolments.all(),
-        "enrolment_end": case.enrolmentends.select_related("enrolment"),
-        "assessment": case.assessments.all(),
-        "followup": case.followups.all(),
-        "work_check": case.employmentchecks.all(),
-        "assignment": case.coachassignments.select_related("from_coach", "to_coach"),
-    }
-    for kind, rows in sources.items():
-        entries += [TimelineEntry(kind, r, r.effective_on, r.recorded_at) for r in rows]
-    entries += _note_entries(case)
-    return sorted(entries, key=lambda e: (e.effective_on, e.recorded_at))
-
-
-def _note_entries(case: Case) -> list[TimelineEntry]:
-    notes = list(case.notes.order_by("recorded_at", "pk"))
-    by_id = {n.pk: n for n in notes}
-    chains: dict[int, list[Note]] = {}
-    for note in notes:
-        root = note
-        while root.supersedes_id is not None and root.supersedes_id in by_id:
-            root = by_id[root.supersedes_id]
-        chains.setdefault(root.pk, []).append(note)
-    return [
-        TimelineEntry(
-            "note", chain[-1], by_id[root].effective_on, by_id[root].recorded_at, tuple(chain)
-        )
-        for root, chain in chains.items()
-    ]
 
 
 def auditable_participant_or_404(

@@ -17,10 +17,11 @@ journal_bulk_written = Signal()
 # here, in the same transaction, so every exit path (form, bulk, import, API) is covered.
 case_exited = Signal()
 
-# Sent by the coach's caseload: user, today. A receiver returns a `ReminderGroup` of
-# named rows, each with a `case`; the caseload shows them
-# under its own reminders and names their participants in its one access-log row. Apps
-# that build on casework (surveys) add their reminders here; casework imports none.
+# Sent by the coach's caseload: user, today, limit (the rows it shows of a group). A
+# receiver returns a `ReminderGroup` of named rows, each with a `case`, at most `limit`
+# of them with the `total`; the caseload shows them under its own reminders and names
+# their participants in its one access-log row. Apps that build on casework (surveys)
+# add their reminders here; casework imports none.
 caseload_reminders = Signal()
 
 
@@ -32,3 +33,6 @@ class ReminderGroup:
     rows: list[Any]
     # Where all the rows are listed, when the caseload shows only the first few.
     all_url: str = ""
+    # How many rows there are in all, when `rows` holds only the first few (the
+    # receiver was sent `limit`); None: `rows` is all of them.
+    total: int | None = None

@@ -8,7 +8,22 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Avg, Count, Exists, Min, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    Avg,
+    Count,
+    DateField,
+    Exists,
+    F,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    When,
+    Window,
+)
+from django.db.models import Case as DbCase
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -77,39 +92,60 @@ def _first_insats_start() -> Subquery:
 
 
 def caseload_reminder_group(
-    sender: object, *, user: User, today: date, **kwargs: Any
+    sender: object, *, user: User, today: date, limit: int | None = None, **kwargs: Any
 ) -> ReminderGroup:
-    """The survey rows on the coach's caseload (casework.signals.caseload_reminders)."""
+    """The survey rows on the coach's caseload (casework.signals.caseload_reminders): the
+    first `limit` of them, and how many are due in all, counted in the same query."""
+    rows, total = reminder_page(user, today=today, limit=limit)
     return ReminderGroup(
         "surveys/_caseload_reminders.html",
-        reminder_rows(user, today=today),
+        rows,
         all_url=reverse("surveys:reminders"),
+        total=total,
     )
 
 
 def reminder_rows(user: User, *, today: date) -> list[SurveyReminder]:
-    """The coach's due surveys as rows: enrolment due since the first insats started, exit
-    due since the exit date (003 "Samordnare")."""
-    cases = list(reminder_cases(user, today=today).annotate(insats_from=_first_insats_start()))
+    """The coach's due surveys as rows, oldest first: enrolment due since the first
+    insats started, exit due since the exit date (003 "Samordnare")."""
+    return reminder_page(user, today=today)[0]
+
+
+def reminder_page(
+    user: User, *, today: date, limit: int | None = None
+) -> tuple[list[SurveyReminder], int]:
+    """The first `limit` (all when None) due surveys and the number due in all.
+
+    The due date and the order are the database's, so a unit's imported history (every
+    case with an enrolment survey due) builds only the rows shown: two queries, whatever
+    the number due (issue 15)."""
+    since = DbCase(
+        When(state=State.AVSLUTAD, then=F("state_since")),
+        default=Coalesce(_first_insats_start(), F("state_since")),
+        output_field=DateField(),
+    )
+    due = reminder_cases(user, today=today).annotate(due_since=since, due_total=Window(Count("pk")))
+    due = due.order_by("due_since", "pk")
+    cases = list(due if limit is None else due[:limit])
+    if not cases:
+        return [], 0
     live = SurveyInvitation.objects.filter(
-        case__in=cases, used_at__isnull=True, expires_at__gt=timezone.now()
+        case__in=[c.pk for c in cases], used_at__isnull=True, expires_at__gt=timezone.now()
     ).order_by("created_at")
     sent = {(i.case_id, i.occasion): i.created_at for i in live}
     rows = []
     for case in cases:
         occasion = due_occasion(case)
-        exiting = occasion == Occasion.UTSKRIVNING
-        since = case.state_since if exiting else (case.insats_from or case.state_since)
         rows.append(
             SurveyReminder(
                 case=case,
                 occasion=occasion,
                 occasion_label=str(Occasion(occasion).label),
-                since=since,
+                since=case.due_since,
                 link_sent_at=sent.get((case.pk, occasion)),
             )
         )
-    return sorted(rows, key=lambda r: (r.since, r.case.pk))
+    return rows, cases[0].due_total
 
 
 def shared_responses(case: Case) -> list[SurveyResponse]:

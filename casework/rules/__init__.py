@@ -56,6 +56,7 @@ from .followups import (
     followup_due_on,
     followup_refusal,
     followup_target,
+    followup_unrecorded,
     followups_open,
 )
 from .starts import (
@@ -103,6 +104,7 @@ __all__ = [
     "followup_due_on",
     "followup_refusal",
     "followup_target",
+    "followup_unrecorded",
     "followups_open",
     "has_extension_rule",
     "may_start",

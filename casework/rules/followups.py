@@ -64,3 +64,13 @@ def followups_open(case: Case | CaseFacts) -> list[tuple[date, date]]:
         for s in ended_anstallningar(facts)
         if s.end not in facts.followed
     ]
+
+
+def followup_unrecorded(case: Case | CaseFacts) -> bool:
+    """A current transition leaves anställning with no current follow-up of that end: the
+    case page offers "Uppföljning" (selectors.followups_due over one case, from its facts)."""
+    facts = facts_of(case)
+    return any(
+        t.from_state == "anstallning" and t.effective_on not in facts.followed
+        for t in facts.transitions
+    )

@@ -77,7 +77,7 @@ def _iso(day: date | None) -> str:
 def other_reminders(user, *, today: date) -> list[ReminderGroup]:
     """The reminders other apps add to the caseload (casework.signals.caseload_reminders)."""
     answers: list[tuple[object, object]] = list(
-        caseload_reminders.send(sender=Case, user=user, today=today)
+        caseload_reminders.send(sender=Case, user=user, today=today, limit=REMINDER_ROWS)
     )
     groups = [group for _receiver, group in answers if isinstance(group, ReminderGroup)]
     return [group for group in groups if group.rows]
@@ -85,8 +85,10 @@ def other_reminders(user, *, today: date) -> list[ReminderGroup]:
 
 def first_rows(group: ReminderGroup) -> dict:
     """A group as the caseload shows it: the first rows, and how many there are in all, so
-    that a unit's imported history does not push the coach's own cases off the page."""
-    return {"group": group, "rows": group.rows[:REMINDER_ROWS], "total": len(group.rows)}
+    that a unit's imported history does not push the coach's own cases off the page. A
+    receiver that was sent `limit` built only those rows and counted the rest."""
+    total = len(group.rows) if group.total is None else group.total
+    return {"group": group, "rows": group.rows[:REMINDER_ROWS], "total": total}
 
 
 @login_required

@@ -16,8 +16,9 @@ from .. import personnummer, rules
 from ..case_page import one_read, with_rules
 from ..models import INSATS_STATES, Case, State
 from ..progression import step_history
-from ..selectors import case_in_scope_or_404, roles_of, timeline
+from ..selectors import case_in_scope_or_404, roles_of
 from ..target_groups import target_group_versions
+from ..timeline import timeline
 from .registry import other_actions, transition_actions
 
 ATTENDANCE_WEEKS = 12

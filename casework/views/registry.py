@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
 from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
@@ -21,7 +20,6 @@ from ..assignment_forms import ReassignForm
 from ..case_page import one_read
 from ..facts import facts_of
 from ..models import INSATS_STATES, Case, State
-from ..selectors import followups_due
 from ..target_group_forms import TargetGroupCorrectForm, target_group_input
 from ..target_groups import target_groups_correct
 from ..work_check import work_check_open, work_check_record
@@ -365,7 +363,7 @@ def other_actions(case: Case, user) -> list[Action]:
         names.append("enrol_end")
     if is_open and user.has_perm("casework.add_note"):
         names.append("note")
-    if may_change and followups_due(Case.objects.filter(pk=case.pk), until=date.max):
+    if may_change and rules.followup_unrecorded(case):  # the page's one read, as above
         names.append("followup")
     if may_change and work_check_open(case):
         names.append("work_check")

@@ -251,6 +251,8 @@ def test_extension_needing_samrad_is_refused_until_one_is_recorded(client, coach
 
 @time_machine.travel(date(2026, 8, 1), tick=False)
 def test_follow_up_after_an_ended_anstallning_records_income_support(client, coach, coach_case):
+    page = reverse("casework:case_detail", args=[coach_case.pk])
+    client.force_login(coach)
     case_start_insats(
         case_id=coach_case.pk,
         insats="anstallning",
@@ -258,16 +260,16 @@ def test_follow_up_after_an_ended_anstallning_records_income_support(client, coa
         by=coach,
         workplace=workplace(kommunal=True),
     )
+    assert 'data-action="followup"' not in client.get(page).content.decode()  # still employed
     case_start_insats(case_id=coach_case.pk, insats="jobbsok", on=date(2026, 2, 1), by=coach)
-    client.force_login(coach)
-    html = client.get(reverse("casework:case_detail", args=[coach_case.pk])).content.decode()
-    assert 'data-action="followup"' in html
+    assert 'data-action="followup"' in client.get(page).content.decode()
     response = client.post(
         action_url(coach_case, "followup"), {"on": "2026-07-18", "receives_eb": "nej"}
     )
     assert response.status_code == 302
     followup = coach_case.followups.get()
     assert followup.receives_eb is False and followup.spell_ended_on == date(2026, 2, 1)
+    assert 'data-action="followup"' not in client.get(page).content.decode()  # recorded
 
 
 @time_machine.travel(TODAY, tick=False)

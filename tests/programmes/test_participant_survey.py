@@ -12,7 +12,7 @@ from django.utils import timezone
 from audit.models import AccessLog
 from casework.models import Note, Transition
 from casework.rules import CaseRuleError
-from casework.services import case_assign_coach, case_start_insats
+from casework.services import case_assign_coach, case_start_insats, samrad_record
 from surveys import selectors, services
 from surveys.models import SurveyAnswer, SurveyInvitation, SurveyQuestion, SurveyResponse
 from tests.factories import UserFactory, make_pnr, unit
@@ -258,13 +258,29 @@ def test_the_indicator_report_carries_the_periods_results_hidden_under_five(refe
 
 
 def test_the_caseload_shows_the_first_five_due_surveys_and_links_to_all(
-    client, enrolled, coach, monkeypatch
+    client, refer, coordinator, coach
 ):
-    (row,) = selectors.reminder_rows(coach, today=timezone.localdate())
-    monkeypatch.setattr(selectors, "reminder_rows", lambda user, today: [row] * 7)
+    """The caseload builds only the five rows it shows and counts the rest in the database
+    (issue 15), oldest due first, as the full list does."""
+    started = []
+    for day in (9, 3, 7, 5, 8, 4, 6):  # started out of order: the oldest due comes first
+        case = refer()
+        samrad_record(case_id=case.pk, on=date(2026, 1, 2), by=coordinator)
+        case_assign_coach(case_id=case.pk, coach=coach, by=coordinator)
+        on = date(2026, 1, day)
+        case_start_insats(case_id=case.pk, insats="kartlaggning", on=on, by=coordinator)
+        started.append((on, case))
+    oldest = [case for _on, case in sorted(started, key=lambda s: s[0])]
+    rows, total = selectors.reminder_page(coach, today=timezone.localdate(), limit=5)
+    assert total == 7 and [r.case for r in rows] == oldest[:5]
+    assert [r.since for r in rows] == [date(2026, 1, d) for d in (3, 4, 5, 6, 7)]
+    assert [r.case for r in selectors.reminder_rows(coach, today=timezone.localdate())] == oldest
     client.force_login(coach)
     html = client.get(reverse("casework:caseload")).content.decode()
-    assert _reminder_table(html).count("<tr>") == 1 + 5  # the head and five rows
+    table = _reminder_table(html)
+    assert table.count("<tr>") == 1 + 5  # the head and five rows
+    shown = [reverse("casework:case_detail", args=[c.pk]) for c in (oldest[0], oldest[6])]
+    assert f'href="{shown[0]}"' in table and f'href="{shown[1]}"' not in table
     assert "7 deltagarenkäter att göra" in html
     assert f'href="{reverse("surveys:reminders")}">Visa alla 7 deltagarenkäter att göra' in html
     page = client.get(reverse("surveys:reminders")).content.decode()
