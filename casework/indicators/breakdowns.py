@@ -18,6 +18,8 @@ within a group is "referred in P from a case in the group and not IN3 there".
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -69,21 +71,24 @@ def _born_by(on, years: int):
     return rules.add_months(on, -12 * years)
 
 
-def _band_sql(period: Period, params: dict) -> str:
+def _band_sql(periods: Sequence[Period], params: dict) -> str:
+    """The age band of person `p` on the last day of the fact's period (`r.pno`)."""
     ops = connection.ops
     whens = []
-    for i, (band, low, high) in enumerate(AGE_BANDS):
-        params[f"old{i}"] = ops.adapt_datefield_value(_born_by(period.end, low))
-        params[f"young{i}"] = ops.adapt_datefield_value(_born_by(period.end, high + 1))
-        whens.append(
-            f"WHEN p.birth_date <= %(old{i})s AND p.birth_date > %(young{i})s THEN 'age:{band}'"
-        )
+    for k, period in enumerate(periods):
+        for i, (band, low, high) in enumerate(AGE_BANDS):
+            params[f"old{k}_{i}"] = ops.adapt_datefield_value(_born_by(period.end, low))
+            params[f"young{k}_{i}"] = ops.adapt_datefield_value(_born_by(period.end, high + 1))
+            whens.append(
+                f"WHEN r.pno = {k} AND p.birth_date <= %(old{k}_{i})s "
+                f"AND p.birth_date > %(young{k}_{i})s THEN 'age:{band}'"
+            )
     return f"CASE {' '.join(whens)} END"
 
 
 def _groups_sql(as_of, params: dict) -> str:
-    """Rows (grp, pid, gender, mask): each fact once per target group of its case and
-    once for its person's age band."""
+    """Rows (pno, grp, pid, gender, mask): each fact once per target group of its case
+    and once for its person's age band."""
     params["yes"] = True
     group_bits = " + ".join(
         f"CASE WHEN {cond} THEN {1 << i} ELSE 0 END"
@@ -102,36 +107,37 @@ def _groups_sql(as_of, params: dict) -> str:
             {codes}
     ),
     grouped AS (
-        SELECT g.grp, r.pid, r.gender, r.mask FROM person_rows r
+        SELECT r.pno, g.grp, r.pid, r.gender, r.mask FROM person_rows r
         JOIN case_groups cg ON cg.case_id = r.cid
         JOIN group_codes g ON (cg.gmask & g.bit) <> 0
         UNION ALL
-        SELECT {{band}}, r.pid, r.gender, r.mask FROM person_rows r
+        SELECT r.pno, {{band}}, r.pid, r.gender, r.mask FROM person_rows r
         JOIN casework_participant p ON p.id = r.pid
     )"""
 
 
 def breakdown_rows(
-    period: Period, *, filters: queries.Filters = queries.NO_FILTERS, as_of=None
+    periods: Sequence[Period], *, filters: queries.Filters = queries.NO_FILTERS, as_of=None
 ) -> list[tuple]:
-    """Rows (group, gender, count per person code in `queries.PERSON_CODES` order)."""
+    """Rows (period number, group, gender, count per person code in
+    `queries.PERSON_CODES` order), of every period from one query."""
     params: dict = {}
-    base = queries._base_ctes(period, filters, as_of, params, cid=_CID)
+    base = queries._base_ctes(periods, filters, as_of, params, cid=_CID)
     union = queries.person_rows_sql(params, cid=_CID)
-    groups = _groups_sql(as_of, params).replace("{band}", _band_sql(period, params))
+    groups = _groups_sql(as_of, params).replace("{band}", _band_sql(periods, params))
     cells = ", ".join(
         f"SUM(CASE WHEN {test} THEN 1 ELSE 0 END)" for test in queries._PERSON_TEST.values()
     )
     sql = f"""
     WITH {base},
-    person_rows (pid, gender, cid, mask) AS (
+    person_rows (pno, pid, gender, cid, mask) AS (
         {union}
     ),{groups},
     persons AS (
-        SELECT grp, pid, gender, {queries._BIT_OR[connection.vendor]} AS mask
-        FROM grouped WHERE grp IS NOT NULL GROUP BY grp, pid, gender
+        SELECT pno, grp, pid, gender, {queries._BIT_OR[connection.vendor]} AS mask
+        FROM grouped WHERE grp IS NOT NULL GROUP BY pno, grp, pid, gender
     )
-    SELECT grp, gender, {cells} FROM persons GROUP BY grp, gender"""
+    SELECT pno, grp, gender, {cells} FROM persons GROUP BY pno, grp, gender"""
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
@@ -142,30 +148,40 @@ def build_breakdowns(
 ) -> dict:
     """The report's "breakdowns": every target group and age band, zeros included, the
     indicators in `order` (the report's)."""
+    return build_breakdowns_of([period], filters=filters, order=order, as_of=as_of)[0]
+
+
+def build_breakdowns_of(
+    periods: Sequence[Period], *, filters: queries.Filters, order: list[str], as_of=None
+) -> list[dict]:
+    """`build_breakdowns` of each period, from one query for them all."""
     codes = queries.PERSON_CODES
-    cells: dict[str, dict[str, dict[str, int]]] = {}
-    for grp, gender, *counts in breakdown_rows(period, filters=filters, as_of=as_of):
+    cells: dict[tuple[int, str], dict[str, dict[str, int]]] = {}
+    for pno, grp, gender, *counts in breakdown_rows(periods, filters=filters, as_of=as_of):
         per_code = cells.setdefault(
-            grp, {c: dict.fromkeys(("total", *queries.GENDERS), 0) for c in codes}
+            (pno, grp), {c: dict.fromkeys(("total", *queries.GENDERS), 0) for c in codes}
         )
         for code, n in zip(codes, counts, strict=True):
             per_code[code][gender] = int(n or 0)
             per_code[code]["total"] += int(n or 0)
 
-    def block(key: str) -> dict:
-        found = cells.get(key, {})
+    def block(k: int, key: str) -> dict:
+        found = cells.get((k, key), {})
         return {c: found.get(c, dict.fromkeys(("total", *queries.GENDERS), 0)) for c in order}
 
-    return {
-        "target_groups": {
-            code: {"label": str(label), "indicators": block(f"tg:{code}")}
-            for code, label, _cond in TARGET_GROUPS
-        },
-        "age_bands": {
-            band: {
-                "label": _("%(low)s–%(high)s år") % {"low": low, "high": high},
-                "indicators": block(f"age:{band}"),
-            }
-            for band, low, high in AGE_BANDS
-        },
-    }
+    return [
+        {
+            "target_groups": {
+                code: {"label": str(label), "indicators": block(k, f"tg:{code}")}
+                for code, label, _cond in TARGET_GROUPS
+            },
+            "age_bands": {
+                band: {
+                    "label": _("%(low)s–%(high)s år") % {"low": low, "high": high},
+                    "indicators": block(k, f"age:{band}"),
+                }
+                for band, low, high in AGE_BANDS
+            },
+        }
+        for k in range(len(periods))
+    ]
