@@ -33,56 +33,46 @@ WORK_FORMS = (EmploymentForm.REGULAR.value, EmploymentForm.SUBSIDISED.value)
 ROW_CODES = ["K3_exits", "K3_good", "K3_pending", "K6_base", "K6_up"]
 
 
-def _k6_sql(periods: Sequence[Period], spells: str, scope: str, as_of) -> str:
+def _k6_sql(spells: str, scope: str, as_of) -> str:
     active = queries._ACTIVE
-    overlap = f"""SELECT p.pno, s.case_id, s.participant_id AS pid, s.gender FROM {spells} s
-            JOIN periods p ON s.start_on <= p.p_end AND {{per_period}}
-            WHERE s.state IN ({active}) AND {scope} AND s.start_on <= %(p_last)s AND """
-    (open_scan, open_period), (ends_scan, ends_period) = queries._OPEN, queries._ENDS_IN_OR_AFTER_P
-    latest = queries.each_period(
-        periods,
-        f"""SELECT a.case_id, a.step, a.effective_on, a.recorded_at, a.id
-        FROM {current("casework_assessment", "a", as_of)} a
-        WHERE a.effective_on BETWEEN %(p_start)s AND %(p_end)s""",
-    )
+    overlap = f"""SELECT s.case_id, s.participant_id AS pid, s.gender FROM {spells} s
+            WHERE s.state IN ({active}) AND {scope} AND s.start_on <= %(p_end)s AND """
     return f"""
     active_cases AS (
-        {overlap.format(per_period=open_period)} {open_scan}
+        {overlap} s.end_on IS NULL
         UNION
-        {overlap.format(per_period=ends_period)} {ends_scan}
-    ),
-    assessed AS (
-        {latest}
+        {overlap} {queries._ENDS_IN_OR_AFTER_P}
     ),
     latest AS (
-        SELECT pno, case_id, step, ROW_NUMBER() OVER (
-            PARTITION BY pno, case_id ORDER BY effective_on DESC, recorded_at DESC, id DESC
+        SELECT a.case_id, a.step, ROW_NUMBER() OVER (
+            PARTITION BY a.case_id ORDER BY a.effective_on DESC, a.recorded_at DESC, a.id DESC
         ) AS rn
-        FROM assessed
+        FROM {current("casework_assessment", "a", as_of)} a
+        WHERE a.effective_on BETWEEN %(p_start)s AND %(p_end)s
     ),
     k6 AS (
-        SELECT ac.pno, ac.pid, ac.gender,
+        SELECT ac.pid, ac.gender,
                MAX(CASE WHEN l.step > c.baseline_step THEN 1 ELSE 0 END) AS up
         FROM active_cases ac
         JOIN casework_case c ON c.id = ac.case_id AND c.baseline_step IS NOT NULL
-        LEFT JOIN latest l ON l.pno = ac.pno AND l.case_id = ac.case_id AND l.rn = 1
-        GROUP BY ac.pno, ac.pid, ac.gender
+        LEFT JOIN latest l ON l.case_id = ac.case_id AND l.rn = 1
+        GROUP BY ac.pid, ac.gender
     )"""
 
 
 def key_figure_rows(
-    periods: Sequence[Period], *, filters: queries.Filters = queries.NO_FILTERS, as_of=None
-) -> list[dict[str, dict[str, int]]]:
-    """Per period, {code: {"total", "K", "M", "X"}} for `ROW_CODES`; one query for all."""
+    period: Period, *, filters: queries.Filters = queries.NO_FILTERS, as_of=None
+) -> dict[str, dict[str, int]]:
+    """{code: {"total", "K", "M", "X"}} for `ROW_CODES`, from one query."""
     params: dict = {"ej_aktuell": EJ_AKTUELL, "yes": True}
-    first, spells, scope = queries._source(periods, filters, as_of, params)
+    first, spells, scope = queries._source(period, filters, as_of, params)
     scope = scope.format(a="s")
     forms = ", ".join(f"'{f}'" for f in WORK_FORMS)
     work = f"k.exit_reason = 'ARBETE' AND k.employment_form IN ({forms})"
     sql = f"""
-    WITH {first}{_k3_sql(periods, spells, scope, as_of)},{_k6_sql(periods, spells, scope, as_of)}
-    SELECT pno, gender, SUM(ex), SUM(good), SUM(pending), SUM(base), SUM(up) FROM (
-        SELECT k.pno, k.gender,
+    WITH {first}{_k3_sql(spells, scope, as_of)},{_k6_sql(spells, scope, as_of)}
+    SELECT gender, SUM(ex), SUM(good), SUM(pending), SUM(base), SUM(up) FROM (
+        SELECT k.gender,
                CASE WHEN k.exit_reason <> %(ej_aktuell)s THEN 1 ELSE 0 END AS ex,
                CASE WHEN ({work} AND k.lasted = 1)
                       OR (k.exit_reason = 'STUDIER' AND k.studiemedel = %(yes)s)
@@ -91,51 +81,34 @@ def key_figure_rows(
                0 AS base, 0 AS up
         FROM k3 k
         UNION ALL
-        SELECT pno, gender, 0, 0, 0, 1, up FROM k6
-    ) figures GROUP BY pno, gender"""
+        SELECT gender, 0, 0, 0, 1, up FROM k6
+    ) figures GROUP BY gender"""
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        rows = {(row[0], row[1]): [int(n or 0) for n in row[2:]] for row in cursor.fetchall()}
-    result = []
-    for k in range(len(periods)):
-        out = {}
-        for i, code in enumerate(ROW_CODES):
-            per_gender = {g: rows.get((k, g), [0] * len(ROW_CODES))[i] for g in queries.GENDERS}
-            out[code] = {"total": sum(per_gender.values()), **per_gender}
-        result.append(out)
-    return result
+        rows = {row[0]: [int(n or 0) for n in row[1:]] for row in cursor.fetchall()}
+    out = {}
+    for i, code in enumerate(ROW_CODES):
+        per_gender = {g: rows.get(g, [0] * len(ROW_CODES))[i] for g in queries.GENDERS}
+        out[code] = {"total": sum(per_gender.values()), **per_gender}
+    return out
 
 
-def _k3_sql(periods: Sequence[Period], spells: str, scope: str, as_of) -> str:
+def _k3_sql(spells: str, scope: str, as_of) -> str:
     """CTE k3: each exit dated in P with its transition's K3 facts and its current check."""
-    checks = queries.each_period(
-        periods,
-        f"""SELECT ch.case_id, ch.exit_on,
-               MAX(CASE WHEN ch.lasted_month THEN 1 ELSE 0 END) AS lasted
-        FROM {current("casework_employmentcheck", "ch", as_of)} ch
-        WHERE ch.exit_on BETWEEN %(p_start)s AND %(p_end)s
-        GROUP BY ch.case_id, ch.exit_on""",
-    )
-    exits = queries.each_period(
-        periods,
-        f"""SELECT s.case_id, s.start_on, s.gender, s.exit_reason
-        FROM {spells} s
-        WHERE s.state = 'avslutad' AND {scope} AND s.start_on BETWEEN %(p_start)s AND %(p_end)s""",
-    )
     return f"""
     checks AS (
-        {checks}
-    ),
-    exits_k3 AS (
-        {exits}
+        SELECT ch.case_id, ch.exit_on, MAX(CASE WHEN ch.lasted_month THEN 1 ELSE 0 END) AS lasted
+        FROM {current("casework_employmentcheck", "ch", as_of)} ch
+        WHERE ch.exit_on BETWEEN %(p_start)s AND %(p_end)s
+        GROUP BY ch.case_id, ch.exit_on
     ),
     k3 AS (
-        SELECT s.pno, s.gender, s.exit_reason, t.employment_form, t.studiemedel, chk.lasted
-        FROM exits_k3 s
+        SELECT s.gender, s.exit_reason, t.employment_form, t.studiemedel, chk.lasted
+        FROM {spells} s
         LEFT JOIN {current("casework_transition", "t", as_of)} t
           ON t.case_id = s.case_id AND t.effective_on = s.start_on AND t.to_state = 'avslutad'
-        LEFT JOIN checks chk
-          ON chk.pno = s.pno AND chk.case_id = s.case_id AND chk.exit_on = s.start_on
+        LEFT JOIN checks chk ON chk.case_id = s.case_id AND chk.exit_on = s.start_on
+        WHERE s.state = 'avslutad' AND {scope} AND s.start_on BETWEEN %(p_start)s AND %(p_end)s
     )"""
 
 

@@ -1,26 +1,18 @@
 """The indicator SQL: computed in the database from the journal (indicators.md).
 
-Two queries make a report, whatever the number of participants, and the same two make
-the reports of several periods (this tertial and the same tertial last year, board.py):
+Two queries make a report, whatever the number of participants:
 
 1. `count_rows` — one statement. Common table expressions build the *facts* of the
-   periods, one row per (period, indicator code, person, gender, counting key):
-   referrals in P, spells overlapping P, enrolments, exits and due follow-ups. The
-   distinct facts are then counted per period and code, in total and per gender K/M/X.
-   For person indicators the key is the participant, so a person with two cases or two
-   events counts once; for K1 it is the exiting case (a case exits once); for UT6
-   due/missing it is the ended spell (case and end date).
+   period, one row per (indicator code, person, gender, counting key): referrals in P,
+   spells overlapping P, enrolments, exits and due follow-ups. The distinct facts are
+   then counted per code, in total and per gender K/M/X. For person indicators the key
+   is the participant, so a person with two cases or two events counts once; for K1 it
+   is the exiting case (a case exits once); for UT6 due/missing it is the ended spell
+   (case and end date).
 2. `median_rows` — one statement for K2. The per-case lead times (referral to first
-   insats) are counted per number of days, per period, per gender and in total; running
-   sums over that histogram find the one or two middle values and AVG of them is the
-   median, in the database. An even count gives the mean of the two middle values (x.5).
-
-Several periods: every fact row carries `pno`, its period's number (0 = the first). Facts
-dated in P (referrals, exits, due follow-ups, first insatser) are read once per period,
-each through its own index range (`each_period`; no two periods share them). Spells open
-in P are read in one scan bounded by the outer bounds of all the periods and joined to the
-`periods` CTE, which tags each with every period it overlaps: a spell open in both
-tertials is read once.
+   insats) are counted per number of days, per gender and in total; running sums over
+   that histogram find the one or two middle values and AVG of them is the median, in
+   the database. An even count gives the mean of the two middle values (x.5).
 
 The spells come from the `Spell` projection (casework.projections), read through its
 indexes with the period's bounds, so a report touches the rows of P and not the whole
@@ -33,8 +25,7 @@ over the journal as recorded at T (extensions recorded later do not count), befo
 statement (`casework.deadlines.overstaying_as_of`).
 
 Both run on SQLite (3.25+, window functions) and PostgreSQL. The only engine-specific
-SQL is the difference of two dates in days (`_DATE_SQL`) and the dates' type in the
-`periods` VALUES list.
+SQL is the difference of two dates in days (`_DATE_SQL`).
 """
 
 from __future__ import annotations
@@ -113,82 +104,34 @@ def _scope(filters: Filters, params: dict) -> str:
     return " AND ".join(parts) or "1 = 1"
 
 
-_PERIOD_PARAMS = ("p_start", "p_end", "due_low", "due_high")
-
-
-def _period_params(periods: Sequence[Period], params: dict) -> None:
-    """The bounds of each period k as `%(p_start{k})s` .. `%(due_high{k})s`, and the
-    outer bounds of them all (`p_first`, `p_last`) for a scan that serves every period."""
-    ops = connection.ops
-    for k, period in enumerate(periods):
-        bounds = (period.start, period.end, *follow_up_window(period))
-        for name, day in zip(_PERIOD_PARAMS, bounds, strict=True):
-            params[f"{name}{k}"] = ops.adapt_datefield_value(day)
-    params["p_first"] = ops.adapt_datefield_value(min(p.start for p in periods))
-    params["p_last"] = ops.adapt_datefield_value(max(p.end for p in periods))
-
-
-def _of_period(sql: str, k: int) -> str:
-    """`sql` written for one period (`%(p_start)s` ...), for period k."""
-    for name in _PERIOD_PARAMS:
-        sql = sql.replace(f"%({name})s", f"%({name}{k})s")
-    return sql
-
-
-def each_period(periods: Sequence[Period], select: str) -> str:
-    """`select` (a SELECT of one period's rows, starting "SELECT ") once per period, its
-    rows tagged `pno` (0 = the first period): for facts dated in P, which no two periods
-    share, so each reads only its own range of the index."""
-    body = select.strip().removeprefix("SELECT ")
-    return "\n        UNION ALL ".join(
-        _of_period(f"SELECT {k} AS pno, {body}", k) for k in range(len(periods))
-    )
-
-
-def _periods_cte(periods: Sequence[Period]) -> str:
-    """CTE `periods (pno, p_start, p_end)`: joined by facts that span periods (spells
-    open in P), read in one scan for all of them and tagged with each period they touch."""
-    cast = "CAST({0} AS DATE)" if connection.vendor == "postgresql" else "{0}"
-    rows = ", ".join(
-        f"({k}, {cast.format(f'%(p_start{k})s')}, {cast.format(f'%(p_end{k})s')})"
-        for k in range(len(periods))
-    )
-    return f"periods (pno, p_start, p_end) AS (VALUES {rows}),"
-
-
-def _source(
-    periods: Sequence[Period], filters: Filters, as_of, params: dict
-) -> tuple[str, str, str]:
+def _source(period: Period, filters: Filters, as_of, params: dict) -> tuple[str, str, str]:
     """(CTEs that must come first, the spell table to read, the case scope on `{a}`)."""
-    _period_params(periods, params)
+    ops = connection.ops
+    due_low, due_high = follow_up_window(period)
+    params.update(
+        p_start=ops.adapt_datefield_value(period.start),
+        p_end=ops.adapt_datefield_value(period.end),
+        due_low=ops.adapt_datefield_value(due_low),
+        due_high=ops.adapt_datefield_value(due_high),
+    )
     scope = _scope(filters, params)
-    first = _periods_cte(periods)
     if as_of is None:
-        return first, "casework_spell", scope
-    params["as_of"] = connection.ops.adapt_datetimefield_value(as_of)
-    return f"{first} replayed ({SPELL_COLUMNS}) AS ({spells_sql(as_of)}),", "replayed", scope
+        return "", "casework_spell", scope
+    params["as_of"] = ops.adapt_datetimefield_value(as_of)
+    return f"replayed ({SPELL_COLUMNS}) AS ({spells_sql(as_of)}),", "replayed", scope
 
 
 # An open spell, or one that ends after P starts and is not empty. Two conjunctions,
 # each a range of one index, where one OR would make PostgreSQL read every spell that
-# starts before P ends. The scan is bounded by the outer bounds of all the periods (a
-# spell open in last year's P and in this year's is read once), and the join to
-# `periods` tags each row with every period it overlaps.
-_OPEN = ("s.end_on IS NULL", "1 = 1")
-_ENDS_IN_OR_AFTER_P = (
-    "s.end_on > %(p_first)s AND s.end_on > s.start_on",
-    "s.end_on > p.p_start",
-)
+# starts before P ends.
+_ENDS_IN_OR_AFTER_P = "s.end_on > %(p_start)s AND s.end_on > s.start_on"
 
 
-def _overlapping(spells: str, scope: str, ends: tuple[str, str], cid: str = "") -> str:
-    scan, per_period = ends
-    return f"""SELECT p.pno, s.participant_id AS pid, s.gender, s.state, w.kommunal{cid}
-        FROM {spells} s
-        JOIN periods p ON s.start_on <= p.p_end AND {per_period}
-        LEFT JOIN programmes_workplace w ON w.id = s.workplace_id
+def _overlapping(spells: str, scope: str, ends: str, cid: str = "") -> str:
+    return f"""SELECT s.participant_id AS pid, s.gender, s.state, w.kommunal{cid}
+        FROM {spells} s LEFT JOIN programmes_workplace w ON w.id = s.workplace_id
         WHERE s.state IN ({_ACTIVE}, '{ENROLMENT}') AND {scope}
-          AND s.start_on <= %(p_last)s AND {scan}"""
+          AND s.start_on <= %(p_end)s AND {ends}"""
 
 
 def _overstays(spells: str, scope: str, cid: str = "") -> str:
@@ -197,42 +140,33 @@ def _overstays(spells: str, scope: str, cid: str = "") -> str:
     The projection keeps each spell's first overstay day (`overstay_from`, from
     casework.rules, docs/adr/0104)."""
     return f"""
-        SELECT p.pno, s.participant_id AS pid, s.gender{cid} FROM {spells} s
-        JOIN periods p ON s.overstay_from <= p.p_end
-          AND (s.end_on IS NULL OR s.end_on > p.p_start)
-        WHERE s.overstay_from IS NOT NULL AND s.overstay_from <= %(p_last)s AND {scope}
-          AND (s.end_on IS NULL OR s.end_on > %(p_first)s)
+        SELECT s.participant_id AS pid, s.gender{cid} FROM {spells} s
+        WHERE s.overstay_from IS NOT NULL AND s.overstay_from <= %(p_end)s AND {scope}
+          AND (s.end_on IS NULL OR s.end_on > %(p_start)s)
 """
 
 
-def _overstays_as_of(
-    periods: Sequence[Period], filters: Filters, as_of, scope: str, cid: str = ""
-) -> str:
+def _overstays_as_of(period: Period, filters: Filters, as_of, scope: str, cid: str = "") -> str:
     """OVERSTAY as of T: the deadlines as they were then, with the extensions recorded by
     T, are the rules' own (casework.deadlines) over the journal as recorded at T; the
     facts are listed as literal rows (integers and a checked gender code only), and the
     report's scope (`{a}` = v) narrows them as it narrows the spells."""
-    rows = [
-        (k, *row)
-        for k, period in enumerate(periods)
-        for row in overstaying_as_of(as_of, period.start, period.end, filters.programme_ids)
-    ]
+    rows = overstaying_as_of(as_of, period.start, period.end, filters.programme_ids)
     if not rows:
         no_case = ", CAST(NULL AS BIGINT) AS cid" if cid else ""
         return f"""
-        SELECT CAST(NULL AS INTEGER) AS pno, CAST(NULL AS BIGINT) AS pid,
-               CAST(NULL AS VARCHAR(1)) AS gender{no_case}
+        SELECT CAST(NULL AS BIGINT) AS pid, CAST(NULL AS VARCHAR(1)) AS gender{no_case}
         WHERE 1 = 0
 """
     values = ", ".join(
-        f"({int(k)}, {int(pid)}, '{_gender(gender)}', {int(case)}, {int(programme)})"
-        for k, pid, gender, case, programme in rows
+        f"({int(pid)}, '{_gender(gender)}', {int(case)}, {int(programme)})"
+        for pid, gender, case, programme in rows
     )
     key = ", v.case_id AS cid" if cid else ""
     return f"""
-        SELECT v.pno, v.participant_id AS pid, v.gender{key} FROM (
-            SELECT column1 AS pno, column2 AS participant_id, column3 AS gender,
-                   column4 AS case_id, column5 AS programme_id FROM (VALUES {values}) t
+        SELECT v.participant_id AS pid, v.gender{key} FROM (
+            SELECT column1 AS participant_id, column2 AS gender, column3 AS case_id,
+                   column4 AS programme_id FROM (VALUES {values}) t
         ) v WHERE {scope.format(a="v")}
 """
 
@@ -243,24 +177,19 @@ def _gender(code: str) -> str:
     return code
 
 
-def _base_ctes(
-    periods: Sequence[Period], filters: Filters, as_of, params: dict, cid: str = ""
-) -> str:
-    """Spells and enrolments overlapping P, referrals, exits and due follow-ups, of every
-    period at once, each row tagged with its period (`pno`).
+def _base_ctes(period: Period, filters: Filters, as_of, params: dict, cid: str = "") -> str:
+    """Spells and enrolments overlapping P, referrals, exits and due follow-ups.
 
     `cid` (", s.case_id AS cid" or "") adds each fact's case, for the breakdowns."""
-    first, spells, scope = _source(periods, filters, as_of, params)
-    exits = each_period(
-        periods,
-        f"""SELECT s.participant_id AS pid, s.gender, s.exit_reason{cid}
+    first, spells, scope = _source(period, filters, as_of, params)
+    exits = f"""
+        SELECT s.participant_id AS pid, s.gender, s.exit_reason{cid}
         FROM {spells} s
         WHERE s.state = 'avslutad' AND {scope.format(a="s")}
-          AND s.start_on BETWEEN %(p_start)s AND %(p_end)s""",
-    )
-    due = each_period(
-        periods,
-        f"""SELECT s.case_id, s.participant_id AS pid, s.gender, s.end_on, f.outcome
+          AND s.start_on BETWEEN %(p_start)s AND %(p_end)s
+"""
+    due = f"""
+        SELECT s.case_id, s.participant_id AS pid, s.gender, s.end_on, f.outcome
         FROM {spells} s
         LEFT JOIN (
             SELECT f.case_id, f.spell_ended_on,
@@ -270,42 +199,30 @@ def _base_ctes(
             GROUP BY f.case_id, f.spell_ended_on
         ) f ON f.case_id = s.case_id AND f.spell_ended_on = s.end_on
         WHERE s.state = 'anstallning' AND {scope.format(a="s")} AND s.end_on > s.start_on
-          AND s.end_on BETWEEN %(due_low)s AND %(due_high)s""",
-    )
-    referrals = each_period(
-        periods,
-        f"""SELECT s.participant_id AS pid, s.gender, s.income_support, s.age_at_referral{cid}
-        FROM {spells} s
-        WHERE s.state = 'aktualisering' AND {scope.format(a="s")}
-          AND s.start_on BETWEEN %(p_start)s AND %(p_end)s""",
-    )
+          AND s.end_on BETWEEN %(due_low)s AND %(due_high)s
+"""
     overstays = (
         _overstays(spells, scope.format(a="s"), cid)
         if as_of is None
-        else _overstays_as_of(periods, filters, as_of, scope, cid)
+        else _overstays_as_of(period, filters, as_of, scope, cid)
     )
     return f"""{first}
     overstays AS ({overstays}    ),
     overlapping AS (
-        {_overlapping(spells, scope.format(a="s"), _OPEN, cid)}
+        {_overlapping(spells, scope.format(a="s"), "s.end_on IS NULL", cid)}
         UNION ALL
         {_overlapping(spells, scope.format(a="s"), _ENDS_IN_OR_AFTER_P, cid)}
     ),
     referrals AS (
-        {referrals}
+        SELECT s.participant_id AS pid, s.gender, s.income_support, s.age_at_referral{cid}
+        FROM {spells} s
+        WHERE s.state = 'aktualisering' AND {scope.format(a="s")}
+          AND s.start_on BETWEEN %(p_start)s AND %(p_end)s
     ),
-    exits AS (
-        {exits}
-    ),
-    exit_rows AS (
-        {exits}
-    ),
-    due AS (
-        {due}
-    ),
-    due_rows AS (
-        {due}
-    )"""
+    exits AS ({exits}    ),
+    exit_rows AS ({exits}    ),
+    due AS ({due}    ),
+    due_rows AS ({due}    )"""
 
 
 # What one row of each source says of its person, as bits of one integer: a person is
@@ -363,12 +280,12 @@ def _when(condition: str, then: str) -> str:
 
 
 def person_rows_sql(params: dict, cid: str = "") -> str:
-    """The UNION of the sources, one row (pno, pid, gender[, cid], mask) per fact."""
+    """The UNION of the sources, one row (pid, gender[, cid], mask) per fact."""
     params.update(ej_aktuell=EJ_AKTUELL, kommunal=True)
     key = ", cid" if cid else ""
     due_key = ", case_id" if cid else ""
     parts = [
-        f"SELECT pno, pid, gender{due_key if source == 'due' else key}, "
+        f"SELECT pid, gender{due_key if source == 'due' else key}, "
         f"{' + '.join(_when(e, str(_BIT[c])) for c, e in exprs.items())} "
         f"FROM {source}"
         for source, exprs in _SOURCES.items()
@@ -376,58 +293,60 @@ def person_rows_sql(params: dict, cid: str = "") -> str:
     return "\n        UNION ALL ".join(parts)
 
 
-def _persons_sql(periods: Sequence[Period], filters: Filters, as_of, params: dict) -> str:
-    """CTE `persons`: one row per period and person in any source, with the bits of their
-    codes in that period."""
+def _persons_sql(period: Period, filters: Filters, as_of, params: dict) -> str:
+    """CTE `persons`: one row per person in any source, with the bits of their codes."""
     return f"""
-    WITH {_base_ctes(periods, filters, as_of, params)},
-    person_rows (pno, pid, gender, mask) AS (
+    WITH {_base_ctes(period, filters, as_of, params)},
+    person_rows (pid, gender, mask) AS (
         {person_rows_sql(params)}
     ),
     persons AS (
-        SELECT pno, pid, gender, {_BIT_OR[connection.vendor]} AS mask
-        FROM person_rows GROUP BY pno, pid, gender
+        SELECT pid, gender, {_BIT_OR[connection.vendor]} AS mask
+        FROM person_rows GROUP BY pid, gender
     )"""
 
 
-def count_rows(
-    periods: Sequence[Period], *, filters: Filters = NO_FILTERS, as_of=None
-) -> list[list[tuple]]:
-    """Per period, rows (code, total, K, M, X) of the counts; one query for them all."""
-    params: dict = {}
+def counting_sql(masks: str, key: str = "") -> str:
+    """The final SELECT: per gender (and `key`, a column of `masks`), the count of each
+    code. `masks` is a FROM item of rows ([key,] gender, mask, n): n persons of that gender
+    with that set of codes; the per-row counts (K1, UT6 due/missing) go beside them."""
     codes = [*PERSON_CODES, *ROW_CODES]
-    # Persons by period, gender and set of codes (few rows), then the per-row counts.
     cells = [_when(test, "n") for test in _PERSON_TEST.values()] + ["0"] * len(ROW_CODES)
     named = ", ".join(f"{cell} AS c{i}" for i, cell in enumerate(cells))
-    branches = [
-        f"SELECT pno, gender, {named} FROM (SELECT pno, gender, mask, COUNT(*) AS n "
-        "FROM persons GROUP BY pno, gender, mask) masks"
-    ]
+    keyed = f"{key}, " if key else ""
+    branches = [f"SELECT {keyed}gender, {named} FROM {masks} masks"]
     for source, counts in _ROW_COUNTS.items():
         row = dict.fromkeys(codes, "0") | {c: _when(e, "1") for c, e in counts.items()}
-        branches.append(f"SELECT pno, gender, {', '.join(row.values())} FROM {source}")
+        total = "'all', " if key else ""
+        branches.append(f"SELECT {total}gender, {', '.join(row.values())} FROM {source}")
     sums = ", ".join(f"SUM(c{i})" for i in range(len(codes)))
     union = "\n        UNION ALL ".join(branches)
-    sql = (
-        _persons_sql(periods, filters, as_of, params)
-        + f"""
-    SELECT pno, gender, {sums} FROM (
+    return f"""
+    SELECT {keyed}gender, {sums} FROM (
         {union}
-    ) counted GROUP BY pno, gender"""
+    ) counted GROUP BY {keyed}gender"""
+
+
+def code_rows(by_gender: dict[str, list[int]]) -> list[tuple]:
+    """Rows (code, total, K, M, X) from {gender: [count per code of `counting_sql`]}."""
+    codes = [*PERSON_CODES, *ROW_CODES]
+    per_gender = [by_gender.get(g, [0] * len(codes)) for g in GENDERS]
+    return [
+        (code, sum(col), *col)
+        for code, col in zip(codes, zip(*per_gender, strict=True), strict=True)
+    ]
+
+
+def count_rows(period: Period, *, filters: Filters = NO_FILTERS, as_of=None) -> list[tuple]:
+    """Rows (code, total, K, M, X) of the counts, from one query."""
+    params: dict = {}
+    # Persons by gender and set of codes (few rows), then the per-row counts beside them.
+    sql = _persons_sql(period, filters, as_of, params) + counting_sql(
+        "(SELECT gender, mask, COUNT(*) AS n FROM persons GROUP BY gender, mask)"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        found = {(row[0], row[1]): [int(n or 0) for n in row[2:]] for row in cursor.fetchall()}
-    out = []
-    for k in range(len(periods)):
-        per_gender = [found.get((k, g), [0] * len(codes)) for g in GENDERS]
-        out.append(
-            [
-                (code, sum(col), *col)
-                for code, col in zip(codes, zip(*per_gender, strict=True), strict=True)
-            ]
-        )
-    return out
+        return code_rows({row[0]: [int(n or 0) for n in row[1:]] for row in cursor.fetchall()})
 
 
 def person_ids(
@@ -437,7 +356,7 @@ def person_ids(
     if code not in _PERSON_TEST:
         raise ValueError(f"not a person indicator: {code}")
     params: dict = {"gender": gender}
-    sql = _persons_sql([period], filters, as_of, params) + (
+    sql = _persons_sql(period, filters, as_of, params) + (
         f"\n    SELECT pid FROM persons WHERE {_PERSON_TEST[code]}"
         + (" AND gender = %(gender)s" if gender else "")
         + " ORDER BY pid"
@@ -447,49 +366,42 @@ def person_ids(
         return [row[0] for row in cursor.fetchall()]
 
 
-def median_rows(
-    periods: Sequence[Period], *, filters: Filters = NO_FILTERS, as_of=None
-) -> list[list[tuple]]:
-    """Per period, rows (group, median days) for K2, group 'total' or a gender; one query."""
+def median_rows(period: Period, *, filters: Filters = NO_FILTERS, as_of=None) -> list[tuple]:
+    """Rows (group, median days) for K2, group 'total' or a gender, in one query."""
     params: dict = {}
-    first, spells, scope = _source(periods, filters, as_of, params)
+    first, spells, scope = _source(period, filters, as_of, params)
     days = _date_sql("days", "s.first_insats_on", "s.referred_on")
     # One row per case whose first insats starts in P: its referral spell carries the
     # first insats date (casework.projections). The lead times are few distinct day
     # counts, so the median is read off their histogram: the value at rank (n + 1) / 2
     # and at rank (n + 2) / 2, averaged.
-    histogram = each_period(
-        periods,
-        f"""SELECT s.gender, {days} AS days, COUNT(*) AS cnt
-        FROM {spells} s
-        WHERE s.state = 'aktualisering' AND {scope.format(a="s")}
-          AND s.first_insats_on BETWEEN %(p_start)s AND %(p_end)s
-        GROUP BY s.gender, {days}""",
-    )
     sql = f"""
     WITH {first}
     histogram AS (
-        {histogram}
+        SELECT s.gender, {days} AS days, COUNT(*) AS cnt
+        FROM {spells} s
+        WHERE s.state = 'aktualisering' AND {scope.format(a="s")}
+          AND s.first_insats_on BETWEEN %(p_start)s AND %(p_end)s
+        GROUP BY s.gender, {days}
     ),
     grouped AS (
-        SELECT pno, 'total' AS grp, days, SUM(cnt) AS cnt FROM histogram GROUP BY pno, days
-        UNION ALL SELECT pno, gender, days, cnt FROM histogram
+        SELECT 'total' AS grp, days, SUM(cnt) AS cnt FROM histogram GROUP BY days
+        UNION ALL SELECT gender, days, cnt FROM histogram
     ),
     ranked AS (
-        SELECT pno, grp, days, CAST(cnt AS BIGINT) AS cnt,
-               CAST(SUM(cnt) OVER (PARTITION BY pno, grp ORDER BY days) AS BIGINT) AS upto,
-               CAST(SUM(cnt) OVER (PARTITION BY pno, grp) AS BIGINT) AS n
+        SELECT grp, days, CAST(cnt AS BIGINT) AS cnt,
+               CAST(SUM(cnt) OVER (PARTITION BY grp ORDER BY days) AS BIGINT) AS upto,
+               CAST(SUM(cnt) OVER (PARTITION BY grp) AS BIGINT) AS n
         FROM grouped
     ),
     middle AS (
-        SELECT pno, grp, days FROM ranked
+        SELECT grp, days FROM ranked
         WHERE upto - cnt < (n + 1) / 2 AND (n + 1) / 2 <= upto
         UNION ALL
-        SELECT pno, grp, days FROM ranked
+        SELECT grp, days FROM ranked
         WHERE upto - cnt < (n + 2) / 2 AND (n + 2) / 2 <= upto
     )
-    SELECT pno, grp, AVG(days) FROM middle GROUP BY pno, grp"""
+    SELECT grp, AVG(days) FROM middle GROUP BY grp"""
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    return [[(grp, median) for pno, grp, median in rows if pno == k] for k in range(len(periods))]
+        return cursor.fetchall()

@@ -152,29 +152,27 @@ def build_many(
     municipality_ids=None,
     municipality: str | None = None,
     detail: bool = True,
-    sections: bool = True,
 ) -> list[dict]:
-    """`build` of each period, with the same fixed number of queries as one report: each
-    query computes every period at once (its rows tagged with the period), reading the
-    spells open in more than one of them once.
+    """`build` of each period: per period the counts with the breakdowns (one query), K2
+    and K3/K6 (one each); the budgets of all periods from the same two queries; the other
+    apps' sections of the first period only.
 
-    `detail=False` leaves out the breakdowns and the other apps' sections (the chart);
-    `sections=False` the other apps' sections only, and they are of the first period."""
+    `detail=False` leaves out the breakdowns and the other apps' sections (the chart)."""
     filters = queries.Filters(programme_ids, unit_ids, municipality_ids)
-    counted = _counts_and_k1_k2(periods, filters, as_of)
-    figures = key_figures.key_figure_rows(periods, filters=filters, as_of=as_of)
     budgets: list[Decimal | None] = [None] * len(periods)
     if filters.unit_ids is None and filters.municipality_ids is None:
         budgets = key_figures.prorated_budgets(periods, filters.programme_ids)
-    details = (
-        breakdowns.build_breakdowns_of(periods, filters=filters, order=COUNT_CODES, as_of=as_of)
-        if detail
-        else []
-    )
     reports = []
     for k, period in enumerate(periods):
-        counts, indicators = counted[k]
-        indicators |= _key_figures(figures[k], budgets[k], counts)
+        if detail:
+            rows, groups = breakdowns.counts_and_breakdown_rows(
+                period, filters=filters, as_of=as_of
+            )
+        else:
+            rows = queries.count_rows(period, filters=filters, as_of=as_of)
+        counts, indicators = _counts_and_k1_k2(period, rows, filters, as_of)
+        figures = key_figures.key_figure_rows(period, filters=filters, as_of=as_of)
+        indicators |= _key_figures(figures, budgets[k], counts)
         report = {
             "period": {"start": period.start.isoformat(), "end": period.end.isoformat()},
             "programme": programme_code,
@@ -183,8 +181,8 @@ def build_many(
             "indicators": indicators,
         }
         if detail:
-            report["breakdowns"] = details[k]
-            if sections and k == 0:
+            report["breakdowns"] = breakdowns.breakdowns_of(groups, COUNT_CODES)
+            if k == 0:
                 for name, section in SECTIONS.items():
                     report[name] = section(period, filters)
         if as_of is not None:
@@ -194,28 +192,22 @@ def build_many(
 
 
 def _counts_and_k1_k2(
-    periods: Sequence[Period], filters: queries.Filters, as_of
-) -> list[tuple[dict, dict]]:
-    """Per period, the counts (the main query's rows by code) and the indicators up to
-    K2: two queries for all periods."""
-    result = []
-    counts_of = queries.count_rows(periods, filters=filters, as_of=as_of)
-    medians_of = queries.median_rows(periods, filters=filters, as_of=as_of)
-    for rows, median_rows in zip(counts_of, medians_of, strict=True):
-        counts = {row[0]: dict(zip(COLUMNS, row[1:], strict=True)) for row in rows}
-        indicators = {code: counts.get(code, _zero()) for code in COUNT_CODES}
-        indicators["UT6"] = {
-            **indicators["UT6"],
-            "due": counts.get("UT6_due", _zero())["total"],
-            "missing": counts.get("UT6_missing", _zero())["total"],
-        }
-        exits = counts.get("K1_exits", _zero())
-        good = counts.get("K1_work_or_study", _zero())
-        indicators["K1"] = {col: _share(good[col], exits[col]) for col in COLUMNS}
-        medians = dict(median_rows)
-        indicators["K2"] = {col: _median(medians.get(col)) for col in COLUMNS}
-        result.append((counts, indicators))
-    return result
+    period: Period, rows: list[tuple], filters: queries.Filters, as_of
+) -> tuple[dict, dict]:
+    """The counts (the main query's rows by code) and the indicators up to K2 (one query)."""
+    counts = {row[0]: dict(zip(COLUMNS, row[1:], strict=True)) for row in rows}
+    indicators = {code: counts.get(code, _zero()) for code in COUNT_CODES}
+    indicators["UT6"] = {
+        **indicators["UT6"],
+        "due": counts.get("UT6_due", _zero())["total"],
+        "missing": counts.get("UT6_missing", _zero())["total"],
+    }
+    exits = counts.get("K1_exits", _zero())
+    good = counts.get("K1_work_or_study", _zero())
+    indicators["K1"] = {col: _share(good[col], exits[col]) for col in COLUMNS}
+    medians = dict(queries.median_rows(period, filters=filters, as_of=as_of))
+    indicators["K2"] = {col: _median(medians.get(col)) for col in COLUMNS}
+    return counts, indicators
 
 
 def table_rows(report: dict) -> list[dict]:
