@@ -37,10 +37,12 @@ def _k6_sql(spells: str, scope: str, as_of) -> str:
     active = queries._ACTIVE
     overlap = f"""SELECT s.case_id, s.participant_id AS pid, s.gender FROM {spells} s
             WHERE s.state IN ({active}) AND {scope} AND s.start_on <= %(p_end)s AND """
+    # A case with several spells in P is listed once per spell: k6 groups by person and
+    # takes the MAX, which repeats do not change, so no de-duplicating UNION is needed.
     return f"""
     active_cases AS (
         {overlap} s.end_on IS NULL
-        UNION
+        UNION ALL
         {overlap} {queries._ENDS_IN_OR_AFTER_P}
     ),
     latest AS (
