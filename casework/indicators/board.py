@@ -16,9 +16,10 @@ COMPARED = ("indicators", "breakdowns")
 
 def with_previous_year(period: Period, **options) -> dict:
     """`report.build` for the period, with the same period one year earlier under
-    `previous_year` (same shape as `indicators`, with its own `period`): two builds."""
-    data = report.build(period, **options)
-    earlier = report.build(periods.same_period_last_year(period), **options)
+    `previous_year` (same shape as `indicators`, with its own `period`): `build_many`,
+    which reads the budgets of both years at once and the other apps' sections (the
+    survey) of this period only."""
+    data, earlier = report.build_many([period, periods.same_period_last_year(period)], **options)
     data["previous_year"] = {"period": earlier["period"]} | {
         key: earlier[key] for key in COMPARED if key in earlier
     }

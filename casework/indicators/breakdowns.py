@@ -1,4 +1,5 @@
-"""The count indicators per target group and per age band, in one SQL query (issue 14).
+"""The count indicators per target group and per age band, in the same SQL query as the
+main counts (issue 14): the facts are read, and grouped by person, once for both.
 
 Which persons: the same facts as `queries.count_rows` (referrals, spells, enrolments,
 exits, due follow-ups and overstays of P), each carrying its case. A fact belongs to
@@ -13,7 +14,9 @@ exits, due follow-ups and overstays of P), each carrying its case. A fact belong
   when the birth date is on or before D minus n years (29 Feb minus a year is 28 Feb).
 
 Each cell counts distinct persons, in total and per gender, as the main table does; IN4
-within a group is "referred in P from a case in the group and not IN3 there".
+within a group is "referred in P from a case in the group and not IN3 there". An age band
+counts the main table's persons (a person's codes over all their facts) by birth date;
+a target group groups the facts of its cases by person again.
 """
 
 from __future__ import annotations
@@ -82,8 +85,7 @@ def _band_sql(period: Period, params: dict) -> str:
 
 
 def _groups_sql(as_of, params: dict) -> str:
-    """Rows (grp, pid, gender, mask): each fact once per target group of its case and
-    once for its person's age band."""
+    """CTEs `case_groups` (the target groups of each case, as bits) and `group_codes`."""
     params["yes"] = True
     group_bits = " + ".join(
         f"CASE WHEN {cond} THEN {1 << i} ELSE 0 END"
@@ -100,14 +102,6 @@ def _groups_sql(as_of, params: dict) -> str:
     ),
     group_codes AS (
             {codes}
-    ),
-    grouped AS (
-        SELECT g.grp, r.pid, r.gender, r.mask FROM person_rows r
-        JOIN case_groups cg ON cg.case_id = r.cid
-        JOIN group_codes g ON (cg.gmask & g.bit) <> 0
-        UNION ALL
-        SELECT {{band}}, r.pid, r.gender, r.mask FROM person_rows r
-        JOIN casework_participant p ON p.id = r.pid
     )"""
 
 
@@ -115,26 +109,56 @@ def breakdown_rows(
     period: Period, *, filters: queries.Filters = queries.NO_FILTERS, as_of=None
 ) -> list[tuple]:
     """Rows (group, gender, count per person code in `queries.PERSON_CODES` order)."""
+    return counts_and_breakdown_rows(period, filters=filters, as_of=as_of)[1]
+
+
+def counts_and_breakdown_rows(
+    period: Period, *, filters: queries.Filters = queries.NO_FILTERS, as_of=None
+) -> tuple[list[tuple], list[tuple]]:
+    """`queries.count_rows` and `breakdown_rows` from one query, which reads the facts and
+    groups them by person once: a person's age band is of the person, so the bands count
+    the persons of the main count by their birth date; the target groups count, per group,
+    the persons with a fact from a case in the group."""
     params: dict = {}
     base = queries._base_ctes(period, filters, as_of, params, cid=_CID)
     union = queries.person_rows_sql(params, cid=_CID)
-    groups = _groups_sql(as_of, params).replace("{band}", _band_sql(period, params))
-    cells = ", ".join(
-        f"SUM(CASE WHEN {test} THEN 1 ELSE 0 END)" for test in queries._PERSON_TEST.values()
-    )
+    bit_or = queries._BIT_OR[connection.vendor]
     sql = f"""
     WITH {base},
     person_rows (pid, gender, cid, mask) AS (
         {union}
-    ),{groups},
+    ),
     persons AS (
-        SELECT grp, pid, gender, {queries._BIT_OR[connection.vendor]} AS mask
-        FROM grouped WHERE grp IS NOT NULL GROUP BY grp, pid, gender
+        SELECT pid, gender, {bit_or} AS mask FROM person_rows GROUP BY pid, gender
+    ),{_groups_sql(as_of, params)},
+    group_persons AS (
+        SELECT g.grp, r.pid, r.gender, {bit_or.replace("mask", "r.mask")} AS mask
+        FROM person_rows r
+        JOIN case_groups cg ON cg.case_id = r.cid
+        JOIN group_codes g ON (cg.gmask & g.bit) <> 0
+        GROUP BY g.grp, r.pid, r.gender
+    ),
+    keyed AS (
+        SELECT 'all' AS grp, gender, mask FROM persons
+        UNION ALL
+        SELECT {_band_sql(period, params)}, ps.gender, ps.mask FROM persons ps
+        JOIN casework_participant p ON p.id = ps.pid
+        UNION ALL
+        SELECT grp, gender, mask FROM group_persons
+    )""" + queries.counting_sql(
+        "(SELECT grp, gender, mask, COUNT(*) AS n FROM keyed WHERE grp IS NOT NULL "
+        "GROUP BY grp, gender, mask)",
+        key="grp",
     )
-    SELECT grp, gender, {cells} FROM persons GROUP BY grp, gender"""
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return cursor.fetchall()
+        rows = cursor.fetchall()
+    people = len(queries.PERSON_CODES)
+    totals = {
+        gender: [int(n or 0) for n in counts] for grp, gender, *counts in rows if grp == "all"
+    }
+    groups = [(grp, gender, *counts[:people]) for grp, gender, *counts in rows if grp != "all"]
+    return queries.code_rows(totals), groups
 
 
 def build_breakdowns(
@@ -142,9 +166,15 @@ def build_breakdowns(
 ) -> dict:
     """The report's "breakdowns": every target group and age band, zeros included, the
     indicators in `order` (the report's)."""
+    rows = breakdown_rows(period, filters=filters, as_of=as_of)
+    return breakdowns_of(rows, order)
+
+
+def breakdowns_of(rows: list[tuple], order: list[str]) -> dict:
+    """The "breakdowns" of `breakdown_rows`."""
     codes = queries.PERSON_CODES
     cells: dict[str, dict[str, dict[str, int]]] = {}
-    for grp, gender, *counts in breakdown_rows(period, filters=filters, as_of=as_of):
+    for grp, gender, *counts in rows:
         per_code = cells.setdefault(
             grp, {c: dict.fromkeys(("total", *queries.GENDERS), 0) for c in codes}
         )

@@ -306,37 +306,47 @@ def _persons_sql(period: Period, filters: Filters, as_of, params: dict) -> str:
     )"""
 
 
-def count_rows(period: Period, *, filters: Filters = NO_FILTERS, as_of=None) -> list[tuple]:
-    """Rows (code, total, K, M, X) of the counts, from one query."""
-    params: dict = {}
+def counting_sql(masks: str, key: str = "") -> str:
+    """The final SELECT: per gender (and `key`, a column of `masks`), the count of each
+    code. `masks` is a FROM item of rows ([key,] gender, mask, n): n persons of that gender
+    with that set of codes; the per-row counts (K1, UT6 due/missing) go beside them."""
     codes = [*PERSON_CODES, *ROW_CODES]
-    # Persons by gender and set of codes (few rows), then the per-row counts beside them.
     cells = [_when(test, "n") for test in _PERSON_TEST.values()] + ["0"] * len(ROW_CODES)
     named = ", ".join(f"{cell} AS c{i}" for i, cell in enumerate(cells))
-    branches = [
-        f"SELECT gender, {named} FROM ("
-        "SELECT gender, mask, COUNT(*) AS n FROM persons GROUP BY gender, mask) masks"
-    ]
+    keyed = f"{key}, " if key else ""
+    branches = [f"SELECT {keyed}gender, {named} FROM {masks} masks"]
     for source, counts in _ROW_COUNTS.items():
         row = dict.fromkeys(codes, "0") | {c: _when(e, "1") for c, e in counts.items()}
-        branches.append(f"SELECT gender, {', '.join(row.values())} FROM {source}")
+        total = "'all', " if key else ""
+        branches.append(f"SELECT {total}gender, {', '.join(row.values())} FROM {source}")
     sums = ", ".join(f"SUM(c{i})" for i in range(len(codes)))
     union = "\n        UNION ALL ".join(branches)
-    sql = (
-        _persons_sql(period, filters, as_of, params)
-        + f"""
-    SELECT gender, {sums} FROM (
+    return f"""
+    SELECT {keyed}gender, {sums} FROM (
         {union}
-    ) counted GROUP BY gender"""
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        by_gender = {row[0]: [int(n or 0) for n in row[1:]] for row in cursor.fetchall()}
+    ) counted GROUP BY {keyed}gender"""
+
+
+def code_rows(by_gender: dict[str, list[int]]) -> list[tuple]:
+    """Rows (code, total, K, M, X) from {gender: [count per code of `counting_sql`]}."""
+    codes = [*PERSON_CODES, *ROW_CODES]
     per_gender = [by_gender.get(g, [0] * len(codes)) for g in GENDERS]
     return [
         (code, sum(col), *col)
         for code, col in zip(codes, zip(*per_gender, strict=True), strict=True)
     ]
+
+
+def count_rows(period: Period, *, filters: Filters = NO_FILTERS, as_of=None) -> list[tuple]:
+    """Rows (code, total, K, M, X) of the counts, from one query."""
+    params: dict = {}
+    # Persons by gender and set of codes (few rows), then the per-row counts beside them.
+    sql = _persons_sql(period, filters, as_of, params) + counting_sql(
+        "(SELECT gender, mask, COUNT(*) AS n FROM persons GROUP BY gender, mask)"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return code_rows({row[0]: [int(n or 0) for n in row[1:]] for row in cursor.fetchall()})
 
 
 def person_ids(

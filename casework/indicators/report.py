@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
@@ -116,17 +116,13 @@ def register_section(name: str, fn: Callable[[Period, queries.Filters], dict]) -
     SECTIONS[name] = fn
 
 
-def _key_figures(period: Period, filters: queries.Filters, counts: dict, as_of) -> dict:
-    """K3–K6 (docs/indicators.md): one query for K3/K6, two for the budgets."""
-    rows = key_figures.key_figure_rows(period, filters=filters, as_of=as_of)
+def _key_figures(rows: dict, budget: Decimal | None, counts: dict) -> dict:
+    """K3–K6 (docs/indicators.md) of one period from its key-figure rows and budget."""
     exits, good = rows["K3_exits"], rows["K3_good"]
     out = {
         "K3": {col: _share(good[col], exits[col]) for col in COLUMNS}
         | {"pending": rows["K3_pending"]["total"]},
     }
-    budget = None
-    if filters.unit_ids is None and filters.municipality_ids is None:
-        budget = key_figures.prorated_budget(period, filters.programme_ids)
     participants = counts.get("UT5", _zero())["total"]
     work_or_study = counts.get("K1_work_or_study", _zero())["total"]
     for code, count in (("K4", participants), ("K5", work_or_study)):
@@ -138,8 +134,15 @@ def _key_figures(period: Period, filters: queries.Filters, counts: dict, as_of) 
     return out
 
 
-def build(
-    period: Period,
+def build(period: Period, **options) -> dict:
+    """The report of indicators.md "Machine-readable output"; a fixed number of queries.
+
+    Options as `build_many`."""
+    return build_many([period], **options)[0]
+
+
+def build_many(
+    periods: Sequence[Period],
     *,
     programme_ids=None,
     programme_code: str | None = None,
@@ -149,37 +152,50 @@ def build(
     municipality_ids=None,
     municipality: str | None = None,
     detail: bool = True,
-) -> dict:
-    """The report of indicators.md "Machine-readable output"; a fixed number of queries.
+) -> list[dict]:
+    """`build` of each period: per period the counts with the breakdowns (one query), K2
+    and K3/K6 (one each); the budgets of all periods from the same two queries; the other
+    apps' sections of the first period only.
 
     `detail=False` leaves out the breakdowns and the other apps' sections (the chart)."""
     filters = queries.Filters(programme_ids, unit_ids, municipality_ids)
-    counts, indicators = _counts_and_k1_k2(period, filters, as_of)
-    indicators |= _key_figures(period, filters, counts, as_of)
-    report = {
-        "period": {"start": period.start.isoformat(), "end": period.end.isoformat()},
-        "programme": programme_code,
-        "unit": unit_code,
-        "municipality": municipality,
-        "indicators": indicators,
-    }
-    if detail:
-        report["breakdowns"] = breakdowns.build_breakdowns(
-            period, filters=filters, order=COUNT_CODES, as_of=as_of
-        )
-        for name, section in SECTIONS.items():
-            report[name] = section(period, filters)
-    if as_of is not None:
-        report["as_of"] = as_of.isoformat() if isinstance(as_of, datetime) else str(as_of)
-    return report
+    budgets: list[Decimal | None] = [None] * len(periods)
+    if filters.unit_ids is None and filters.municipality_ids is None:
+        budgets = key_figures.prorated_budgets(periods, filters.programme_ids)
+    reports = []
+    for k, period in enumerate(periods):
+        if detail:
+            rows, groups = breakdowns.counts_and_breakdown_rows(
+                period, filters=filters, as_of=as_of
+            )
+        else:
+            rows = queries.count_rows(period, filters=filters, as_of=as_of)
+        counts, indicators = _counts_and_k1_k2(period, rows, filters, as_of)
+        figures = key_figures.key_figure_rows(period, filters=filters, as_of=as_of)
+        indicators |= _key_figures(figures, budgets[k], counts)
+        report = {
+            "period": {"start": period.start.isoformat(), "end": period.end.isoformat()},
+            "programme": programme_code,
+            "unit": unit_code,
+            "municipality": municipality,
+            "indicators": indicators,
+        }
+        if detail:
+            report["breakdowns"] = breakdowns.breakdowns_of(groups, COUNT_CODES)
+            if k == 0:
+                for name, section in SECTIONS.items():
+                    report[name] = section(period, filters)
+        if as_of is not None:
+            report["as_of"] = as_of.isoformat() if isinstance(as_of, datetime) else str(as_of)
+        reports.append(report)
+    return reports
 
 
-def _counts_and_k1_k2(period: Period, filters: queries.Filters, as_of) -> tuple[dict, dict]:
-    """The counts (the main query's rows by code) and the indicators up to K2: two queries."""
-    counts = {
-        row[0]: dict(zip(COLUMNS, row[1:], strict=True))
-        for row in queries.count_rows(period, filters=filters, as_of=as_of)
-    }
+def _counts_and_k1_k2(
+    period: Period, rows: list[tuple], filters: queries.Filters, as_of
+) -> tuple[dict, dict]:
+    """The counts (the main query's rows by code) and the indicators up to K2 (one query)."""
+    counts = {row[0]: dict(zip(COLUMNS, row[1:], strict=True)) for row in rows}
     indicators = {code: counts.get(code, _zero()) for code in COUNT_CODES}
     indicators["UT6"] = {
         **indicators["UT6"],

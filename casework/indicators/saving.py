@@ -3,13 +3,17 @@
 - Saved before the period has ended (today <= the period's last day) it is `preliminär`.
 - A second fastställ of the same period and programme is the next version; it records
   which cells and goal statuses differ from the version before it (`changes`).
+- Two at once of the same period and scope (a programme, or all programmes, which has no
+  row to lock) are serialised by a transaction-scoped lock on the scope: the second waits,
+  then reads the first's version and saves the next.
 """
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date
 
-from django.db import transaction
+from django.db import connections, router, transaction
 from django.utils import timezone
 
 from casework.models import SavedReport, SavedStatus, actor_label
@@ -57,11 +61,24 @@ def latest_version(period: Period, programme) -> SavedReport | None:
     )
 
 
+def _lock_scope(period: Period, programme) -> None:
+    """Hold, until the transaction ends, a lock on (period, programme or all programmes).
+
+    PostgreSQL: an advisory transaction lock on a 64-bit key of the scope; SQLite has one
+    writer at a time already."""
+    db = router.db_for_write(SavedReport)
+    if connections[db].vendor != "postgresql":
+        return
+    scope = f"faststall:{period.start}:{period.end}:{programme.pk if programme else 'alla'}"
+    key = int.from_bytes(hashlib.sha256(scope.encode()).digest()[:8], "big", signed=True)
+    with connections[db].cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
+
+
 def faststall(*, data: dict, chart: dict, period: Period, programme, programme_ids, user):
     """Save the board report as sent; the next version of the same period if one exists."""
-    with transaction.atomic():
-        if programme is not None:  # two managers at once: one waits, and gets the next version
-            type(programme).objects.select_for_update().filter(pk=programme.pk).first()
+    with transaction.atomic(using=router.db_for_write(SavedReport)):
+        _lock_scope(period, programme)  # two managers at once: one waits, gets the next version
         before = latest_version(period, programme)
         changes = {}
         if before is not None:

@@ -6,8 +6,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from casework.indicators import report
-from casework.indicators.periods import tertial
+from casework.indicators import board, report
+from casework.indicators.periods import same_period_last_year, tertial
 from casework.models import Case, Participant, Transition
 from casework.projections import refresh_spells
 from programmes.models import Programme
@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 P = tertial(2026, 1)
 
 
-def _bulk_journal(count: int, offset: int) -> None:
+def _bulk_journal(count: int, offset: int, year: int = 2026) -> None:
     """`count` persons, each referred, in an insats and some exited, as journal rows."""
     programme = Programme.objects.get(code="JOBBTORG")
     born = date(1980, 1, 1)
@@ -29,7 +29,7 @@ def _bulk_journal(count: int, offset: int) -> None:
         )
         for i in range(count)
     )
-    referred = date(2026, 1, 5)
+    referred = date(year, 1, 5)
     cases = Case.objects.bulk_create(
         Case(
             participant=person,
@@ -54,7 +54,7 @@ def _bulk_journal(count: int, offset: int) -> None:
         if i % 2:
             rows.append(Transition(case=case, seq=3, from_state="anstallning",
                                    to_state="avslutad", exit_reason="ARBETE",
-                                   effective_on=date(2026, 3, 1)))  # fmt: skip
+                                   effective_on=date(year, 3, 1)))  # fmt: skip
     Transition.objects.bulk_create(rows)
     refresh_spells(case.pk for case in cases)  # what every writer of transitions does
 
@@ -65,9 +65,12 @@ def _queries_for_report(**kwargs) -> tuple[int, dict]:
     return len(captured.captured_queries), data
 
 
-# The counts, K2, K3/K6, the budgets (programmes and their budgets), the breakdowns and
-# the survey (responses and answers).
-QUERIES = 8
+# The counts with the breakdowns, K2, K3/K6, the budgets (programmes and their budgets)
+# and the survey (responses and answers).
+QUERIES = 7
+# Last year beside it: its counts with breakdowns, K2 and K3/K6; the budgets of both
+# years come from the same two queries, and the survey is of this period only.
+PREVIOUS_YEAR = 3
 
 
 def test_the_query_count_is_the_same_for_10_and_1000_participants():
@@ -101,3 +104,44 @@ def test_the_new_figures_take_the_same_queries_for_10_and_1000_participants():
     of_unit, data = _queries_for_report(programme_ids=jobbtorg, unit_ids=[unit().pk])
     assert data["indicators"]["AKT4"]["total"] == 1000 and data["indicators"]["K4"]["total"] is None
     assert of_unit == QUERIES - 2
+
+
+def _queries_for_board(**kwargs) -> tuple[int, dict]:
+    with CaptureQueriesContext(connection) as captured:
+        data = board.with_previous_year(P, **kwargs)
+    return len(captured.captured_queries), data
+
+
+def test_last_year_beside_the_report_adds_three_queries_at_10_and_1000_participants():
+    """A fixed number of queries more, whatever is in either year."""
+    _bulk_journal(10, 0)
+    _bulk_journal(10, 10, year=2025)
+    small, data = _queries_for_board()
+    assert data["indicators"]["AKT4"]["total"] == 10 + 5  # last year's not exited
+    assert data["previous_year"]["indicators"]["AKT4"]["total"] == 10
+    assert data["previous_year"]["indicators"]["UT2"]["total"] == 5
+    _bulk_journal(980, 20)
+    _bulk_journal(990, 1000, year=2025)
+    large, data = _queries_for_board()
+    assert data["indicators"]["UT2"]["total"] == 495
+    assert data["previous_year"]["indicators"]["UT2"]["total"] == 500
+    assert data["previous_year"]["period"] == {"start": "2025-01-01", "end": "2025-04-30"}
+    assert small == large == QUERIES + PREVIOUS_YEAR
+    alone, _data = _queries_for_report()
+    assert alone == QUERIES
+
+
+def test_last_year_computed_beside_this_year_is_last_years_own_report():
+    """Last year beside this year is exactly last year's own report."""
+    _bulk_journal(30, 0)
+    _bulk_journal(40, 30, year=2025)
+    jobbtorg = [Programme.objects.get(code="JOBBTORG").pk]
+    both = board.with_previous_year(P, programme_ids=jobbtorg)
+    this_year = report.build(P, programme_ids=jobbtorg)
+    last_year = report.build(same_period_last_year(P), programme_ids=jobbtorg)
+    assert both["indicators"] == this_year["indicators"]
+    assert both["breakdowns"] == this_year["breakdowns"]
+    assert both["previous_year"]["indicators"] == last_year["indicators"]
+    assert both["previous_year"]["breakdowns"] == last_year["breakdowns"]
+    assert last_year["indicators"]["UT5"]["total"] == 40
+    assert both["indicators"]["UT5"]["total"] == 30 + 20  # and last year's not exited
