@@ -22,6 +22,9 @@ Scale and engines come from the environment:
 `python bench/run.py api_load` runs only the API load test on BENCH_PG_URL as it stands.
 `python bench/run.py web_load` runs only the web load test on BENCH_PG_URL as it stands.
 `python bench/run.py mixed_load` runs only the mixed load (coaches and a manager's report).
+The mixed load runs `manage.py seal_audit --loop` beside gunicorn, as production does, stops
+it with the run, and reports the sealer's CPU and the audit chain's unsealed entries and
+the oldest one's age, sampled every second and at the end (BENCH_CHAIN_EVERY).
 
 The scale databases are filled by `bench/bulk_load.py` (the same content as
 `import_history`, tests/referrals/test_bulk_load_equivalence.py), without audit chain rows.
