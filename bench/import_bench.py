@@ -1,7 +1,9 @@
 """Time `import_history` on one engine: a fresh schema, then one import of FILE.
 
-Usage: DATABASE_URL=... python bench/import_bench.py FILE [--no-capacity]   (one JSON object)
-The PostgreSQL database named by DATABASE_URL is wiped first (its public schema).
+Usage: DATABASE_URL=... python bench/import_bench.py FILE [--no-capacity] [--profile]
+(one JSON object on stdout). The PostgreSQL database named by DATABASE_URL is wiped first
+(its public schema). `--profile` runs the import under cProfile and writes the top
+functions by own and cumulative time to stderr (the figures then include its overhead).
 
 `--no-capacity` clears the programmes' place limits first: `generate_history` does not
 keep within them (a large file fills JOBBTORG's 100 anställning places), so a big
@@ -47,10 +49,24 @@ def main(file: str, *options: str) -> None:
     if "--no-capacity" in options:
         InsatsRule.objects.update(capacity=None)
     data = Path(file).read_bytes()
+    unit = Unit.objects.get(code="sikta-sodra")
+    profiler = None
+    if "--profile" in options:
+        import cProfile
+
+        profiler = cProfile.Profile()
+        profiler.enable()
     started, cpu = time.perf_counter(), time.process_time()
-    result = run_import(data, filename=Path(file).name, unit=Unit.objects.get(code="sikta-sodra"))
+    result = run_import(data, filename=Path(file).name, unit=unit)
     seconds = time.perf_counter() - started
     cpu = time.process_time() - cpu
+    if profiler is not None:
+        import pstats
+
+        profiler.disable()
+        stats = pstats.Stats(profiler, stream=sys.stderr)
+        stats.sort_stats("tottime").print_stats(40)
+        stats.sort_stats("cumulative").print_stats(60)
     if not result.ok:
         raise SystemExit(f"import failed: {[str(e) for e in result.errors[:5]]}")
     print(

@@ -23,6 +23,13 @@ the replica when DATABASE_REPLICA_URL is set: the router decides, not the probe)
 from /proc: user + system time over the counted requests, after a warm-up request per
 coach) and requests per second per core. Latencies: p50, p95 and p99 per kind.
 
+`--sealer-pid PID`: the sealer worker's CPU over the same requests (`manage.py seal_audit
+--loop`, which bench/run.py starts beside the server as production runs it), and
+`--chain`: the audit chain's state (`audit.chain.status`) sampled every CHAIN_EVERY seconds
+during the load and once the moment it ends: unsealed entries and the age of the oldest
+(issue 15: unsealed ≤ 2 s at the end of the run). Both need DATABASE_URL of the served
+database.
+
 `verify SETUP_JSON COUNT`: the database holds exactly COUNT moves to jobbsök by the
 benchmark coaches (the redirects were real state changes).
 """
@@ -54,6 +61,7 @@ ACTION = f"start_{TARGET}"
 MOVABLE = ("kartlaggning", "arbetstraning", "arbetspraktik", "anstallning")
 REPORT_EVERY = float(os.environ.get("BENCH_REPORT_EVERY", "2"))  # seconds, the mixed load
 KINDS = ("caseload", "case_page", "state_change", "report")
+CHAIN_EVERY = float(os.environ.get("BENCH_CHAIN_EVERY", "1"))  # seconds between chain samples
 # Requests pass this gate: nothing in a benchmark; a lock in a test whose server shares one
 # SQLite connection between its threads.
 _GATE: contextlib.AbstractContextManager = contextlib.nullcontext()
@@ -327,8 +335,67 @@ def server_cost(cpu_seconds: float, requests: int, wall: float, cores: int) -> d
     }
 
 
+def chain_state() -> dict:
+    """The audit chain now: blocks, sealed and unsealed entries, the oldest one's age."""
+    from audit import chain
+
+    found = chain.status()
+    age = found.oldest_unsealed_seconds
+    return {
+        "blocks": found.blocks,
+        "sealed": found.sealed,
+        "unsealed": found.unsealed,
+        "oldest_unsealed_seconds": None if age is None else round(age, 2),
+    }
+
+
+class ChainWatch:
+    """Samples `chain_state` every CHAIN_EVERY seconds in a thread of its own until stopped;
+    `stop` takes the last sample at once and returns the summary."""
+
+    def __init__(self) -> None:
+        self.samples: list[dict] = []
+        self.done = threading.Event()
+        self.thread = threading.Thread(target=self._run, name="chain-watch")
+
+    def start(self) -> None:
+        self.thread.start()
+
+    def _sample(self) -> dict:
+        with _GATE:
+            return chain_state()
+
+    def _run(self) -> None:
+        from django.db import connection
+
+        try:
+            while not self.done.wait(CHAIN_EVERY):
+                self.samples.append(self._sample())
+        finally:
+            connection.close()  # this thread's own
+
+    def stop(self) -> dict:
+        self.done.set()
+        self.thread.join()
+        end = self._sample()
+        ages = [s["oldest_unsealed_seconds"] or 0.0 for s in [*self.samples, end]]
+        return {
+            "end": end,
+            "samples": len(self.samples) + 1,
+            "max_unsealed": max(s["unsealed"] for s in [*self.samples, end]),
+            "max_oldest_unsealed_seconds": max(ages),
+        }
+
+
 def drive(
-    url: str, setup: dict, today: str, *, mixed: bool = False, server_pid: int | None = None
+    url: str,
+    setup: dict,
+    today: str,
+    *,
+    mixed: bool = False,
+    server_pid: int | None = None,
+    sealer_pid: int | None = None,
+    watch_chain: bool = False,
 ) -> dict:
     parsed = urllib.parse.urlsplit(url)
     assert parsed.hostname == "127.0.0.1", "loopback only"
@@ -343,14 +410,28 @@ def drive(
     for t in threads:
         t.start()
     ready.wait()  # every coach has its token: the warm-up is not counted
-    cpu, began = _cpu(server_pid), time.perf_counter()
+    watch = ChainWatch() if watch_chain else None
+    if watch is not None:
+        watch.start()
+    cpu, sealer_cpu, began = _cpu(server_pid), _cpu(sealer_pid), time.perf_counter()
     for t in threads[: len(coaches)]:
         t.join()
     wall, cpu = time.perf_counter() - began, _cpu(server_pid) - cpu
+    sealer_cpu = _cpu(sealer_pid) - sealer_cpu
+    chain_seen = watch.stop() if watch is not None else None  # at once: the end of the run
     stop.set()
     for t in threads[len(coaches) :]:
         t.join()
-    return _summary(coaches, manager if mixed else None, setup, wall, cpu, server_pid)
+    out = _summary(coaches, manager if mixed else None, setup, wall, cpu, server_pid)
+    if sealer_pid:
+        requests = sum(out[k]["requests"] for k in KINDS if k in out)
+        out["sealer_cost"] = {
+            "cpu_seconds": round(sealer_cpu, 2),
+            "cpu_ms_per_request": round(1000 * sealer_cpu / requests, 2) if requests else None,
+        }
+    if chain_seen is not None:
+        out["audit_chain"] = chain_seen
+    return out
 
 
 def _cpu(pid: int | None) -> float:
@@ -383,15 +464,27 @@ def main() -> None:
         print(json.dumps(setup()))
     elif sys.argv[1] == "verify":
         print(json.dumps({"moved": verify(json.loads(Path(sys.argv[2]).read_text()))}))
-    else:  # drive URL SETUP_JSON [--mixed] [--server-pid PID]
+    else:  # drive URL SETUP_JSON [--mixed] [--server-pid PID] [--sealer-pid PID] [--chain]
         data = json.loads(Path(sys.argv[3]).read_text())
-        pid = (
-            int(sys.argv[sys.argv.index("--server-pid") + 1])
-            if "--server-pid" in sys.argv
-            else None
+        watch_chain = "--chain" in sys.argv
+        if watch_chain:  # before the load: the samples then cost one query each
+            import django
+
+            django.setup()
+        found = drive(
+            sys.argv[2],
+            data,
+            data["today"],
+            mixed="--mixed" in sys.argv,
+            server_pid=_pid_option("--server-pid"),
+            sealer_pid=_pid_option("--sealer-pid"),
+            watch_chain=watch_chain,
         )
-        mixed = "--mixed" in sys.argv
-        print(json.dumps(drive(sys.argv[2], data, data["today"], mixed=mixed, server_pid=pid)))
+        print(json.dumps(found))
+
+
+def _pid_option(name: str) -> int | None:
+    return int(sys.argv[sys.argv.index(name) + 1]) if name in sys.argv else None
 
 
 if __name__ == "__main__":

@@ -22,6 +22,9 @@ Scale and engines come from the environment:
 `python bench/run.py api_load` runs only the API load test on BENCH_PG_URL as it stands.
 `python bench/run.py web_load` runs only the web load test on BENCH_PG_URL as it stands.
 `python bench/run.py mixed_load` runs only the mixed load (coaches and a manager's report).
+The mixed load runs `manage.py seal_audit --loop` beside gunicorn, as production does, stops
+it with the run, and reports the sealer's CPU and the audit chain's unsealed entries and
+the oldest one's age, sampled every second and at the end (BENCH_CHAIN_EVERY).
 
 The scale databases are filled by `bench/bulk_load.py` (the same content as
 `import_history`, tests/referrals/test_bulk_load_equivalence.py), without audit chain rows.
@@ -219,11 +222,17 @@ def web_load(url: str, *, mixed: bool = False) -> dict:
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
         json.dump(setup, f)
     log = "gunicorn-mixed.log" if mixed else "gunicorn.log"
-    with serving(served, log) as (base, pid):
+    with (
+        serving(served, log) as (base, pid),
+        sealing(served) if mixed else contextlib.nullcontext() as sealer_pid,
+    ):
         args = [f.name, "--server-pid", str(pid), *(["--mixed"] if mixed else [])]
+        if sealer_pid is not None:  # its CPU, and the chain's state during and at the end
+            args += ["--sealer-pid", str(sealer_pid), "--chain"]
         done = subprocess.run(
             [PY, str(ROOT / "bench" / "load_probe.py"), "drive", base, *args],
             cwd=ROOT,
+            env=served,
             capture_output=True,
             text=True,
             check=True,
@@ -261,6 +270,26 @@ def serving(served: dict, log_name: str):
     finally:
         server.terminate()
         server.wait(timeout=30)
+        log.close()
+
+
+@contextlib.contextmanager
+def sealing(served: dict, log_path: Path | None = None):
+    """`manage.py seal_audit --loop` beside the server, as production runs it (`make run`);
+    yields its process id and stops it with the run, whatever ends the run."""
+    log = (log_path or ROOT / "var" / "bench" / "sealer-mixed.log").open("w")
+    worker = subprocess.Popen(
+        [PY, "manage.py", "seal_audit", "--loop"], cwd=ROOT, env=served, stdout=log, stderr=log
+    )
+    try:
+        yield worker.pid
+    finally:
+        worker.terminate()
+        try:
+            worker.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+            worker.wait()
         log.close()
 
 
@@ -442,6 +471,14 @@ def report(result: dict) -> None:
         lambda e: _cost(e["scale"]["mixed_load"]["server_cost"]),
     )
     line(
+        "blandad last: förseglaren, CPU ms per förfrågan",
+        lambda e: e["scale"]["mixed_load"]["sealer_cost"]["cpu_ms_per_request"],
+    )
+    line(
+        "blandad last: ej förseglade poster vid slutet; äldsta, s (högst under körningen)",
+        lambda e: _chain(e["scale"]["mixed_load"]["audit_chain"]),
+    )
+    line(
         "API participation p50 / p95, ms",
         lambda e: _pair(e["scale"]["api_load"]["participation"]),
     )
@@ -464,6 +501,12 @@ def _triple(data: dict) -> str:
 
 def _cost(data: dict) -> str:
     return f"{data['cpu_ms_per_request']}; {data['requests_per_second_per_core']}"
+
+
+def _chain(data: dict) -> str:
+    end, most = data["end"], data["max_oldest_unsealed_seconds"]
+    age = end["oldest_unsealed_seconds"] or 0
+    return f"{end['unsealed']}; {age} ({most})"
 
 
 def _pair(data: dict) -> str:

@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from programmes.models import InsatsRule, Workplace
 
+from . import bulkinsert
 from .facts import CaseFacts
 from .models import Case, Enrolment, Participant, Samrad, Spell
 from .projections import SPELL_ROWS, refresh_spells
@@ -302,21 +303,24 @@ class BatchStore(Store):
                 if not f.primary_key and f.name != "skyddad_identitet"
             ]
             model.objects.bulk_update(stored, fields, batch_size=BATCH_SIZE)
-            model.objects.bulk_create(self.new[model], batch_size=BATCH_SIZE)
-        rows = defaultdict(list)
+            bulkinsert.insert(model, self.new[model])
+        # The history rows as simple-history would write them, without a model instance each.
+        rows: dict[Any, list[tuple]] = defaultdict(list)
+        columns: dict[Any, list[str]] = {}
         for obj, values, meta in self.history:
             values = {**values, "id": obj.pk}
             if "participant_id" in values:
                 values["participant_id"] = obj.participant_id
             model = _history_model(type(obj))  # type: ignore[arg-type]  # python/mypy#11470
-            rows[model].append(model(**values, **meta))
-        for model, objs in rows.items():
-            model.objects.bulk_create(objs, batch_size=BATCH_SIZE)
+            columns.setdefault(model, [*values, *meta])
+            rows[model].append((*values.values(), *meta.values()))
+        for model, values_list in rows.items():
+            bulkinsert.insert_values(model, columns[model], values_list)
         by_model = defaultdict(list)
         for row in self.journal:
             by_model[type(row)].append(row)
         for model in _parents_first(by_model):
-            model.objects.bulk_create(by_model[model], batch_size=BATCH_SIZE)
+            bulkinsert.insert(model, by_model[model])
         journal_bulk_written.send(sender=type(self), rows=self.journal)
         refresh_spells({row.case_id for row in self.journal if isinstance(row, SPELL_ROWS)})
 

@@ -175,7 +175,12 @@ class Programme(models.Model):
         return f"{self.name} ({self.code})"
 
     def rule_for(self, insats: str) -> "InsatsRule | None":
-        return next((r for r in self.rules.all() if r.insats_type == insats), None)
+        # The rules ask this several times per event: read the prefetched rules directly
+        # rather than through a new related manager each time (what .all() would return).
+        rules = getattr(self, "_prefetched_objects_cache", {}).get("rules")
+        if rules is None:
+            rules = self.rules.all()
+        return next((r for r in rules if r.insats_type == insats), None)
 
 
 class ProgrammeBudget(models.Model):

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from casework import rules, services, store
 from casework.models import Case, ImportBatch, Participant
 from casework.selectors import visible_cases
-from programmes.models import Programme, Unit, Workplace
+from programmes.models import MemberMunicipality, Programme, Unit, Workplace
 from referrals.services import referral_register
 
 from .errors import RowError
@@ -158,6 +158,7 @@ class Applier:
         self.workplaces: dict[tuple[int, str, bool], Workplace] = {}
         self.units: dict[int, Unit | None] = {}
         self.case_org: dict[int, int] = {}
+        self.homes: dict[tuple[int, str], MemberMunicipality | None] = {}
         self.applied = 0
 
     def load_genders(self, personnummers) -> None:
@@ -243,7 +244,7 @@ class Applier:
             by=self.user,
             batch=self.batch,
             baseline_step=event.baseline_step,
-            home_municipality=_home(event),
+            home_municipality=self._home(event),
             target_groups=event.target_groups,
             operator=self.scope.operator,
         )
@@ -256,6 +257,9 @@ class Applier:
             services.case_assign_coach(
                 case_id=case_id, coach=self._coach(event, case.unit_id), by=self.user
             )
+
+    def _home(self, event: Event):
+        return _home(event, self.homes)
 
     def _coach(self, event: Event, unit_id: int):
         coach = self.scope.coach(unit_id, event.coach)
@@ -445,11 +449,20 @@ def _reason(exc: Exception) -> str:
     return str(exc) or _("Behörighet saknas.")
 
 
-def _home(event: Event):
-    """The named member municipality of the programme, or a row error (issue 13)."""
+def _home_of(programme: Programme, name: str) -> MemberMunicipality | None:
+    return programme.municipalities.filter(name__iexact=name).first()
+
+
+def _home(event: Event, homes: dict[tuple[int, str], MemberMunicipality | None]):
+    """The named member municipality of the programme, or a row error (issue 13); `homes`
+    keeps each programme's answer per name, so a file that names one on every referral
+    asks once per name."""
     if not event.home_municipality:
         return None
-    home = event.programme.municipalities.filter(name__iexact=event.home_municipality).first()
+    key = (event.programme.pk, event.home_municipality)
+    if key not in homes:
+        homes[key] = _home_of(event.programme, event.home_municipality)
+    home = homes[key]
     if home is None:
         raise RowInvalid(
             RowError(

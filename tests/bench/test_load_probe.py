@@ -4,10 +4,13 @@ import os
 import subprocess
 import sys
 import threading
+import time
 from datetime import date
+from pathlib import Path
 
 import pytest
 
+from audit.models import ChainEntry
 from bench import load_probe
 from casework.models import Case, Transition
 from casework.services import case_start_insats, samrad_record
@@ -75,7 +78,9 @@ def test_mixed_load_adds_the_case_page_and_a_managers_report(
     setup = probe.setup()
     port = live_server.url.rsplit(":", 1)[1]
 
-    result = probe.drive(f"http://127.0.0.1:{port}", setup, setup["today"], mixed=True)
+    result = probe.drive(
+        f"http://127.0.0.1:{port}", setup, setup["today"], mixed=True, watch_chain=True
+    )
 
     assert result["mixed"] is True
     assert result["errors"] == {}
@@ -85,6 +90,9 @@ def test_mixed_load_adds_the_case_page_and_a_managers_report(
     assert result["report"]["p99_ms"] >= result["report"]["p50_ms"] > 0
     assert probe.verify(setup) == 3
     assert "server_cost" not in result  # no server process was named
+    assert "sealer_cost" not in result  # nor a sealer
+    end = result["audit_chain"]["end"]  # the chain of the served database as the load ended
+    assert end["sealed"] + end["unsealed"] == ChainEntry.objects.count() > 0
 
 
 def test_latency_reports_nearest_rank_percentiles_in_ms():
@@ -132,3 +140,69 @@ def test_server_cpu_counts_the_worker_processes():
         child.communicate("")
     assert own >= 0.28  # the child's own 0.3 s, within a clock tick
     assert spent >= own - 0.02
+
+
+def test_chain_state_counts_the_unsealed_entries_and_the_oldest_ones_age(refer):
+    from audit import sealer
+    from audit.models import ChainEntry
+
+    refer()  # journal rows; inside the test's transaction nothing seals them after commit
+    waiting = ChainEntry.objects.filter(block__isnull=True).count()
+    assert waiting > 0
+
+    state = load_probe.chain_state()
+    assert state["unsealed"] == waiting
+    assert state["oldest_unsealed_seconds"] is not None
+    assert 0 <= state["oldest_unsealed_seconds"] < 60
+
+    sealer.seal_pending()
+    state = load_probe.chain_state()
+    assert (state["unsealed"], state["oldest_unsealed_seconds"]) == (0, None)
+    assert state["sealed"] == ChainEntry.objects.count() and state["blocks"] >= 1
+
+
+def test_chain_watch_keeps_the_worst_sample_and_ends_with_a_fresh_one(monkeypatch):
+    states = iter(
+        [
+            {"unsealed": 40, "oldest_unsealed_seconds": 1.5},
+            {"unsealed": 3, "oldest_unsealed_seconds": 0.4},
+        ]
+    )
+    last = {"unsealed": 0, "oldest_unsealed_seconds": None}
+    monkeypatch.setattr(load_probe, "chain_state", lambda: next(states, last))
+    monkeypatch.setattr(load_probe, "CHAIN_EVERY", 0.01)
+    watch = load_probe.ChainWatch()
+    watch.start()
+    while len(watch.samples) < 2:
+        time.sleep(0.01)
+
+    seen = watch.stop()
+
+    assert seen["end"] == last
+    assert seen["max_unsealed"] == 40
+    assert seen["max_oldest_unsealed_seconds"] == 1.5
+    assert seen["samples"] == len(watch.samples) + 1
+    assert not watch.thread.is_alive()
+
+
+def test_the_mixed_load_runs_the_sealer_worker_and_stops_it_with_the_run(tmp_path):
+    from bench import run
+
+    served = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.base",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+    }
+    with pytest.raises(RuntimeError), run.sealing(served, tmp_path / "sealer.log") as pid:
+        assert _alive(pid)
+        assert "seal_audit" in Path(f"/proc/{pid}/cmdline").read_text()
+        raise RuntimeError("the run fails")  # the worker stops all the same
+    assert not _alive(pid)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = load_probe._stat(pid)[0]
+    except OSError:
+        return False
+    return state != "Z"

@@ -50,6 +50,30 @@ def test_target_group_columns_are_imported_as_a_journal_row():
     assert verify() is None
 
 
+def test_the_home_municipality_is_looked_up_once_per_programme_and_name(monkeypatch):
+    import referrals.importing.applier as applier
+
+    asked = []
+    home_of = applier._home_of
+
+    def counted(programme, name):
+        asked.append(name)
+        return home_of(programme, name)
+
+    monkeypatch.setattr(applier, "_home_of", counted)
+    rows = [
+        _row(personnummer=make_pnr(date(1990, 5, 17), serial), hemkommun=home)
+        for serial, home in ((911, "järfälla"), (912, "järfälla"), (913, "Järfälla"))
+    ]
+    result = run_import(
+        to_csv(rows), filename="homes.csv", unit=Unit.objects.get(code="jarfalla-ame")
+    )
+    assert result.ok, result.errors
+    assert asked == ["järfälla", "Järfälla"]  # the same name a second time is remembered
+    homes = Case.objects.values_list("home_municipality__name", flat=True)
+    assert list(homes) == ["Järfälla"] * 3
+
+
 @pytest.mark.parametrize(
     ("extra", "column"),
     [

@@ -1,0 +1,122 @@
+"""A lean multi-row INSERT on SQLite for an import's unit of work (`BatchStore.flush`).
+
+`QuerySet.bulk_create` builds every value's placeholder through the SQL compiler, and on
+SQLite in statements of at most 999 parameters (about 60 rows): at 20,000 imported rows
+it was a third of the import's CPU time. `insert` writes the same values — each field's
+`pre_save` and `get_db_prep_save`, as `bulk_create` does — in one statement per batch as
+large as the engine allows, and sets the new primary keys from `RETURNING`, in the order
+of the rows (which `bulk_create` relies on too). Like `bulk_create` it sends no signals.
+
+A model or object it is not made for (a set primary key, a database default, a custom
+placeholder) goes to `bulk_create` unchanged, and so does everything on PostgreSQL: there
+Django's `bulk_create` sends a column's values as one array (`INSERT … SELECT * FROM
+UNNEST`), while a multi-row VALUES of 16,000 parameters made psycopg bind each one
+(20,000 rows: 23.7 s of CPU with bulk_create, 39.2 s with VALUES).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.db import connections, router
+from django.db.models import Field, ForeignObject, Model
+
+MAX_ROWS = 1000  # per statement: larger ones gain nothing and cost memory
+
+
+def insert(model: type[Model], objs: Sequence[Model], *, returning: bool = True) -> None:
+    """Insert new `objs` of `model`; with `returning`, give each its primary key."""
+    if not objs:
+        return
+    pk = model._meta.pk
+    fields = [f for f in model._meta.concrete_fields if f is not pk]
+    alias = router.db_for_write(model)
+    connection = connections[alias]
+    lean = connection.vendor == "sqlite" and _plain(fields)
+    if not lean or any(obj.pk is not None for obj in objs):
+        model._default_manager.bulk_create(objs, batch_size=MAX_ROWS)
+        return
+    relations = [f for f in fields if isinstance(f, ForeignObject)]
+    own_pre_save = [f for f in fields if type(f).pre_save is not Field.pre_save]
+    for obj in objs:
+        _link_saved_parents(obj, relations)
+        for field in own_pre_save:
+            field.pre_save(obj, True)  # e.g. auto_now_add sets the attribute
+    attnames = [f.attname for f in fields]
+    rows = [tuple(getattr(obj, name) for name in attnames) for obj in objs]
+    ids = _write(connection, model, fields, rows, returning=returning)
+    for obj, new_id in zip(objs, ids, strict=False):
+        setattr(obj, pk.attname, new_id)
+    for obj in objs:
+        obj._state.adding = False
+        obj._state.db = alias
+
+
+def insert_values(
+    model: type[Model], attnames: Sequence[str], rows: Iterable[Sequence[Any]]
+) -> None:
+    """Insert rows given as values in `attnames` order, without building model instances;
+    other fields get their default. For rows nobody reads back (simple-history's)."""
+    pk = model._meta.pk
+    fields = [f for f in model._meta.concrete_fields if f is not pk]
+    by_name = {f.attname: i for i, f in enumerate(fields)}
+    if not _plain(fields) or not set(attnames) <= by_name.keys():
+        raise ValueError(f"insert_values cannot write {model.__name__} with {attnames}")
+    connection = connections[router.db_for_write(model)]
+    if connection.vendor != "sqlite":  # instances for bulk_create's UNNEST (see above)
+        objs = [model(**dict(zip(attnames, row, strict=True))) for row in rows]
+        model._default_manager.bulk_create(objs, batch_size=MAX_ROWS)
+        return
+    defaults = [None if f.attname in attnames else f.get_default() for f in fields]
+    order = [attnames.index(f.attname) if f.attname in attnames else -1 for f in fields]
+    full = [tuple(row[i] if i >= 0 else defaults[j] for j, i in enumerate(order)) for row in rows]
+    _write(connection, model, fields, full, returning=False)
+
+
+def _plain(fields: list[Field]) -> bool:
+    """Fields whose value is a bare parameter: no database default, no custom placeholder."""
+    return not any(f.has_db_default() or hasattr(f, "get_placeholder") for f in fields)
+
+
+def _link_saved_parents(obj: Model, relations: list[ForeignObject]) -> None:
+    """What `Model._prepare_related_fields_for_save` does before a save: a parent assigned
+    before it had an id (a new case's new participant) gives its id now."""
+    for field in relations:
+        if not field.is_cached(obj):
+            continue
+        parent = field.get_cached_value(obj)
+        if parent is None:
+            continue
+        if parent.pk is None:
+            raise ValueError(f"{field.name} of {type(obj).__name__} is not saved yet")
+        if getattr(obj, field.attname) is None:
+            setattr(obj, field.attname, parent.pk)
+
+
+def _write(connection, model, fields, rows, *, returning: bool) -> list:
+    quote = connection.ops.quote_name
+    connection.ensure_connection()
+    limit = connection.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+    per_statement = max(1, min(MAX_ROWS, limit // max(1, len(fields))))
+    prepare = [(f.get_db_prep_save, f) for f in fields]
+    head = (
+        f"INSERT INTO {quote(model._meta.db_table)} "
+        f"({', '.join(quote(f.column) for f in fields)}) VALUES "
+    )
+    one = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    tail = f" RETURNING {quote(model._meta.pk.column)}" if returning else ""
+    ids: list = []
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), per_statement):
+            chunk = rows[start : start + per_statement]
+            params = [
+                prep(value, connection)
+                for row in chunk
+                for (prep, _f), value in zip(prepare, row, strict=True)
+            ]
+            cursor.execute(head + ", ".join([one] * len(chunk)) + tail, params)
+            if returning:
+                ids.extend(r[0] for r in cursor.fetchall())
+    return ids

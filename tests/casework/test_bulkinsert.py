@@ -1,0 +1,77 @@
+"""casework.bulkinsert: the import's lean INSERT writes what bulk_create would, ids in order."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from audit.models import ChainBlock, ChainEntry
+from casework import bulkinsert
+
+
+def _entry(n: int, **fields) -> ChainEntry:
+    return ChainEntry(
+        kind="test.row", object_id=n, digest=f"{n:064x}", hash=f"{n + 1:064x}", **fields
+    )
+
+
+@pytest.mark.django_db
+def test_new_rows_get_their_ids_in_order_and_are_stored_as_given(monkeypatch):
+    monkeypatch.setattr(bulkinsert, "MAX_ROWS", 7)  # several statements
+    at = timezone.now() - timedelta(days=3)
+    rows = [_entry(n, content_digest="c" * (n % 2), at=at) for n in range(1, 31)]
+
+    bulkinsert.insert(ChainEntry, rows)
+
+    assert all(r.pk is not None and not r._state.adding for r in rows)
+    assert [r.pk for r in rows] == sorted(r.pk for r in rows)
+    stored = {e.pk: e for e in ChainEntry.objects.filter(kind="test.row")}
+    assert len(stored) == 30
+    for row in rows:
+        got = stored[row.pk]
+        assert (got.object_id, got.digest, got.content_digest, got.hash, got.at) == (
+            row.object_id,
+            row.digest,
+            row.content_digest,
+            row.hash,
+            at,
+        )
+        assert got.seq is None and got.block_id is None
+
+
+@pytest.mark.django_db
+def test_a_parent_saved_after_it_was_assigned_gives_its_id_and_an_unsaved_one_is_refused():
+    block = ChainBlock(seq=1, first_seq=1, last_seq=1, count=1, merkle_root="m", prev_hash="p")
+    block.hash, block.sealed_at = "h", timezone.now()
+    row = _entry(1, seq=1, block=block)
+    with pytest.raises(ValueError, match="block"):
+        bulkinsert.insert(ChainEntry, [row])
+    assert not ChainEntry.objects.filter(kind="test.row").exists()
+
+    bulkinsert.insert(ChainBlock, [block])
+    bulkinsert.insert(ChainEntry, [row])
+
+    assert ChainEntry.objects.get(pk=row.pk).block_id == block.pk
+
+
+@pytest.mark.django_db
+def test_a_row_with_its_id_set_goes_through_bulk_create():
+    row = _entry(5)
+    row.pk = 987_654
+    bulkinsert.insert(ChainEntry, [row])
+    assert ChainEntry.objects.get(pk=987_654).object_id == 5
+
+
+@pytest.mark.django_db
+def test_values_without_instances_get_the_other_fields_defaults():
+    before = timezone.now()
+    bulkinsert.insert_values(
+        ChainEntry,
+        ["kind", "object_id", "digest", "hash"],
+        [("test.row", n, f"{n:064x}", f"{n + 1:064x}") for n in (3, 4)],
+    )
+    stored = list(ChainEntry.objects.filter(kind="test.row").order_by("object_id"))
+    assert [e.object_id for e in stored] == [3, 4]
+    assert all(e.content_digest == "" and e.at >= before and e.seq is None for e in stored)
+    with pytest.raises(ValueError):
+        bulkinsert.insert_values(ChainEntry, ["kind", "no_such_field"], [("x", 1)])
