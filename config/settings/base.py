@@ -48,7 +48,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Only with DATABASE_REPLICA_URL: the page after a write reads the primary.
     "config.replica.PrimaryAfterWriteMiddleware",
-    "django_otp.middleware.OTPMiddleware",
+    # django-otp's, reading the device at most once a minute instead of every request.
+    "audit.middleware.OTPSessionMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "audit.middleware.SessionTimeoutMiddleware",
     "audit.middleware.NoStoreMiddleware",
