@@ -94,8 +94,9 @@ def _entries(links: list[tuple[str, int, str, str]]) -> list[ChainEntry]:
 
 def _append(links: list[tuple[str, int, str, str]]) -> list[ChainEntry]:
     """Insert (kind, object id, digest, content digest) entries, unsealed and without a
-    lock, and have them sealed after the writer commits: one insert however many."""
-    with transaction.atomic():
+    lock, and have them sealed after the writer commits: one insert however many. Inside
+    the writer's transaction no savepoint of its own: the entry stands or falls with it."""
+    with transaction.atomic(savepoint=False):
         created = _entries(links)
         bulkinsert.insert(ChainEntry, created)  # an import's thousands in few statements
         sealer.queue()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from functools import partial
 
 from django.conf import settings
 from django.contrib.auth import logout
@@ -10,6 +11,9 @@ from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers, patch_cache_control
+from django.utils.functional import SimpleLazyObject
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.middleware import OTPMiddleware
 
 from casework.selectors import roles_of
 
@@ -44,6 +48,45 @@ class SessionTimeoutMiddleware:
             if now - last >= LAST_SEEN_STEP or LAST_SEEN not in request.session:
                 request.session[LAST_SEEN] = now
         return self.get_response(request)
+
+
+OTP_CHECKED = "audit:otp_checked"
+# The verifying device is looked up at most this often, with the idle stamp's step.
+OTP_CHECK_STEP = LAST_SEEN_STEP
+
+
+class OTPSessionMiddleware(OTPMiddleware):
+    """django-otp's middleware, with the verifying device read at most once a minute (L6).
+
+    django-otp reads the device on every request, to see that it still exists, is
+    confirmed and belongs to the user. The server-side session remembers when that last
+    held; within OTP_CHECK_STEP seconds `user.otp_device` is that device, read only if
+    something asks for more than `is_verified()`. A device the admin deletes or
+    unconfirms so stops verifying open sessions within a minute instead of at once;
+    logout and a new login clear it at once (a new session, or a new device id).
+    """
+
+    def _verify_user_sync(self, request, user):
+        self._init_user_fields(user)
+        if not user.is_authenticated:
+            return user
+        device_id = request.session.get(DEVICE_ID_SESSION_KEY)
+        checked = request.session.get(OTP_CHECKED)
+        now = int(time.time())
+        if (
+            device_id
+            and checked
+            and checked[:2] == [device_id, user.pk]
+            and 0 <= now - checked[2] < OTP_CHECK_STEP
+        ):
+            user.otp_device = SimpleLazyObject(partial(self._device_from_persistent_id, device_id))
+            return user
+        super()._verify_user_sync(request, user)
+        if user.otp_device is not None:
+            request.session[OTP_CHECKED] = [device_id, user.pk, now]
+        else:
+            request.session.pop(OTP_CHECKED, None)
+        return user
 
 
 class NoStoreMiddleware:

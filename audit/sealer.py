@@ -13,7 +13,8 @@ busy sealer means the holder or the next run picks the entries up) and is held u
 the block commits, so seqs and blocks commit in order; on SQLite the database write
 lock serialises, and the unique block seq refuses a fork. The sealer runs
 
-- after each commit that wrote entries (`queue`, once per transaction), and
+- after each commit that wrote entries (`queue`, once per transaction), unless
+  AUDIT_SEAL_AFTER_COMMIT is off because the worker runs as a service, and
 - every second in `manage.py seal_audit --loop` (started by `make run`), which bounds
   the unsealed window when after-commit runs find the sealer busy.
 """
@@ -23,6 +24,7 @@ from __future__ import annotations
 import logging
 import time
 
+from django.conf import settings
 from django.db import DatabaseError, connection, models, transaction
 from django.utils import timezone
 
@@ -107,7 +109,10 @@ def _after_commit() -> None:
 
 def queue() -> None:
     """Seal once the current transaction commits; once per transaction, however many
-    entries it wrote. Outside a transaction Django runs it at once."""
+    entries it wrote. Outside a transaction Django runs it at once. Not with
+    AUDIT_SEAL_AFTER_COMMIT off: then the worker alone seals (a request pays nothing)."""
+    if not settings.AUDIT_SEAL_AFTER_COMMIT:
+        return
     conn = transaction.get_connection()
     if any(func is _after_commit for _sids, func, _robust in conn.run_on_commit):
         return

@@ -8,7 +8,7 @@ whole case. The report's OVERSTAY reads those columns (indicators.md).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timedelta
 from types import SimpleNamespace
 
@@ -83,6 +83,23 @@ def compute(case_ids: Sequence[int]) -> tuple[list[tuple], list[tuple]]:
     from .models import Spell
 
     known = _facts(case_ids)
+    stored = Spell.objects.filter(**_cases(case_ids), state__in=rules.INSATS)
+    return _rows(known, stored.values_list("id", "case_id", "state", "start_on", "end_on"))
+
+
+def compute_one(
+    case_id: int, who: tuple, facts: CaseFacts, stored: Iterable[tuple]
+) -> tuple[list[tuple], list[tuple]]:
+    """As `compute`, for one case whose facts the writing service holds, current and with
+    the rows it wrote, and whose spell rows (id, state, start, end) were just inserted:
+    nothing is read again."""
+    rows = [(pk, case_id, state, start, end) for pk, state, start, end in stored]
+    return _rows({case_id: (who, facts)}, rows)
+
+
+def _rows(
+    known: dict[int, tuple[tuple, CaseFacts]], stored: Iterable[tuple]
+) -> tuple[list[tuple], list[tuple]]:
     deadlines: dict[tuple, date | None] = {}
     case_rows = []
     for case_id, (who, facts) in known.items():
@@ -94,10 +111,7 @@ def compute(case_ids: Sequence[int]) -> tuple[list[tuple], list[tuple]]:
         if row is not None:
             case_rows.append(row)
     updates = []
-    stored = Spell.objects.filter(**_cases(case_ids), state__in=rules.INSATS)
-    for pk, case_id, state, start, end in stored.values_list(
-        "id", "case_id", "state", "start_on", "end_on"
-    ):
+    for pk, case_id, state, start, end in stored:
         deadline = deadlines.get((case_id, state, start, end))
         if deadline is not None:
             updates.append((deadline, overstay_from(deadline, end), pk))

@@ -6,17 +6,23 @@ current `Transition` rows by LEAD over the case in journal order; an enrolment s
 `spells_sql` is the one text of that derivation: `refresh_spells` runs it for the cases
 it is given, and the indicator report's `as_of` path runs it over the journal as
 recorded at T. Every writer of a transition or an enrolment row calls `refresh_spells`
-in the same transaction.
+in the same transaction; a service writing through its unit of work calls
+`refresh_case_spells`, which takes the deadlines from the facts it already holds.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import datetime
+from datetime import date, datetime
+from itertools import pairwise
+from typing import TYPE_CHECKING
 
 from django.db import connection, transaction
 
 from .models import INSATS_STATES, Enrolment, EnrolmentEnd, Extension, Transition
+
+if TYPE_CHECKING:
+    from .facts import CaseFacts
 
 # The journal rows whose writing changes a case's spells.
 SPELL_ROWS = (Transition, Enrolment, EnrolmentEnd, Extension)  # extensions move deadlines
@@ -96,6 +102,39 @@ def refresh_spells(case_ids: Iterable[int]) -> None:
             cursor.execute(f"DELETE FROM casework_spell WHERE case_id IN ({marks})", chunk)
             cursor.execute(insert + spells_sql(cases=marks), chunk * 3)
             write_deadlines(cursor, chunk)
+
+
+def refresh_case_spells(case_id: int, facts: CaseFacts) -> None:
+    """Rewrite one case's spell rows in the writing service's transaction: three statements
+    and an update per deadline. The spells are `spells_sql`'s; the deadlines come from the
+    facts the service holds (current, with the rows it wrote), so nothing is read again.
+    Facts out of journal order (a row not appended last) take `refresh_spells`' way."""
+    rows = facts.transitions
+    if any((a.effective_on, a.seq) > (b.effective_on, b.seq) for a, b in pairwise(rows)):
+        refresh_spells([case_id])
+        return
+    from .deadlines import compute_one
+
+    # The writer's transaction is the unit: no savepoint of its own.
+    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM casework_spell WHERE case_id = %s", [case_id])
+        cursor.execute(
+            f"INSERT INTO casework_spell ({SPELL_COLUMNS})"
+            + spells_sql(cases="%s")
+            + " RETURNING id, state, start_on, end_on, participant_id, programme_id, gender",
+            [case_id] * 3,
+        )
+        stored = cursor.fetchall()
+        if not stored:
+            return
+        who = stored[0][4:]
+        spells = [(pk, state, _day(start), _day(end)) for pk, state, start, end, *_ in stored]
+        _write_deadlines(cursor, *compute_one(case_id, who, facts, spells))
+
+
+def _day(value: date | str | None) -> date | None:
+    """A date column as returned: SQLite's RETURNING gives the stored text."""
+    return date.fromisoformat(value) if isinstance(value, str) else value
 
 
 def refresh_all_spells(*, bulk: bool = False) -> None:
@@ -184,7 +223,10 @@ def write_deadlines(cursor, case_ids: Sequence[int]) -> None:
     from `casework.rules` over the current journal (closed spells keep theirs; OVERSTAY)."""
     from .deadlines import compute
 
-    updates, case_spells = compute(case_ids)
+    _write_deadlines(cursor, *compute(case_ids))
+
+
+def _write_deadlines(cursor, updates: list[tuple], case_spells: list[tuple]) -> None:
     if updates:
         cursor.executemany(
             "UPDATE casework_spell SET deadline = %s, overstay_from = %s WHERE id = %s", updates

@@ -35,7 +35,7 @@ from .models import (
     State,
     Transition,
 )
-from .projections import SPELL_ROWS, refresh_spells
+from .projections import SPELL_ROWS, refresh_case_spells, refresh_spells
 from .rules import CaseRuleError
 from .signals import case_exited
 from .store import unit_of_work
@@ -135,7 +135,11 @@ def _write(case: Case, row: _Row) -> _Row:
     uow = store.current()
     uow.add(case, row)
     if isinstance(row, SPELL_ROWS) and not uow.batch:
-        refresh_spells([case.pk])
+        if getattr(row, "supersedes_id", None) is None:
+            # The store's facts hold the row now: the deadlines need no second read.
+            refresh_case_spells(case.pk, uow.facts(case))
+        else:
+            refresh_spells([case.pk])
     return row
 
 

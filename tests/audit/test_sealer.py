@@ -28,6 +28,20 @@ def test_a_commit_queues_one_sealing_however_many_rows_it_wrote(
     assert block.count == 3 and not ChainEntry.objects.filter(block__isnull=True).exists()
 
 
+def test_with_after_commit_sealing_off_the_worker_alone_seals(
+    coordinator, django_capture_on_commit_callbacks, settings
+):
+    """A sealer service (`seal_audit --loop`) seals; the request's commit pays nothing."""
+    settings.AUDIT_SEAL_AFTER_COMMIT = False
+    with django_capture_on_commit_callbacks(execute=True) as callbacks, transaction.atomic():
+        log_read(user=coordinator, action="case.detail", participant_ids=[1])
+    assert callbacks == []
+    assert ChainEntry.objects.filter(block__isnull=True).count() == 1
+    sealer.loop(rounds=1)
+    assert not ChainEntry.objects.filter(block__isnull=True).exists()
+    assert chain.verify() is None
+
+
 def test_a_rolled_back_write_leaves_nothing_to_seal(coordinator):
     with transaction.atomic():
         sid = transaction.savepoint()

@@ -20,6 +20,7 @@ from casework import rules
 from casework.corrections import transition_correct_date
 from casework.models import INSATS_STATES, Case, Enrolment, Spell
 from casework.projections import ENROLMENT, refresh_all_spells
+from casework.services import case_extend
 from tests.casework.indicator_journal import Journal
 
 pytestmark = pytest.mark.django_db
@@ -29,6 +30,7 @@ STEPS = st.tuples(
     st.integers(min_value=0, max_value=40),
     st.integers(min_value=-20, max_value=20),
 )
+SPELL_FIELDS = ("case_id", "state", "start_on", "end_on", "deadline", "overstay_from", "scope")
 HISTORIES = st.lists(st.lists(STEPS, max_size=8), min_size=1, max_size=3)
 
 
@@ -114,10 +116,12 @@ def test_the_projection_equals_the_spells_of_random_histories(histories):
                 case = Case.objects.select_related("participant").get(pk=case.pk)
                 assert _projected(case) == _expected(case), (kind, on)
         _projection_matches_the_rules()
-        before = sorted(Spell.objects.values_list("case_id", "state", "start_on", "end_on"))
+        before = sorted(Spell.objects.values_list(*SPELL_FIELDS))
         refresh_all_spells()
-        after = sorted(Spell.objects.values_list("case_id", "state", "start_on", "end_on"))
-        assert after == before  # the per-case refresh and the full rebuild agree
+        after = sorted(Spell.objects.values_list(*SPELL_FIELDS))
+        # The per-case refresh (deadlines from the writing service's facts) and the full
+        # rebuild (deadlines from the journal read again) agree, deadlines included.
+        assert after == before
         transaction.set_rollback(True)
 
 
@@ -134,3 +138,29 @@ def test_a_corrected_transition_date_moves_both_spells_it_bounds():
     assert spells["kartlaggning"] == date(2025, 2, 10)
     assert Spell.objects.get(case=case, state="jobbsok").start_on == date(2025, 2, 10)
     _projection_matches_the_rules()
+
+
+def _stored_spells() -> list[tuple]:
+    return sorted(Spell.objects.values_list(*SPELL_FIELDS), key=repr)
+
+
+def test_a_service_writes_the_deadlines_and_case_limit_a_full_rebuild_writes():
+    """A service refreshes its case's spells from the facts it holds (issue 15); the
+    deadlines, overstays and Sikta's case-limit row equal those of a rebuild that reads
+    the journal again."""
+    journal = Journal()
+    sikta = journal.refer(date(2025, 1, 10), programme="SIKTA")
+    journal.start(sikta, "kartlaggning", date(2025, 1, 15))
+    journal.start(sikta, "jobbsok", date(2025, 2, 1))
+    case_extend(case_id=sikta.pk, on=date(2025, 6, 1), months=6, reason="Studier", by=journal.user)
+    jobbtorg = journal.refer(date(2025, 3, 3))
+    journal.start(jobbtorg, "kartlaggning", date(2025, 3, 10))
+    journal.start(jobbtorg, "jobbsok", date(2025, 4, 1))
+    journal.start(jobbtorg, "kartlaggning", date(2025, 9, 1))
+    journal.exit(jobbtorg, date(2025, 12, 1), reason="STUDIER")
+    written = _stored_spells()
+    assert any(row[1] == rules.CASE_LIMIT for row in written)
+    assert any(row[1] in INSATS_STATES and row[4] is not None for row in written)
+    assert any(row[5] is not None for row in written)  # an overstay on record
+    refresh_all_spells()
+    assert _stored_spells() == written
