@@ -201,6 +201,9 @@ def serve_env(url: str) -> dict:
         "AUDIT_CHAIN_KEY": "bench-only-chain-key",
         "ALLOWED_HOSTS": "127.0.0.1",
         "SECURE_SSL_REDIRECT": "0",  # no TLS on loopback; a proxy terminates it in production
+        # The sealer runs as a service beside the server (`sealing`), as in production
+        # (ADR 0109): a request leaves the sealing to it.
+        "AUDIT_SEAL_AFTER_COMMIT": "0",
     }
 
 
@@ -224,11 +227,11 @@ def web_load(url: str, *, mixed: bool = False) -> dict:
     log = "gunicorn-mixed.log" if mixed else "gunicorn.log"
     with (
         serving(served, log) as (base, pid),
-        sealing(served) if mixed else contextlib.nullcontext() as sealer_pid,
+        sealing(served, ROOT / "var" / "bench" / f"sealer-{log}") as sealer_pid,
     ):
         args = [f.name, "--server-pid", str(pid), *(["--mixed"] if mixed else [])]
-        if sealer_pid is not None:  # its CPU, and the chain's state during and at the end
-            args += ["--sealer-pid", str(sealer_pid), "--chain"]
+        # The sealer's CPU, and the chain's state during the run and at its end.
+        args += ["--sealer-pid", str(sealer_pid), "--chain"]
         done = subprocess.run(
             [PY, str(ROOT / "bench" / "load_probe.py"), "drive", base, *args],
             cwd=ROOT,
@@ -300,7 +303,10 @@ def api_load(url: str) -> dict:
     setup = in_database(url, "api_probe.py", "setup", settings=served)
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
         json.dump(setup, f)
-    with serving(served, "gunicorn-api.log") as (base, pid):
+    with (
+        serving(served, "gunicorn-api.log") as (base, pid),
+        sealing(served, ROOT / "var" / "bench" / "sealer-api.log"),
+    ):
         done = subprocess.run(
             [
                 PY,
