@@ -254,6 +254,7 @@ def serving(served: dict, log_name: str):
     """gunicorn (GUNICORN options) on a free loopback port; yields the base URL and the
     master's process id, once a request is answered (the workers have loaded the app)."""
     port = free_port()
+    (ROOT / "var" / "bench").mkdir(parents=True, exist_ok=True)  # `run.py web_load` alone
     log = (ROOT / "var" / "bench" / log_name).open("w")
     server = subprocess.Popen(
         [PY, "-m", "gunicorn", "config.wsgi:application", f"--bind=127.0.0.1:{port}", *GUNICORN],
