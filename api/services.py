@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from audit import blocks
 from audit.chain import kind_of, row_digests
 from audit.models import AccessLog, ChainEntry
+from casework import bulkinsert
 from casework.models import Case
 from casework.rules import CaseRuleError
 from casework.selectors import roles_of
@@ -193,7 +194,7 @@ def log_api_read(
         person_count=len(ids),
     )
     with transaction.atomic():
-        AccessLog.objects.bulk_create([log])  # no post-save receiver: the entry is below
+        bulkinsert.insert(AccessLog, [log])  # no post-save receiver: the entry is below
         kind, (digest_, content) = kind_of(AccessLog), row_digests(log)
         entry = ChainEntry(
             kind=kind,
@@ -202,5 +203,5 @@ def log_api_read(
             content_digest=content,
             hash=blocks.entry_hash(kind, log.pk, digest_, content),
         )
-        ChainEntry.objects.bulk_create([entry])
+        bulkinsert.insert(ChainEntry, [entry], returning=False)
     return log

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 
@@ -48,7 +49,7 @@ class ApiView(APIView):
         # A plain dict, so an empty `?tertial=` is refused, not read as absent; and a name
         # the endpoint does not know is refused, not silently ignored.
         if hasattr(data, "dict"):
-            unknown = sorted(set(data) - set(serializer_class().fields))
+            unknown = sorted(set(data) - _names(serializer_class))
             if unknown:
                 message = _("Okänd parameter: %(p)s.") % {"p": ", ".join(unknown)}
                 raise ApiRefusal("unknown_parameter", message, 400)
@@ -56,6 +57,12 @@ class ApiView(APIView):
         serializer = serializer_class(data=data)
         serializer.is_valid(raise_exception=True)
         return serializer.validated_data
+
+
+@functools.cache
+def _names(serializer_class) -> frozenset[str]:
+    """The parameters an endpoint knows (building a serializer's fields costs CPU)."""
+    return frozenset(serializer_class().fields)
 
 
 def _pnr(value: str) -> str:

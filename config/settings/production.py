@@ -72,7 +72,7 @@ _middleware.insert(
 )
 _middleware.append("csp.middleware.CSPMiddleware")
 MIDDLEWARE = _middleware
-API_MIDDLEWARE = [*API_MIDDLEWARE, "csp.middleware.CSPMiddleware"]
+API_MIDDLEWARE = [*API_MIDDLEWARE, "config.api_middleware.ApiContentSecurityPolicy"]
 
 # Content-Security-Policy (django-csp 4): no inline script, no eval (HX2, K2).
 CONTENT_SECURITY_POLICY = {

@@ -2,6 +2,7 @@
 
 from django.test import Client, override_settings
 
+from config.api_middleware import API_POLICY
 from tests.api.test_participation_api import URL, refer
 from tests.api.test_referrals_api import body
 from tests.audit.test_hardening import production  # noqa: F401 (the fixture)
@@ -27,7 +28,7 @@ def test_production_adds_csp_and_https_to_the_api_and_keeps_the_full_chain_for_p
     production,  # noqa: F811
     api_a,
 ):
-    assert production.API_MIDDLEWARE[-1] == "csp.middleware.CSPMiddleware"
+    assert production.API_MIDDLEWARE[-1] == "config.api_middleware.ApiContentSecurityPolicy"
     assert production.MIDDLEWARE[0] == "config.api_middleware.ApiPathMiddleware"
     pnr = body()["personnummer"]
     with override_settings(
@@ -42,14 +43,17 @@ def test_production_adds_csp_and_https_to_the_api_and_keeps_the_full_chain_for_p
         plain = api_a.get(URL, {"personnummer": pnr})
         api = api_a.http.get(URL, {"personnummer": pnr}, headers=api_a.headers, secure=True)
         page = Client().get("/konto/logga-in/", secure=True)
+        missing = Client().get("/api/v1/nothing-here", secure=True)
     assert plain.status_code == 301  # plain http → https, as for the pages
     assert api.status_code == 404  # nobody referred: the API's own answer, not a login redirect
     assert api.json()["code"] == "not_found"
-    assert "default-src 'self'" in api["Content-Security-Policy"]
+    assert api["Content-Security-Policy"] == API_POLICY  # data: nothing to load, run or frame
     assert api["Strict-Transport-Security"].startswith("max-age=31536000")
     assert "no-store" in api["Cache-Control"]
     assert "csrftoken" in page.cookies  # the login page still has CSRF and its session
     assert "default-src 'self'" in page["Content-Security-Policy"]
+    assert missing.status_code == 404  # the Swedish 404 page: a page, with the site's policy
+    assert "default-src 'self'" in missing["Content-Security-Policy"]
 
 
 def test_an_unknown_api_path_is_the_404_page_without_a_session(db):

@@ -129,3 +129,17 @@ def test_the_entrys_digests_are_those_of_the_row_read_back(api_a):
     log = AccessLog.objects.get()
     entry = ChainEntry.objects.get(kind="audit.accesslog", object_id=log.pk)
     assert row_digests(log) == (entry.digest, entry.content_digest)
+
+
+def test_json_is_answered_to_every_accept_that_takes_it_and_406_to_one_that_does_not(api_a):
+    refer(api_a)
+    pnr = {"personnummer": body()["personnummer"]}
+    for accept in ("", "*/*", "application/json", "text/html, application/json;q=0.9"):
+        response = api_a.get(URL, pnr, Accept=accept)
+        assert response.status_code == 200, accept
+        assert response["Content-Type"] == "application/json", accept
+    refused = api_a.get(URL, pnr, Accept="application/xml")
+    assert refused.status_code == 406
+    assert refused.json()["code"] == "not_acceptable"
+    assert api_a.get(URL, {**pnr, "format": "xml"}).status_code == 404  # DRF's ?format=
+    assert AccessLog.objects.count() == 4  # one per answered read, none for the refusals
