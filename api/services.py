@@ -17,6 +17,7 @@ from audit.chain import kind_of, row_digests
 from audit.models import AccessLog, ChainEntry
 from casework import bulkinsert
 from casework.models import Case
+from casework.prepared import cursor_of
 from casework.rules import CaseRuleError
 from casework.selectors import roles_of
 from referrals.services import referral_register
@@ -126,7 +127,7 @@ def token_check(raw: str, *, minute: int | None) -> tuple[ApiClient, int | None]
         "window": connection.ops.quote_name(RateWindow._meta.db_table),
     }
     key = (prefix, digest(raw))
-    with connection.cursor() as cursor:
+    with cursor_of(connection) as cursor:
         if minute is None:
             cursor.execute(_LIVE_TOKEN.format(**tables), list(key))
         else:

@@ -5,9 +5,16 @@ unit with the most cases, with `status:read`, a limit no benchmark reaches, and 
 picks CLIENTS × REQUESTS persons of that unit spread over its whole id range, and prints
 {"token": ..., "unit": ..., "personnummer": [...], "client": id}.
 
-`drive URL SETUP_JSON`: CLIENTS threads, each with its own keep-alive connection, each
-asks for REQUESTS different persons within SECONDS. Only a 200 that names the asked
-person is a latency sample; anything else is counted in "errors". Loopback only.
+`drive URL SETUP_JSON [--rate R]`: CLIENTS threads, each with its own keep-alive
+connection, each asks for REQUESTS different persons within SECONDS. Without a rate each
+asks again as soon as it has its answer (a saturation run: the latency is then CLIENTS
+divided by the throughput, whatever the request costs). With `--rate R` each client asks
+R times a second on a fixed schedule from a random phase, and a request's latency counts
+from its scheduled moment, so a late answer also delays the samples behind it (no
+coordinated omission). Only a 200 that names the asked person is a latency sample;
+anything else is counted in "errors". Loopback only. Besides the server's CPU it reports
+the CPU of PostgreSQL's backends for the database and of the driver itself per request:
+all three share the machine's cores.
 
 `verify SETUP_JSON`: how many access-log rows name the client (one per answered read).
 
@@ -22,6 +29,7 @@ from __future__ import annotations
 import http.client
 import json
 import os
+import random
 import sys
 import threading
 import time
@@ -70,7 +78,15 @@ def setup() -> dict:
     step = max(1, cases.count() // wanted)
     ids = list(cases.order_by("pk").values_list("pk", flat=True)[::step][:wanted])
     people = Case.objects.filter(pk__in=ids).values_list("participant__personnummer", flat=True)
-    return {"token": token, "unit": unit.code, "client": client.pk, "personnummer": list(people)}
+    from django.db import connection
+
+    return {
+        "token": token,
+        "unit": unit.code,
+        "client": client.pk,
+        "personnummer": list(people),
+        "database": connection.settings_dict["NAME"],
+    }
 
 
 def verify(setup: dict) -> int:
@@ -90,22 +106,26 @@ class Caller:
         self.times: list[float] = []
         self.errors: list[str] = []
 
-    def run(self, deadline: float) -> None:
+    def run(self, deadline: float, rate: float) -> None:
+        due = time.perf_counter() + (random.random() / rate if rate else 0.0)
         try:
             for pnr in self.people:
                 if time.monotonic() > deadline:
                     break
+                if rate:
+                    time.sleep(max(0.0, due - time.perf_counter()))
                 try:
-                    self.ask(pnr)
+                    self.ask(pnr, due if rate else None)
                 except (OSError, http.client.HTTPException) as error:
                     self.errors.append(f"participation: {type(error).__name__}")
                     self.conn.close()  # http.client reconnects on the next request
+                due += 1 / rate if rate else 0.0
         finally:
             self.conn.close()
 
-    def ask(self, pnr: str) -> None:
+    def ask(self, pnr: str, due: float | None) -> None:
         path = "/api/v1/participation?" + urllib.parse.urlencode({"personnummer": pnr})
-        began = time.perf_counter()
+        began = time.perf_counter() if due is None else due
         self.conn.request("GET", path, headers=self.headers)
         response = self.conn.getresponse()
         body = response.read()
@@ -116,7 +136,22 @@ class Caller:
             self.errors.append(f"participation: HTTP {response.status}")
 
 
-def drive(url: str, setup: dict, *, server_pid: int | None = None) -> dict:
+def database_cpu_seconds(name: str) -> float:
+    """CPU seconds of the PostgreSQL backends connected to database `name` (Linux /proc)."""
+    total = 0.0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            title = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except OSError:
+            continue
+        if title.startswith("postgres: ") and f" {name} " in title:
+            total += process_cpu_seconds(int(entry.name), descendants=False)
+    return total
+
+
+def drive(url: str, setup: dict, *, server_pid: int | None = None, rate: float = 0.0) -> dict:
     parsed = urllib.parse.urlsplit(url)
     assert parsed.hostname == "127.0.0.1", "loopback only"
     assert parsed.port is not None
@@ -126,20 +161,24 @@ def drive(url: str, setup: dict, *, server_pid: int | None = None) -> dict:
         for n in range(CLIENTS)
     ]
     deadline = time.monotonic() + SECONDS
-    threads = [threading.Thread(target=c.run, args=(deadline,)) for c in callers]
+    threads = [threading.Thread(target=c.run, args=(deadline, rate)) for c in callers]
+    database = setup["database"]
     began, cpu = time.perf_counter(), process_cpu_seconds(server_pid) if server_pid else 0.0
+    own, database_cpu = time.process_time(), database_cpu_seconds(database)
     for t in threads:
         t.start()
     for t in threads:
         t.join()
     wall = time.perf_counter() - began
     cpu = process_cpu_seconds(server_pid) - cpu if server_pid else 0.0
+    own, database_cpu = time.process_time() - own, database_cpu_seconds(database) - database_cpu
     times = [t for c in callers for t in c.times]
     errors: dict[str, int] = {}
     for message in (e for c in callers for e in c.errors):
         errors[message] = errors.get(message, 0) + 1
     out = {
         "clients": len(callers),
+        "rate_per_client": rate or None,
         "seconds": round(wall, 1),
         "participation": {
             **latency(times),
@@ -149,6 +188,9 @@ def drive(url: str, setup: dict, *, server_pid: int | None = None) -> dict:
     }
     if server_pid:
         out["server_cost"] = server_cost(cpu, len(times), wall, os.cpu_count() or 1)
+    if times:
+        out["postgresql_cpu_ms_per_request"] = round(1000 * database_cpu / len(times), 2)
+        out["driver_cpu_ms_per_request"] = round(1000 * own / len(times), 2)
     return out
 
 
@@ -190,12 +232,14 @@ def profile(repeat: int, sql: bool) -> dict:
     if sql:
         print("\n".join(q[:300] for q in queries), file=sys.stderr)
     profiler = cProfile.Profile(time.process_time)  # CPU, not waiting on PostgreSQL
+    backend = _backend_cpu_seconds(connection)
     batches = []
     for _ in range(max(1, repeat // 5)):
         began = time.process_time()
         for _ in range(5):
             ask()
         batches.append((time.process_time() - began) / 5)
+    backend = _backend_cpu_seconds(connection) - backend
     profiler.enable()
     for _ in range(repeat):
         ask()
@@ -209,7 +253,18 @@ def profile(repeat: int, sql: bool) -> dict:
         "cpu_ms_mean": round(1000 * sum(batches) / len(batches), 2),
         "queries": len(queries),
         "requests": 5 * len(batches),
+        # the server process of this connection (PostgreSQL on this machine), the same reads
+        "database_cpu_ms": round(1000 * backend / (5 * len(batches)), 2),
     }
+
+
+def _backend_cpu_seconds(connection) -> float:
+    if connection.vendor != "postgresql":
+        return 0.0
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    return process_cpu_seconds(pid, descendants=False)
 
 
 def main() -> None:
@@ -226,8 +281,9 @@ def main() -> None:
             if "--server-pid" in sys.argv
             else None
         )
+        rate = float(sys.argv[sys.argv.index("--rate") + 1]) if "--rate" in sys.argv else 0.0
         setup_data = json.loads(Path(sys.argv[3]).read_text())
-        print(json.dumps(drive(sys.argv[2], setup_data, server_pid=pid)))
+        print(json.dumps(drive(sys.argv[2], setup_data, server_pid=pid, rate=rate)))
 
 
 if __name__ == "__main__":

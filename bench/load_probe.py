@@ -297,14 +297,14 @@ def latency(times: list[float]) -> dict:
     return out
 
 
-def process_cpu_seconds(pid: int) -> float:
+def process_cpu_seconds(pid: int, *, descendants: bool = True) -> float:
     """User + system CPU seconds of `pid` and every live descendant (Linux /proc)."""
     parents: dict[int, int] = {}
     for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
+        if descendants and entry.name.isdigit():
             with contextlib.suppress(OSError, IndexError, ValueError):
                 parents[int(entry.name)] = int(_stat(int(entry.name))[1])
-    tree, grew = {pid}, True
+    tree, grew = {pid}, descendants
     while grew:
         more = {p for p, parent in parents.items() if parent in tree} - tree
         tree |= more

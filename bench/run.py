@@ -18,6 +18,7 @@ Scale and engines come from the environment:
   BENCH_USERS, BENCH_CASELOAD, BENCH_REQUESTS, BENCH_LOAD_SECONDS   see bench/load_probe.py
   BENCH_WORKERS, BENCH_THREADS   gunicorn processes and threads of the web load test
   BENCH_API_CLIENTS, BENCH_API_REQUESTS   the API load test, see bench/api_probe.py
+  BENCH_API_RATE        requests a second per API client in the paced run (default 2)
 
 `python bench/run.py api_load` runs only the API load test on BENCH_PG_URL as it stands.
 `python bench/run.py web_load` runs only the web load test on BENCH_PG_URL as it stands.
@@ -297,43 +298,45 @@ def sealing(served: dict, log_path: Path | None = None):
         log.close()
 
 
+API_RATE = float(env("BENCH_API_RATE", "2"))
+
+
 def api_load(url: str) -> dict:
-    """BENCH_API_CLIENTS threads asking GET /api/v1/participation over gunicorn (issue 16);
-    afterwards the access log must hold one row per answered read."""
+    """BENCH_API_CLIENTS threads asking GET /api/v1/participation over gunicorn (issue 16),
+    twice: without pause ("saturation": the server's capacity; each client's latency is
+    then the clients over the throughput) and each client BENCH_API_RATE times a second
+    ("paced": the latency at a stated load, bench/api_probe.py). Afterwards the access
+    log must hold one row per answered read."""
     served = serve_env(url)
     setup = in_database(url, "api_probe.py", "setup", settings=served)
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
         json.dump(setup, f)
+    runs = {}
     with (
         serving(served, "gunicorn-api.log") as (base, pid),
         sealing(served, ROOT / "var" / "bench" / "sealer-api.log"),
     ):
-        done = subprocess.run(
-            [
-                PY,
-                str(ROOT / "bench" / "api_probe.py"),
-                "drive",
-                base,
-                f.name,
-                "--server-pid",
-                str(pid),
-            ],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-    result = json.loads(done.stdout.strip().splitlines()[-1])
+        for name, rate in (("saturation", 0.0), ("paced", API_RATE)):
+            args = [base, f.name, "--server-pid", str(pid), "--rate", str(rate)]
+            done = subprocess.run(
+                [PY, str(ROOT / "bench" / "api_probe.py"), "drive", *args],
+                cwd=ROOT,
+                capture_output=True,
+                text=True,
+                check=True,
+            )
+            runs[name] = json.loads(done.stdout.strip().splitlines()[-1])
     logged = in_database(url, "api_probe.py", "verify", f.name, settings=served)["logged"]
     Path(f.name).unlink()
-    if logged != result["participation"]["requests"]:
-        result["errors"]["access_log"] = f"{logged} rader i åtkomstloggen"
+    answered = sum(run["participation"]["requests"] for run in runs.values())
+    if logged != answered:
+        runs["saturation"]["errors"]["access_log"] = f"{logged} rader i åtkomstloggen"
     server_info = {"server": "gunicorn gthread", "workers": WORKERS, "threads": THREADS}
     return {
         "unit": setup["unit"],
         "persons_asked": len(setup["personnummer"]),
         **server_info,
-        **result,
+        **runs,
     }
 
 
@@ -485,9 +488,14 @@ def report(result: dict) -> None:
         "blandad last: ej förseglade poster vid slutet; äldsta, s (högst under körningen)",
         lambda e: _chain(e["scale"]["mixed_load"]["audit_chain"]),
     )
+    for run in ("saturation", "paced"):
+        line(
+            f"API participation ({run}) p50 / p95 / p99, ms",
+            lambda e, r=run: _triple(e["scale"]["api_load"][r]["participation"]),
+        )
     line(
-        "API participation p50 / p95, ms",
-        lambda e: _pair(e["scale"]["api_load"]["participation"]),
+        "API participation (saturation): server-CPU ms per förfrågan; förfrågningar/s per kärna",
+        lambda e: _cost(e["scale"]["api_load"]["saturation"]["server_cost"]),
     )
     line("avvikelser mot DuckDB", lambda e: len(e["scale"]["duckdb_differences"]))
     for name in names:

@@ -12,8 +12,9 @@ placeholder) goes to `bulk_create` unchanged, and so do several rows on PostgreS
 Django's `bulk_create` sends a column's values as one array (`INSERT … SELECT * FROM
 UNNEST`), while a multi-row VALUES of 16,000 parameters made psycopg bind each one
 (20,000 rows: 23.7 s of CPU with bulk_create, 39.2 s with VALUES). A single row is a
-plain `INSERT … VALUES … RETURNING` on either engine: for the API's access-log row and
-its chain entry, `bulk_create`'s compiler cost more CPU than PostgreSQL's insert.
+plain `INSERT … VALUES … RETURNING` on either engine, prepared on PostgreSQL
+(`prepared.cursor_of`): for the API's access-log row and its chain entry, `bulk_create`'s
+compiler cost more CPU than PostgreSQL's insert.
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ from typing import Any
 
 from django.db import connections, router
 from django.db.models import Field, ForeignObject, Model
+
+from .prepared import cursor_of
 
 MAX_ROWS = 1000  # per statement: larger ones gain nothing and cost memory
 
@@ -112,7 +115,7 @@ def _write(connection, model, fields, rows, *, returning: bool) -> list:
     one = "(" + ", ".join(["%s"] * len(fields)) + ")"
     tail = f" RETURNING {quote(model._meta.pk.column)}" if returning else ""
     ids: list = []
-    with connection.cursor() as cursor:
+    with cursor_of(connection) if len(rows) == 1 else connection.cursor() as cursor:
         for start in range(0, len(rows), per_statement):
             chunk = rows[start : start + per_statement]
             params = [

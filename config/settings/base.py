@@ -122,6 +122,9 @@ DATABASE_ROUTERS = ["config.db_router.ReplicaRouter"]
 for _alias in DATABASES.values():
     if "postgresql" in _alias["ENGINE"]:
         _alias.setdefault("OPTIONS", {})["options"] = "-c jit=off"
+        # psycopg prepares a statement run this often in a connection, but only from a
+        # server-binding cursor: casework.prepared's, never the ORM's (client binding).
+        _alias["OPTIONS"].setdefault("prepare_threshold", 5)
 # After a POST, the user's report pages read the primary for this long, so the page after a
 # write shows it even while the replica is still replaying it (a signed cookie).
 REPLICA_PIN_SECONDS = int(os.environ.get("REPLICA_PIN_SECONDS", "10"))

@@ -24,3 +24,17 @@ def test_each_answered_read_is_a_sample_and_an_access_log_row(reseeded, live_ser
     assert result["participation"]["requests"] == 3
     assert result["errors"] == {}
     assert probe.verify(setup) == 3 == AccessLog.objects.filter(client_id=setup["client"]).count()
+
+
+def test_a_paced_run_asks_on_its_schedule_and_counts_from_the_scheduled_moment(
+    reseeded, live_server, probe, refer
+):
+    for _ in range(3):
+        refer()
+    setup = probe.setup()
+    port = live_server.url.rsplit(":", 1)[1]
+    result = probe.drive(f"http://127.0.0.1:{port}", setup, rate=4.0)
+    assert result["rate_per_client"] == 4.0
+    assert result["participation"]["requests"] == 3
+    assert result["seconds"] >= 0.5  # three asks a quarter second apart, from a random phase
+    assert probe.verify(setup) == 3
