@@ -145,3 +145,34 @@ def test_the_database_counter_keeps_only_the_current_minute(make_client):
     with time_machine.travel(datetime(2026, 12, 1, 12, 1, 5, tzinfo=UTC), tick=False):
         assert Api(token).get(EVENTS).status_code == 200
     assert list(RateWindow.objects.values_list("count", flat=True)) == [1]
+
+
+def _redis_or_skip() -> str:
+    import redis
+
+    location = "redis://127.0.0.1:6379/15"
+    try:
+        redis.Redis.from_url(location, socket_connect_timeout=1).ping()
+    except redis.ConnectionError:
+        pytest.skip("no Redis on 127.0.0.1:6379 (CI has one)")
+    return location
+
+
+@IN_A_WINDOW
+def test_with_redis_the_limit_is_counted_there_and_not_in_the_database(make_client):
+    from uuid import uuid4
+
+    from django.test import override_settings
+
+    from api.models import RateWindow
+
+    redis_cache = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": _redis_or_skip(),
+        "KEY_PREFIX": f"test-{uuid4().hex}",  # each run its own counters
+    }
+    local = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    _client, token = make_client(name="r", requests_per_minute=2)
+    with override_settings(CACHES={"default": local, "api": redis_cache}):
+        assert [Api(token).get(EVENTS).status_code for _ in range(3)] == [200, 200, 429]
+    assert not RateWindow.objects.exists()
