@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import connections, router
@@ -31,29 +32,69 @@ from .prepared import cursor_of
 MAX_ROWS = 1000  # per statement: larger ones gain nothing and cost memory
 
 
+@dataclass(frozen=True)
+class _Plan:
+    """What `insert` needs of a model, worked out once per model and engine (the API
+    writes one access-log row per read: redoing this per row was a tenth of its CPU)."""
+
+    fields: list[Field]
+    plain: bool
+    relations: list[ForeignObject]
+    own_pre_save: list[Field]
+    attnames: list[str]
+    prepare: list[Any]  # each field's get_db_prep_save
+    head: str  # INSERT INTO table (columns) VALUES
+    one: str  # one row's placeholders
+    returning: str
+
+
+_plans: dict[tuple[type[Model], str], _Plan] = {}
+
+
+def _plan(model: type[Model], connection: Any) -> _Plan:
+    key = (model, connection.vendor)
+    if key not in _plans:
+        _plans[key] = _make_plan(model, connection.ops.quote_name)
+    return _plans[key]
+
+
+def _make_plan(model: type[Model], quote: Any) -> _Plan:
+    pk = model._meta.pk
+    fields = [f for f in model._meta.concrete_fields if f is not pk]
+    return _Plan(
+        fields,
+        _plain(fields),
+        [f for f in fields if isinstance(f, ForeignObject)],
+        [f for f in fields if type(f).pre_save is not Field.pre_save],
+        [f.attname for f in fields],
+        [f.get_db_prep_save for f in fields],
+        f"INSERT INTO {quote(model._meta.db_table)} "
+        f"({', '.join(quote(f.column) for f in fields)}) VALUES ",
+        "(" + ", ".join(["%s"] * len(fields)) + ")",
+        f" RETURNING {quote(pk.column)}",
+    )
+
+
 def insert(model: type[Model], objs: Sequence[Model], *, returning: bool = True) -> None:
     """Insert new `objs` of `model`; with `returning`, give each its primary key."""
     if not objs:
         return
-    pk = model._meta.pk
-    fields = [f for f in model._meta.concrete_fields if f is not pk]
     alias = router.db_for_write(model)
     connection = connections[alias]
-    lean = (connection.vendor == "sqlite" or len(objs) == 1) and _plain(fields)
+    plan = _plan(model, connection)
+    lean = (connection.vendor == "sqlite" or len(objs) == 1) and plan.plain
     if not lean or any(obj.pk is not None for obj in objs):
         model._default_manager.bulk_create(objs, batch_size=MAX_ROWS)
         return
-    relations = [f for f in fields if isinstance(f, ForeignObject)]
-    own_pre_save = [f for f in fields if type(f).pre_save is not Field.pre_save]
     for obj in objs:
-        _link_saved_parents(obj, relations)
-        for field in own_pre_save:
+        _link_saved_parents(obj, plan.relations)
+        for field in plan.own_pre_save:
             field.pre_save(obj, True)  # e.g. auto_now_add sets the attribute
-    attnames = [f.attname for f in fields]
-    rows = [tuple(getattr(obj, name) for name in attnames) for obj in objs]
-    ids = _write(connection, model, fields, rows, returning=returning)
+    rows = [tuple(getattr(obj, name) for name in plan.attnames) for obj in objs]
+    ids = _write(connection, plan, rows, returning=returning)
+    pk = model._meta.pk.attname
     for obj, new_id in zip(objs, ids, strict=False):
-        setattr(obj, pk.attname, new_id)
+        setattr(obj, pk, new_id)
     for obj in objs:
         obj._state.adding = False
         obj._state.db = alias
@@ -64,20 +105,18 @@ def insert_values(
 ) -> None:
     """Insert rows given as values in `attnames` order, without building model instances;
     other fields get their default. For rows nobody reads back (simple-history's)."""
-    pk = model._meta.pk
-    fields = [f for f in model._meta.concrete_fields if f is not pk]
-    by_name = {f.attname: i for i, f in enumerate(fields)}
-    if not _plain(fields) or not set(attnames) <= by_name.keys():
-        raise ValueError(f"insert_values cannot write {model.__name__} with {attnames}")
     connection = connections[router.db_for_write(model)]
+    plan = _plan(model, connection)
+    if not plan.plain or not set(attnames) <= set(plan.attnames):
+        raise ValueError(f"insert_values cannot write {model.__name__} with {attnames}")
     if connection.vendor != "sqlite":  # instances for bulk_create's UNNEST (see above)
         objs = [model(**dict(zip(attnames, row, strict=True))) for row in rows]
         model._default_manager.bulk_create(objs, batch_size=MAX_ROWS)
         return
-    defaults = [None if f.attname in attnames else f.get_default() for f in fields]
-    order = [attnames.index(f.attname) if f.attname in attnames else -1 for f in fields]
+    defaults = [None if f.attname in attnames else f.get_default() for f in plan.fields]
+    order = [attnames.index(n) if n in attnames else -1 for n in plan.attnames]
     full = [tuple(row[i] if i >= 0 else defaults[j] for j, i in enumerate(order)) for row in rows]
-    _write(connection, model, fields, full, returning=False)
+    _write(connection, plan, full, returning=False)
 
 
 def _plain(fields: list[Field]) -> bool:
@@ -100,20 +139,13 @@ def _link_saved_parents(obj: Model, relations: list[ForeignObject]) -> None:
             setattr(obj, field.attname, parent.pk)
 
 
-def _write(connection, model, fields, rows, *, returning: bool) -> list:
-    quote = connection.ops.quote_name
+def _write(connection, plan: _Plan, rows, *, returning: bool) -> list:
     per_statement = MAX_ROWS
     if connection.vendor == "sqlite":
         connection.ensure_connection()
         limit = connection.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
-        per_statement = max(1, min(MAX_ROWS, limit // max(1, len(fields))))
-    prepare = [(f.get_db_prep_save, f) for f in fields]
-    head = (
-        f"INSERT INTO {quote(model._meta.db_table)} "
-        f"({', '.join(quote(f.column) for f in fields)}) VALUES "
-    )
-    one = "(" + ", ".join(["%s"] * len(fields)) + ")"
-    tail = f" RETURNING {quote(model._meta.pk.column)}" if returning else ""
+        per_statement = max(1, min(MAX_ROWS, limit // max(1, len(plan.fields))))
+    tail = plan.returning if returning else ""
     ids: list = []
     with cursor_of(connection) if len(rows) == 1 else connection.cursor() as cursor:
         for start in range(0, len(rows), per_statement):
@@ -121,9 +153,9 @@ def _write(connection, model, fields, rows, *, returning: bool) -> list:
             params = [
                 prep(value, connection)
                 for row in chunk
-                for (prep, _f), value in zip(prepare, row, strict=True)
+                for prep, value in zip(plan.prepare, row, strict=True)
             ]
-            cursor.execute(head + ", ".join([one] * len(chunk)) + tail, params)
+            cursor.execute(plan.head + ", ".join([plan.one] * len(chunk)) + tail, params)
             if returning:
                 ids.extend(r[0] for r in cursor.fetchall())
     return ids
