@@ -1,9 +1,10 @@
 """Load on the API from a second process: GET /api/v1/participation (issue 16).
 
-`setup` (inside the benchmark database, DATABASE_URL): makes one system client of the
-unit with the most cases, with `status:read`, a limit no benchmark reaches, and a token;
-picks CLIENTS × REQUESTS persons of that unit spread over its whole id range, and prints
-{"token": ..., "unit": ..., "personnummer": [...], "client": id}.
+`setup` (inside the benchmark database, DATABASE_URL): makes a system client of the
+unit with the most cases per caller (CLIENTS systems, as in a county: each its own token
+and its own rate window), with `status:read` and a limit no benchmark reaches; picks
+CLIENTS × REQUESTS persons of that unit spread over its whole id range, and prints
+{"tokens": [...], "unit": ..., "personnummer": [...], "clients": [ids], ...}.
 
 `drive URL SETUP_JSON [--rate R]`: CLIENTS threads, each with its own keep-alive
 connection, each asks for REQUESTS different persons within SECONDS. Without a rate each
@@ -63,16 +64,19 @@ def setup() -> dict:
     busiest = Case.objects.values("unit").annotate(n=Count("pk")).order_by("-n").first()
     assert busiest is not None, "the bench database has no cases"
     unit = Unit.objects.get(pk=busiest["unit"])
-    client = services.client_save(
-        client=ApiClient(
-            name=f"bench-{time.time_ns()}",
-            unit=unit,
-            scopes=[Scope.STATUS_READ],
-            expires_at=timezone.now() + timedelta(days=1),
-            requests_per_minute=10_000_000,
+    clients = [
+        services.client_save(
+            client=ApiClient(
+                name=f"bench-{time.time_ns()}-{n}",
+                unit=unit,
+                scopes=[Scope.STATUS_READ],
+                expires_at=timezone.now() + timedelta(days=1),
+                requests_per_minute=10_000_000,
+            )
         )
-    )
-    token = services.token_issue(client=client)
+        for n in range(CLIENTS)
+    ]
+    tokens = [services.token_issue(client=client) for client in clients]
     cases = Case.objects.filter(unit=unit, participant__skyddad_identitet=False)
     wanted = CLIENTS * REQUESTS
     step = max(1, cases.count() // wanted)
@@ -81,9 +85,10 @@ def setup() -> dict:
     from django.db import connection
 
     return {
-        "token": token,
+        "token": tokens[0],  # `profile` asks as the first
+        "tokens": tokens,
         "unit": unit.code,
-        "client": client.pk,
+        "clients": [client.pk for client in clients],
         "personnummer": list(people),
         "database": connection.settings_dict["NAME"],
     }
@@ -95,7 +100,8 @@ def verify(setup: dict) -> int:
     django.setup()
     from audit.models import AccessLog
 
-    return AccessLog.objects.filter(client_id=setup["client"], action="api.participation").count()
+    reads = AccessLog.objects.filter(client_id__in=setup["clients"], action="api.participation")
+    return reads.count()
 
 
 class Caller:
@@ -157,7 +163,7 @@ def drive(url: str, setup: dict, *, server_pid: int | None = None, rate: float =
     assert parsed.port is not None
     people = setup["personnummer"]
     callers = [
-        Caller(parsed.hostname, parsed.port, setup["token"], people[n::CLIENTS])
+        Caller(parsed.hostname, parsed.port, setup["tokens"][n], people[n::CLIENTS])
         for n in range(CLIENTS)
     ]
     deadline = time.monotonic() + SECONDS
