@@ -9,6 +9,9 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html_join
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 
 from audit.services import log_read
@@ -22,6 +25,12 @@ from ..signals import ReminderGroup, caseload_reminders
 
 PAGE_SIZE = 25
 REMINDER_ROWS = 5
+# One caseload row; the columns are the table's headers in casework/caseload.html.
+ROW = (
+    '<tr{}>\n    <td><a href="{}">{}</a></td>\n    <td>{}</td>\n    <td>{}</td>\n    <td>{}</td>\n'
+    '    <td class="num">{}</td>\n    <td>{}</td>\n    <td>{}</td>\n    <td>{}</td>\n  </tr>'
+)
+OVERSTAY_CLASS = mark_safe(' class="overstay"')
 # The columns the caseload shows or computes with; nothing else is read (issue 15).
 SHOWN = (
     "participant__first_name",
@@ -54,6 +63,7 @@ def caseload_rows(cases: list, today: date, followups: list) -> list[dict]:
 
 def _row(case: Case, today: date, followup_due: date | None) -> dict:
     overstay = rules.overstay_days(case.deadline, today)
+    days_left = (case.deadline - today).days if case.deadline and not overstay else None
     return {
         "case": case,
         "href": reverse("casework:case_detail", args=[case.pk]),
@@ -63,15 +73,45 @@ def _row(case: Case, today: date, followup_due: date | None) -> dict:
         "state": case.get_state_display(),
         "deadline": _iso(case.deadline),
         "days_in_state": (today - case.state_since).days,
-        "days_left": (case.deadline - today).days if case.deadline and not overstay else None,
+        "days_left": days_left,
         "overstay": overstay,
+        "days_left_text": _days_left_text(overstay, days_left),
         "followup_due": followup_due,
         "followup": _iso(followup_due),
     }
 
 
+def _days_left_text(overstay: int, days_left: int | None) -> str:
+    if overstay:
+        text = ngettext("Överskriden med %(days)s dag", "Överskriden med %(days)s dagar", overstay)
+        return text % {"days": overstay}
+    return "–" if days_left is None else str(days_left)
+
+
 def _iso(day: date | None) -> str:
     return day.isoformat() if day else "–"
+
+
+def rows_html(rows: list[dict]) -> SafeString:
+    """The rows' markup, built in Python as `LeanSelect` builds its options (issue 15): the
+    Django template took ~3.5 ms of CPU for 25 rows, this ~0.8 ms (Jinja2 ~0.45 ms, but it
+    is no dependency of the project). `format_html` escapes every value as the template did."""
+    return format_html_join("", ROW, (_cells(row) for row in rows))
+
+
+def _cells(row: dict) -> tuple:
+    return (
+        OVERSTAY_CLASS if row["overstay"] else "",
+        row["href"],
+        row["name"],
+        row["pnr"],
+        row["programme"],
+        row["state"],
+        row["days_in_state"],
+        row["deadline"],
+        row["days_left_text"],
+        row["followup"],
+    )
 
 
 def other_reminders(user, *, today: date) -> list[ReminderGroup]:
@@ -132,6 +172,7 @@ def caseload(request):
             "filter": filterset,
             "page": page,
             "rows": rows,
+            "rows_html": rows_html(rows),
             "reminders": reminders,
             "reminder_groups": groups,
             "inactive": inactive_rows,
