@@ -31,21 +31,6 @@ ROW = (
     '    <td class="num">{}</td>\n    <td>{}</td>\n    <td>{}</td>\n    <td>{}</td>\n  </tr>'
 )
 OVERSTAY_CLASS = mark_safe(' class="overstay"')
-# The columns the caseload shows or computes with; nothing else is read (issue 15).
-SHOWN = (
-    "participant__first_name",
-    "participant__last_name",
-    "participant__personnummer",
-    "programme__code",
-    "state",
-    "state_since",
-    "deadline",
-    "last_event_on",
-    "coach_id",
-    "version",
-    "shielded",
-    "shown_name",
-)
 
 
 def caseload_rows(cases: list, today: date, followups: list) -> list[dict]:
@@ -138,7 +123,7 @@ def caseload(request):
     """The coach's open cases, deadline first, with the reminders on top (issue 5)."""
     today = timezone.localdate()
     user = request.user
-    mine = selectors.caseload(user).only(*SHOWN)
+    mine = selectors.caseload(user).only(*selectors.LIST_COLUMNS)
     filterset = CaseloadFilter(request.GET or None, queryset=mine)
     invalid = filterset.is_bound and not filterset.is_valid()
     cases = Case.objects.none() if invalid else filterset.qs
@@ -152,7 +137,7 @@ def caseload(request):
         .filter(coach=user)
         .select_related(None)
         .select_related("participant", "programme")
-        .only(*SHOWN)
+        .only(*selectors.LIST_COLUMNS)
     )
     shown = [r["case"].participant_id for r in rows]
     shown += [r.case.participant_id for r in reminders]
