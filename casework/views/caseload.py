@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from django.contrib.auth.decorators import login_required
@@ -19,7 +20,7 @@ from audit.services import log_read
 from .. import rules, selectors
 from ..access import role_required
 from ..filters import CaseloadFilter
-from ..models import Case
+from ..models import Case, State
 from ..saved_filters import saved_filters
 from ..signals import ReminderGroup, caseload_reminders
 
@@ -43,19 +44,37 @@ def caseload_rows(cases: list, today: date, followups: list) -> list[dict]:
     due: dict[int, date] = {}
     for case, _ended, on in followups:
         due[case.pk] = min(on, due.get(case.pk, on))
-    return [_row(case, today, due.get(case.pk)) for case in cases]
+    # Translated once, not per row: get_state_display() hashes every lazy label of the
+    # field's choices, eight translations a row (~2.5 ms of CPU for 25 rows).
+    states = {value: str(label) for value, label in State.choices}
+    href = case_href()
+    return [_row(case, today, due.get(case.pk), states, href) for case in cases]
 
 
-def _row(case: Case, today: date, followup_due: date | None) -> dict:
+def case_href() -> Callable[[int], str]:
+    """The case page's URL for any case id, reversed once (25 reverse() calls cost ~1.5 ms of
+    CPU): the URL's one argument is the id, and an int is written as it is."""
+    marker = "987654321987654321"
+    before, _marker, after = reverse("casework:case_detail", args=[marker]).partition(marker)
+    return lambda pk: f"{before}{int(pk)}{after}"
+
+
+def _row(
+    case: Case,
+    today: date,
+    followup_due: date | None,
+    states: dict[str, str],
+    href: Callable[[int], str],
+) -> dict:
     overstay = rules.overstay_days(case.deadline, today)
     days_left = (case.deadline - today).days if case.deadline and not overstay else None
     return {
         "case": case,
-        "href": reverse("casework:case_detail", args=[case.pk]),
+        "href": href(case.pk),
         "name": case.person_name,
         "pnr": case.participant.masked_personnummer,
         "programme": case.programme.code,
-        "state": case.get_state_display(),
+        "state": states.get(case.state, case.state),
         "deadline": _iso(case.deadline),
         "days_in_state": (today - case.state_since).days,
         "days_left": days_left,

@@ -139,3 +139,10 @@ def test_caseload_escapes_a_participants_name_in_its_row(client, coach, coach_ca
     table = html[html.index('<table id="caseload">') :]
     assert "<script>" not in html
     assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; Berg &amp; Son</a></td>" in table
+
+
+@pytest.mark.parametrize("pk", [1, 7, 10, 987654321, 123456789012])
+def test_case_href_reversed_once_is_reverse_for_every_case(pk):
+    from casework.views.caseload import case_href
+
+    assert case_href()(pk) == reverse("casework:case_detail", args=[pk])
