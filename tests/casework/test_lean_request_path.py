@@ -146,3 +146,20 @@ def test_case_href_reversed_once_is_reverse_for_every_case(pk):
     from casework.views.caseload import case_href
 
     assert case_href()(pk) == reverse("casework:case_detail", args=[pk])
+
+
+@pytest.mark.django_db
+def test_programme_filter_reads_its_options_in_one_query_with_their_labels():
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from programmes.models import Programme
+
+    programmes = list(Programme.objects.order_by("code"))
+    assert len(programmes) > 1  # the seeded programmes
+    form = CaseloadFilter(None, queryset=Case.objects.all()).form
+    with CaptureQueriesContext(connection) as queries:
+        html = str(form["programme"])
+    assert len(queries) == 1
+    options = re.findall(r'<option value="(\d*)"[^>]*>([^<]*)</option>', html)
+    assert options == [("", "Alla")] + [(str(p.pk), str(p)) for p in programmes]
