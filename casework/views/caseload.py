@@ -149,15 +149,8 @@ def caseload(request):
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("sida"))
     followups = selectors.coach_followups(user)  # one query for the rows and the reminders
     rows = caseload_rows(list(page.object_list), today, followups)
-    reminders = selectors.reminders_for(user, today=today, followups=followups)
+    reminders, inactive_rows = selectors.caseload_attention(user, today=today, followups=followups)
     groups = [first_rows(group) for group in other_reminders(user, today=today)]
-    inactive_rows = list(
-        selectors.inactive_cases(user, today=today)
-        .filter(coach=user)
-        .select_related(None)
-        .select_related("participant", "programme")
-        .only(*selectors.LIST_COLUMNS)
-    )
     shown = [r["case"].participant_id for r in rows]
     shown += [r.case.participant_id for r in reminders]
     shown += [r.case.participant_id for group in groups for r in group["rows"]]
