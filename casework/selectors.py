@@ -106,6 +106,23 @@ def case_in_scope_or_404(user: User, case_id: int, *, route: str = "") -> Case:
 
 REMINDER_HORIZON_DAYS = 14
 FOLLOWUP_MONTHS = 6
+# The columns a list of cases shows or computes with (the caseload, its reminders, the
+# reminder e-mail): name, masked number, programme, state and dates; nothing else is read
+# (issue 15: each column costs CPU to select, convert and set on every row).
+LIST_COLUMNS = (
+    "participant__first_name",
+    "participant__last_name",
+    "participant__personnummer",
+    "programme__code",
+    "state",
+    "state_since",
+    "deadline",
+    "last_event_on",
+    "coach_id",
+    "version",
+    "shielded",
+    "shown_name",
+)
 
 
 @dataclass(frozen=True)
@@ -133,6 +150,7 @@ def followups_due(cases: QuerySet[Case], *, until: date) -> list[tuple[Case, dat
         )
         .exclude(Exists(followed))
         .select_related("case__participant", "case__programme")
+        .only("effective_on", "case", *(f"case__{column}" for column in LIST_COLUMNS))
         .order_by("effective_on", "pk")
     )
     result = []
@@ -155,14 +173,24 @@ def reminders_for(
 
     `followups` is `coach_followups(user)` when the caller has it already.
     """
-    mine = visible_cases(user).filter(coach=user)
     horizon = today + timedelta(days=REMINDER_HORIZON_DAYS)
     spells_due = (
-        mine.open()
+        visible_cases(user)
+        .filter(coach=user)
+        .open()
         .filter(deadline__isnull=False, deadline__lte=horizon)
         .select_related("participant", "programme")
+        .only(*LIST_COLUMNS)
         .order_by("deadline", "pk")
     )
+    return _reminders(
+        list(spells_due), today, coach_followups(user) if followups is None else followups
+    )
+
+
+def _reminders(
+    spells_due: list[Case], today: date, followups: list[tuple[Case, date, date]]
+) -> list[Reminder]:
     items = []
     for case in spells_due:
         assert case.deadline is not None  # the query filters deadline__isnull=False
@@ -170,10 +198,34 @@ def reminders_for(
             items.append(Reminder("overstay", case, case.deadline, (today - case.deadline).days))
         else:
             items.append(Reminder("due", case, case.deadline, (case.deadline - today).days))
-    for case, _ended, due in coach_followups(user) if followups is None else followups:
+    horizon = today + timedelta(days=REMINDER_HORIZON_DAYS)
+    for case, _ended, due in followups:
         if due <= horizon:
             items.append(Reminder("followup", case, due, (due - today).days))
     return sorted(items, key=lambda r: (r.on, r.case.pk, r.kind))
+
+
+def caseload_attention(
+    user: User, *, today: date, followups: list[tuple[Case, date, date]]
+) -> tuple[list[Reminder], list[Case]]:
+    """The caseload's top lists in one query: `reminders_for` and the coach's own
+    `inactive_cases`, from the coach's open cases that are due, overstayed or idle (issue 15:
+    each query costs ~2 ms of CPU to build; these two read the same cases)."""
+    horizon = today + timedelta(days=REMINDER_HORIZON_DAYS)
+    idle_since = today - timedelta(days=inactivity_days())
+    cases = list(
+        visible_cases(user)
+        .filter(coach=user)
+        .open()
+        .filter(Q(deadline__lte=horizon) | Q(last_event_on__lte=idle_since))
+        .select_related("participant", "programme")
+        .only(*LIST_COLUMNS)
+    )
+    due = [c for c in cases if c.deadline is not None and c.deadline <= horizon]
+    due.sort(key=lambda c: (c.deadline, c.pk))
+    idle = [c for c in cases if c.last_event_on <= idle_since]
+    idle.sort(key=lambda c: (c.last_event_on, c.pk))
+    return _reminders(due, today, followups), idle
 
 
 def inactivity_days() -> int:

@@ -43,6 +43,16 @@ if TYPE_CHECKING:
 
 MIN_ANSWERS = 5
 EXIT_REMINDER_DAYS = 30
+# What a reminder row reads of its case: the shown name, the masked number and the state
+# (which survey is due); nothing else is selected (issue 15).
+SHOWN = (
+    "state",
+    "shielded",
+    "shown_name",
+    "participant__first_name",
+    "participant__last_name",
+    "participant__personnummer",
+)
 
 
 def _answered(occasion: str) -> Exists:
@@ -125,7 +135,7 @@ def reminder_page(
         output_field=DateField(),
     )
     due = reminder_cases(user, today=today).annotate(due_since=since, due_total=Window(Count("pk")))
-    due = due.order_by("due_since", "pk")
+    due = due.only(*SHOWN).order_by("due_since", "pk")
     cases = list(due if limit is None else due[:limit])
     if not cases:
         return [], 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from django.contrib.auth.decorators import login_required
@@ -9,6 +10,9 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html_join
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 
 from audit.services import log_read
@@ -16,27 +20,18 @@ from audit.services import log_read
 from .. import rules, selectors
 from ..access import role_required
 from ..filters import CaseloadFilter
-from ..models import Case
+from ..models import Case, State
 from ..saved_filters import saved_filters
 from ..signals import ReminderGroup, caseload_reminders
 
 PAGE_SIZE = 25
 REMINDER_ROWS = 5
-# The columns the caseload shows or computes with; nothing else is read (issue 15).
-SHOWN = (
-    "participant__first_name",
-    "participant__last_name",
-    "participant__personnummer",
-    "programme__code",
-    "state",
-    "state_since",
-    "deadline",
-    "last_event_on",
-    "coach_id",
-    "version",
-    "shielded",
-    "shown_name",
+# One caseload row; the columns are the table's headers in casework/caseload.html.
+ROW = (
+    '<tr{}>\n    <td><a href="{}">{}</a></td>\n    <td>{}</td>\n    <td>{}</td>\n    <td>{}</td>\n'
+    '    <td class="num">{}</td>\n    <td>{}</td>\n    <td>{}</td>\n    <td>{}</td>\n  </tr>'
 )
+OVERSTAY_CLASS = mark_safe(' class="overstay"')
 
 
 def caseload_rows(cases: list, today: date, followups: list) -> list[dict]:
@@ -49,29 +44,78 @@ def caseload_rows(cases: list, today: date, followups: list) -> list[dict]:
     due: dict[int, date] = {}
     for case, _ended, on in followups:
         due[case.pk] = min(on, due.get(case.pk, on))
-    return [_row(case, today, due.get(case.pk)) for case in cases]
+    # Translated once, not per row: get_state_display() hashes every lazy label of the
+    # field's choices, eight translations a row (~2.5 ms of CPU for 25 rows).
+    states = {value: str(label) for value, label in State.choices}
+    href = case_href()
+    return [_row(case, today, due.get(case.pk), states, href) for case in cases]
 
 
-def _row(case: Case, today: date, followup_due: date | None) -> dict:
+def case_href() -> Callable[[int], str]:
+    """The case page's URL for any case id, reversed once (25 reverse() calls cost ~1.5 ms of
+    CPU): the URL's one argument is the id, and an int is written as it is."""
+    marker = "987654321987654321"
+    before, _marker, after = reverse("casework:case_detail", args=[marker]).partition(marker)
+    return lambda pk: f"{before}{int(pk)}{after}"
+
+
+def _row(
+    case: Case,
+    today: date,
+    followup_due: date | None,
+    states: dict[str, str],
+    href: Callable[[int], str],
+) -> dict:
     overstay = rules.overstay_days(case.deadline, today)
+    days_left = (case.deadline - today).days if case.deadline and not overstay else None
     return {
         "case": case,
-        "href": reverse("casework:case_detail", args=[case.pk]),
+        "href": href(case.pk),
         "name": case.person_name,
         "pnr": case.participant.masked_personnummer,
         "programme": case.programme.code,
-        "state": case.get_state_display(),
+        "state": states.get(case.state, case.state),
         "deadline": _iso(case.deadline),
         "days_in_state": (today - case.state_since).days,
-        "days_left": (case.deadline - today).days if case.deadline and not overstay else None,
+        "days_left": days_left,
         "overstay": overstay,
+        "days_left_text": _days_left_text(overstay, days_left),
         "followup_due": followup_due,
         "followup": _iso(followup_due),
     }
 
 
+def _days_left_text(overstay: int, days_left: int | None) -> str:
+    if overstay:
+        text = ngettext("Överskriden med %(days)s dag", "Överskriden med %(days)s dagar", overstay)
+        return text % {"days": overstay}
+    return "–" if days_left is None else str(days_left)
+
+
 def _iso(day: date | None) -> str:
     return day.isoformat() if day else "–"
+
+
+def rows_html(rows: list[dict]) -> SafeString:
+    """The rows' markup, built in Python as `LeanSelect` builds its options (issue 15): the
+    Django template took ~3.5 ms of CPU for 25 rows, this ~0.8 ms (Jinja2 ~0.45 ms, but it
+    is no dependency of the project). `format_html` escapes every value as the template did."""
+    return format_html_join("", ROW, (_cells(row) for row in rows))
+
+
+def _cells(row: dict) -> tuple:
+    return (
+        OVERSTAY_CLASS if row["overstay"] else "",
+        row["href"],
+        row["name"],
+        row["pnr"],
+        row["programme"],
+        row["state"],
+        row["days_in_state"],
+        row["deadline"],
+        row["days_left_text"],
+        row["followup"],
+    )
 
 
 def other_reminders(user, *, today: date) -> list[ReminderGroup]:
@@ -98,22 +142,15 @@ def caseload(request):
     """The coach's open cases, deadline first, with the reminders on top (issue 5)."""
     today = timezone.localdate()
     user = request.user
-    mine = selectors.caseload(user).only(*SHOWN)
+    mine = selectors.caseload(user).only(*selectors.LIST_COLUMNS)
     filterset = CaseloadFilter(request.GET or None, queryset=mine)
     invalid = filterset.is_bound and not filterset.is_valid()
     cases = Case.objects.none() if invalid else filterset.qs
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("sida"))
     followups = selectors.coach_followups(user)  # one query for the rows and the reminders
     rows = caseload_rows(list(page.object_list), today, followups)
-    reminders = selectors.reminders_for(user, today=today, followups=followups)
+    reminders, inactive_rows = selectors.caseload_attention(user, today=today, followups=followups)
     groups = [first_rows(group) for group in other_reminders(user, today=today)]
-    inactive_rows = list(
-        selectors.inactive_cases(user, today=today)
-        .filter(coach=user)
-        .select_related(None)
-        .select_related("participant", "programme")
-        .only(*SHOWN)
-    )
     shown = [r["case"].participant_id for r in rows]
     shown += [r.case.participant_id for r in reminders]
     shown += [r.case.participant_id for group in groups for r in group["rows"]]
@@ -132,6 +169,7 @@ def caseload(request):
             "filter": filterset,
             "page": page,
             "rows": rows,
+            "rows_html": rows_html(rows),
             "reminders": reminders,
             "reminder_groups": groups,
             "inactive": inactive_rows,

@@ -3,6 +3,7 @@
 import re
 from datetime import date
 
+import pytest
 import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -170,3 +171,33 @@ def test_inactivity_threshold_comes_from_the_setting(client, coach, make_coach_c
     client.force_login(coach)
     html = client.get(URL).content.decode()
     assert "Ingen händelse på" not in html
+
+
+@time_machine.travel(TODAY, tick=False)
+@pytest.mark.parametrize("idle_days", [5, 30])
+def test_caseload_reads_its_reminders_and_idle_cases_in_one_query_as_the_selectors_do(
+    coach, coordinator, make_coach_case, refer, settings, idle_days
+):
+    from casework.selectors import (
+        caseload_attention,
+        coach_followups,
+        inactive_cases,
+        reminders_for,
+    )
+
+    settings.CASEWORK_INACTIVITY_DAYS = idle_days
+    make_coach_case(on=date(2026, 1, 5))  # overstayed since 2026-02-04, idle since 01-05
+    make_coach_case(on=date(2026, 2, 10))  # due 2026-03-09, idle at 5 days
+    make_coach_case(on=date(2026, 2, 25))  # due 03-25: neither, or idle at 5 days
+    make_coach_case(on=date(2026, 2, 27))  # neither
+    closed = make_coach_case(on=date(2026, 1, 6))
+    case_exit(case_id=closed.pk, on=date(2026, 2, 1), reason_code="AVBROTT", by=coach)
+    refer(on=date(2026, 1, 2))  # nobody's
+    followups = coach_followups(coach)
+    with CaptureQueriesContext(connection) as queries:
+        reminders, idle = caseload_attention(coach, today=TODAY, followups=followups)
+    assert len(queries) == 1
+    assert reminders == reminders_for(coach, today=TODAY, followups=followups)
+    assert [r.kind for r in reminders] == ["overstay", "due"]
+    expected_idle = list(inactive_cases(coach, today=TODAY).filter(coach=coach))
+    assert idle == expected_idle and len(idle) == (3 if idle_days == 5 else 1)

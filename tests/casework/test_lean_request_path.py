@@ -88,3 +88,78 @@ def test_caseload_row_shows_link_name_masked_number_and_dates(client, coach, coa
     assert f"<td>{person.masked_personnummer}</td>" in html
     assert "<td>2026-02-04</td>" in html  # the deadline, ISO
     assert "Överskriden med 26 dagar" in html
+
+
+# The rows as casework/caseload.html rendered them before they were built in Python.
+DJANGO_ROWS = """{% load i18n %}{% for row in rows %}<tr{% if row.overstay %} class="overstay"{% endif %}>
+    <td><a href="{{ row.href }}">{{ row.name }}</a></td>
+    <td>{{ row.pnr }}</td>
+    <td>{{ row.programme }}</td>
+    <td>{{ row.state }}</td>
+    <td class="num">{{ row.days_in_state }}</td>
+    <td>{{ row.deadline }}</td>
+    <td>{% if row.overstay %}{% blocktranslate count days=row.overstay %}Överskriden med {{ days }} dag{% plural %}Överskriden med {{ days }} dagar{% endblocktranslate %}{% elif row.days_left is not None %}{{ row.days_left }}{% else %}–{% endif %}</td>
+    <td>{{ row.followup }}</td>
+  </tr>{% endfor %}"""  # noqa: E501
+NASTY = "<script>alert('x')</script> & \"Åsa\""
+
+
+@pytest.mark.parametrize("language", ["sv", "en"])
+def test_caseload_rows_from_python_are_the_django_templates_markup(language):
+    from django.template import Context, Template
+    from django.utils import translation
+
+    from casework.views.caseload import _days_left_text, rows_html
+
+    def row(overstay, days_left, **text):
+        shown = {k: text.get(k, NASTY) for k in ("href", "name", "pnr", "programme", "state")}
+        return shown | {
+            "overstay": overstay,
+            "days_left": days_left,
+            "days_left_text": _days_left_text(overstay, days_left),
+            "days_in_state": 1234,
+            "deadline": "2026-02-04",
+            "followup": "–",
+        }
+
+    with translation.override(language):
+        rows = [row(0, None), row(1, None), row(26, None), row(0, 0), row(0, 7, href="/a?&c")]
+        expected = Template(DJANGO_ROWS).render(Context({"rows": rows}))
+        assert str(rows_html(rows)) == expected
+    assert "<script>" not in expected and "&lt;script&gt;alert(&#x27;x&#x27;)" in expected
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_caseload_escapes_a_participants_name_in_its_row(client, coach, coach_case):
+    type(coach_case.participant).objects.filter(pk=coach_case.participant_id).update(
+        first_name="<script>alert('x')</script>", last_name="Berg & Son"
+    )
+    client.force_login(coach)
+    html = client.get(reverse("casework:caseload")).content.decode()
+    table = html[html.index('<table id="caseload">') :]
+    assert "<script>" not in html
+    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; Berg &amp; Son</a></td>" in table
+
+
+@pytest.mark.parametrize("pk", [1, 7, 10, 987654321, 123456789012])
+def test_case_href_reversed_once_is_reverse_for_every_case(pk):
+    from casework.views.caseload import case_href
+
+    assert case_href()(pk) == reverse("casework:case_detail", args=[pk])
+
+
+@pytest.mark.django_db
+def test_programme_filter_reads_its_options_in_one_query_with_their_labels():
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from programmes.models import Programme
+
+    programmes = list(Programme.objects.order_by("code"))
+    assert len(programmes) > 1  # the seeded programmes
+    form = CaseloadFilter(None, queryset=Case.objects.all()).form
+    with CaptureQueriesContext(connection) as queries:
+        html = str(form["programme"])
+    assert len(queries) == 1
+    options = re.findall(r'<option value="(\d*)"[^>]*>([^<]*)</option>', html)
+    assert options == [("", "Alla")] + [(str(p.pk), str(p)) for p in programmes]
