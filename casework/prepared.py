@@ -69,16 +69,16 @@ def cursor_of(connection: Any) -> Any:
     cost PostgreSQL 1.1 ms of CPU, running it 0.1 ms. For the hot statements of a request
     (these queries, the API's token check, a single-row insert); the ORM's own cursors
     bind on the client, which psycopg never prepares. Django's wrapper is kept, so the
-    statement is counted and logged as any other. Elsewhere Django's cursor."""
-    if connection.vendor != "postgresql":
+    statement is counted as any other. Elsewhere, and while queries are logged (DEBUG, a
+    test capturing queries), Django's cursor: a prepared statement's run leaves psycopg no
+    SQL text for the log."""
+    if connection.vendor != "postgresql" or connection.queries_logged:
         return connection.cursor()
     from django.db.backends.postgresql.base import ServerBindingCursor
 
     connection.ensure_connection()
     connection.validate_thread_sharing()
     raw = ServerBindingCursor(connection.connection)  # type: ignore[call-arg]  # psycopg 3
-    if connection.queries_logged:
-        return connection.make_debug_cursor(raw)
     return connection.make_cursor(raw)
 
 
