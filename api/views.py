@@ -19,6 +19,7 @@ from casework import personnummer
 from casework.rules import baseline_missing
 from casework.signals import scope_refused
 from programmes.models import Programme
+from referrals.lookup import tell_if_protected
 from referrals.services import OpenCaseExists
 
 from . import selectors
@@ -110,6 +111,7 @@ class ReferralsView(ApiView):
                 raise
             raise refusal_of(error) from error
         except (ValidationError, PermissionDenied) as error:
+            tell_if_protected(error)
             raise refusal_of(error) from error
         return Response(_referral_out(case), status=status.HTTP_201_CREATED)
 

@@ -13,15 +13,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
 from audit.models import SecurityEvent
 from audit.services import log_read
 from casework.models import Case, Participant
+from casework.rules import CaseRuleError
 from casework.selectors import visible_cases
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
-    from programmes.models import Unit
+    from programmes.models import Programme, Unit
 
 
 @dataclass(frozen=True)
@@ -64,6 +68,36 @@ def protected_referral_event(person: Participant, *, unit: Unit, by: User) -> No
         route="referral.register",
         what=f"aktualisering av person med skyddad identitet hos {unit.code}",
     )
+
+
+class ProtectedRefusal(CaseRuleError):
+    """A referral of a protected person the user may not see, refused by a rule that would
+    tell them something of the person: an open case in the programme, or a later exit and
+    its date. The reason is not given (a new person is never refused this way), and the
+    person's units are told once the refused work is rolled back (`tell`): the event
+    cannot be written in the transaction that the refusal undoes."""
+
+    def __init__(self, person: Participant, *, programme: Programme, unit: Unit, by: User):
+        message = _(
+            "Aktualiseringen kan inte registreras i %(p)s utan en särskild sekretessprövning. "
+            "Kontakta din enhetschef."
+        ) % {"p": programme.code}
+        super().__init__(ValidationError(message, code="secrecy_review"))
+        self.person, self.unit, self.by = person, unit, by
+
+    def tell(self) -> None:
+        _tell_protected_units(
+            self.person,
+            user=self.by,
+            route="referral.register",
+            what=f"nekad aktualisering av person med skyddad identitet hos {self.unit.code}",
+        )
+
+
+def tell_if_protected(error: Exception) -> None:
+    """After a refused registration has been rolled back: tell a protected person's units."""
+    if isinstance(error, ProtectedRefusal):
+        error.tell()
 
 
 def lookup_personnummer(user: User, canonical: str, *, route: str) -> Lookup:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -37,7 +38,7 @@ from casework.target_groups import TargetGroupInput, target_groups_record
 from casework.text import ensure_clean_row, text_problem
 from programmes.models import IncomeSupport, MemberMunicipality, Programme, Unit, Workplace
 
-from .lookup import is_shielded, protected_referral_event
+from .lookup import ProtectedRefusal, is_shielded, protected_referral_event
 from .models import WaitingListEntry
 
 if TYPE_CHECKING:
@@ -173,7 +174,8 @@ def referral_register(
         batch=batch,
         operator=operator,
     )
-    _refuse_open_case(person, programme, on)
+    refuse = functools.partial(_refuse_open_case, person, programme, on, shielded, unit, by)
+    refuse()
     case = Case(
         shielded=shielded,
         shown_name=f"{first_name} {last_name}".strip() if shielded else "",
@@ -198,7 +200,7 @@ def referral_register(
     try:
         store.current().save(case)
     except IntegrityError:  # a concurrent referral won the race for the open case
-        _refuse_open_case(person, programme, on)
+        refuse()
         raise
     append_transition(case, from_state="", on=on, by=by, batch=batch)
     if shielded:
@@ -240,7 +242,20 @@ def name_refusals(first_name: str, last_name: str) -> list[str]:
     return [f"{label}: {text_problem(value)}" for label, value in named if text_problem(value)]
 
 
-def _refuse_open_case(person: Participant, programme: Programme, on: date) -> None:
+def _refuse_open_case(
+    person: Participant, programme: Programme, on: date, shielded: bool, unit: Unit, by: User
+) -> None:
+    """One open case per programme, and no referral before the last exit. Of a person the
+    user may not see, either refusal would tell something: it is a `ProtectedRefusal`."""
+    try:
+        _refuse_second_case(person, programme, on)
+    except CaseRuleError:
+        if shielded:
+            raise ProtectedRefusal(person, programme=programme, unit=unit, by=by) from None
+        raise
+
+
+def _refuse_second_case(person: Participant, programme: Programme, on: date) -> None:
     cases = store.current().cases_of(person.personnummer, programme)
     open_case = next((c for c in cases if c.state != State.AVSLUTAD), None)
     if open_case is not None:

@@ -41,7 +41,7 @@ from .forms import (
     StartNextForm,
     step_choices,
 )
-from .lookup import lookup_personnummer
+from .lookup import lookup_personnummer, tell_if_protected
 from .services import (
     OpenCaseExists,
     insats_start_or_enqueue,
@@ -92,6 +92,7 @@ def referral_new(request):
             )
             refusals = _messages_of(e)
         except (ValidationError, PermissionDenied) as e:
+            tell_if_protected(e)
             refusals = _messages_of(e)
         else:
             messages.success(request, _("Aktualiseringen är registrerad."))

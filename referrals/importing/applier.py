@@ -24,6 +24,7 @@ from casework import rules, services, store
 from casework.models import Case, ImportBatch, Participant
 from casework.selectors import visible_cases
 from programmes.models import MemberMunicipality, Programme, Unit, Workplace
+from referrals.lookup import ProtectedRefusal
 from referrals.services import referral_register
 
 from .errors import RowError
@@ -46,6 +47,8 @@ class ImportResult:
     batch_id: int | None = None
     dry_run: bool = False
     out_of_scope: list[int] = field(default_factory=list)  # stored cases a row reached for
+    # Refused referrals of protected persons: told to their units after the rollback.
+    protected: list[ProtectedRefusal] = field(default_factory=list, repr=False)
 
     @property
     def ok(self) -> bool:
@@ -98,6 +101,8 @@ def run_import(
             _apply(parsed, result, user, unit, dry_run, progress, batched, operator, sha)
     except IntegrityError:  # a concurrent import of the same file won the race
         result.errors = [already_imported(sha) or RowError(0, "", _("Importen krockade."))]
+    for refusal in result.protected:
+        refusal.tell()
     if result.errors or dry_run:
         result.batch_id = None
     return result
@@ -133,6 +138,7 @@ def _apply(parsed, result, user, unit, dry_run, progress, batched, operator, sha
     result.applied = applier.applied
     result.batch_id = batch.pk
     result.out_of_scope = sorted(scope.refused_case_ids)
+    result.protected = applier.protected
     if result.errors or dry_run:
         transaction.set_rollback(True)
 
@@ -160,6 +166,7 @@ class Applier:
         self.case_org: dict[int, int] = {}
         self.homes: dict[tuple[int, str], MemberMunicipality | None] = {}
         self.applied = 0
+        self.protected: list[ProtectedRefusal] = []
 
     def load_genders(self, personnummers) -> None:
         """The stored gender of the file's persons, to hold every row to it (issue 11)."""
@@ -212,6 +219,8 @@ class Applier:
         except RowInvalid as exc:
             return exc.error
         except (ValidationError, PermissionDenied) as exc:
+            if isinstance(exc, ProtectedRefusal):
+                self.protected.append(exc)
             return RowError(event.line, self._blame(event), _reason(exc))
         return None
 

@@ -1,7 +1,9 @@
 from datetime import date
 
-from audit.models import AccessLog
+from audit.models import AccessLog, SecurityEvent
 from casework.models import Case, Transition
+from programmes.models import Programme
+from tests.audit.world import build_world
 from tests.factories import make_pnr
 
 URL = "/api/v1/referrals"
@@ -164,3 +166,19 @@ def test_a_baseline_below_one_is_a_malformed_request(api_b):
     assert (response.status_code, response.json()["code"]) == (400, "invalid_request")
     assert any(r.startswith("baseline_step:") for r in response.json()["reasons"])
     assert not Case.objects.exists()
+
+
+def test_a_protected_persons_open_case_is_refused_without_a_reason_and_told(api_b):
+    world = build_world()  # a protected person with an open JOBBTORG case of unit A
+    person = world.skyddad.participant
+    Programme.objects.get(code="JOBBTORG").shared_with.add(api_b.client.unit.organisation)
+    events = SecurityEvent.objects.count()
+
+    response = api_b.post(URL, body(personnummer=person.personnummer))
+
+    assert response.status_code == 422, response.json()
+    assert response.json()["code"] == "secrecy_review"
+    assert "öppet ärende" not in response.json()["detail"]
+    assert Case.objects.filter(participant=person).count() == 1
+    event = SecurityEvent.objects.order_by("pk")[events:].get()
+    assert event.user == api_b.client.user and "nekad aktualisering" in event.detail

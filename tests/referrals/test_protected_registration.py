@@ -12,10 +12,12 @@ from django.urls import reverse
 
 from audit.models import SecurityEvent
 from casework.models import Case, Participant
+from casework.services import case_exit
 from programmes.models import Programme
 from referrals.importing.applier import run_import
 from referrals.importing.writer import to_csv
-from referrals.services import referral_register
+from referrals.lookup import ProtectedRefusal
+from referrals.services import OpenCaseExists, referral_register
 from tests.audit.world import build_world
 from tests.factories import make_pnr, unit
 from tests.referrals.test_import_errors import ev
@@ -144,3 +146,108 @@ def test_the_operators_command_line_import_never_shields(world):
     assert result.errors == [], result.errors
     case = Case.objects.get(participant=person, programme__code="BROMODELLEN")
     assert not case.shielded and case.person_name == "Hemlig Skyddadsson"
+
+
+def _refer_again(world, on=date(2026, 1, 5)):
+    """The other unit's coordinator refers the protected person into the programme where
+    the person's own unit holds a case (the programme shared between the two)."""
+    return referral_register(
+        personnummer_value=_protected(world).personnummer,
+        gender="K",
+        programme=Programme.objects.get(code="JOBBTORG"),
+        unit=unit("linkoping-arena"),
+        on=on,
+        income_support="EB_ARBETSLOSHET",
+        by=world.users["coordinator_other"],
+        first_name="Alva",
+        last_name="Annan",
+    )
+
+
+def _told(world, events: int) -> SecurityEvent:
+    event = SecurityEvent.objects.order_by("pk")[events:].get()
+    assert (event.kind, event.user, event.object_ref) == (
+        "skyddad_uppslag",
+        world.users["coordinator_other"],
+        f"participant:{_protected(world).pk}",
+    )
+    assert "nekad aktualisering" in event.detail and "nykoping-jobbtorg" in event.detail
+    return event
+
+
+def test_an_open_case_of_a_protected_person_is_refused_without_saying_so(world):
+    events, cases = SecurityEvent.objects.count(), Case.objects.count()
+    with pytest.raises(ProtectedRefusal) as refused:
+        _refer_again(world)
+    assert refused.value.messages == [
+        "Aktualiseringen kan inte registreras i JOBBTORG utan en särskild sekretessprövning. "
+        "Kontakta din enhetschef."
+    ]
+    assert refused.value.__cause__ is None and refused.value.__suppress_context__
+    assert Case.objects.count() == cases and SecurityEvent.objects.count() == events
+    refused.value.tell()  # by the caller, after the rollback
+    _told(world, events)
+
+
+def test_a_protected_persons_exit_date_is_not_given_away(world):
+    skyddad, by = world.skyddad.pk, _coordinator(world)
+    case_exit(case_id=skyddad, reason_code="EJ_AKTUELL", on=date(2026, 3, 4), by=by)
+    with pytest.raises(ProtectedRefusal) as refused:
+        _refer_again(world, on=date(2026, 3, 1))  # before the exit: refused, and no date
+    assert "2026" not in " ".join(refused.value.messages)
+    assert Case.objects.filter(participant=_protected(world)).count() == 1
+
+
+def test_the_same_refusal_by_a_unit_that_sees_the_person_names_the_open_case(world):
+    with pytest.raises(OpenCaseExists):
+        referral_register(
+            personnummer_value=_protected(world).personnummer,
+            gender="M",
+            programme=Programme.objects.get(code="JOBBTORG"),
+            unit=unit("nykoping-jobbtorg"),
+            on=date(2026, 1, 5),
+            income_support="EB_ARBETSLOSHET",
+            by=_coordinator(world),
+        )
+
+
+def test_a_refused_import_row_is_told_once_the_import_is_rolled_back(world):
+    person = _protected(world)
+    row = ev(person.personnummer, "aktualisering", "2026-01-05", "EB_ARBETSLOSHET")
+    row |= {"program": "JOBBTORG", "enhet": "linkoping-arena", "fornamn": "Alva"}
+    row |= {"efternamn": "Annan", "kalla": "SOC", "kon": "K"}
+    events = SecurityEvent.objects.count()
+    arena = unit("linkoping-arena")
+    Programme.objects.get(code="JOBBTORG").shared_with.add(arena.organisation)  # S5
+
+    outsider = world.users["coordinator_other"]
+    result = run_import(to_csv([row]), filename="fil.csv", user=outsider, unit=arena)
+
+    assert [e.reason for e in result.errors] == [
+        "Aktualiseringen kan inte registreras i JOBBTORG utan en särskild sekretessprövning. "
+        "Kontakta din enhetschef."
+    ]
+    assert Case.objects.filter(participant=person).count() == 1
+    _told(world, events)
+
+
+def _coordinator(world):
+    return world.users["coordinator"]
+
+
+def test_the_web_form_gives_the_same_refusal_and_the_persons_units_are_told(client, world):
+    arena = unit("linkoping-arena")
+    jobbtorg = Programme.objects.get(code="JOBBTORG")
+    jobbtorg.shared_with.add(arena.organisation)  # S5: the form offers the programme
+    events = SecurityEvent.objects.count()
+    client.force_login(world.users["coordinator_other"])
+
+    page = client.post(
+        reverse("referrals:new"),
+        _form(_protected(world).personnummer, programme=jobbtorg.pk, baseline_step=""),
+    )
+
+    html = page.content.decode()
+    assert page.status_code == 200 and "särskild sekretessprövning" in html
+    assert "öppet ärende" not in html and not any(part in page.content for part in STORED)
+    _told(world, events)
