@@ -141,7 +141,7 @@ def _purge_other_text(case_ids: list[int]) -> None:
 
     _purge_update(WaitingListEntry, list(
         WaitingListEntry.objects.filter(case_id__in=case_ids).values_list("pk", flat=True)
-    ), reason="")  # fmt: skip
+    ), reason="", extension_reason="")  # fmt: skip
     outside_journal.purge_text(case_ids, _purge_update)
 
 

@@ -72,6 +72,7 @@ DECISIONS: dict[str, tuple[str, str]] = {
         PURGE,
         "fritext om personen (issue 17: överlevde gallring)",
     ),
+    "referrals.waitinglistentry.extension_reason": (PURGE, "fritext om personen"),
     "referrals.importjob.filename": (KEEP, "som importbatchens filnamn"),
     "audit.accesslog.operator": (KEEP, _STAFF),
     "audit.accesslog.unit_codes": (KEEP, _CODE),

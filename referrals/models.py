@@ -42,6 +42,10 @@ class WaitingListEntry(models.Model):
     is_osa = models.BooleanField(_("OSA"), default=False)
     planned_end = models.DateField(_("planerat slut"), null=True, blank=True)
     scope = models.PositiveSmallIntegerField(_("omfattning (% av heltid)"), default=100)
+    # The programme's minimum for the participant (002 §5), and the motivation that grants
+    # the unused extension on a return: decided with the start, applied when it starts.
+    min_end = models.DateField(_("minsta tid till"), null=True, blank=True)
+    extension_reason = models.TextField(_("motivering för förlängning vid återkomst"), blank=True)
     reason = models.TextField(_("motivering"), blank=True)
     queued_at = models.DateTimeField(_("köad"), default=timezone.now)
     queued_by = models.ForeignKey(

@@ -305,9 +305,22 @@ def _locked_case(case_id: int, expected_version: int | None) -> Case:
 
 
 def _start_details(
-    workplace: Workplace | None, is_osa: bool, planned_end: date | None, scope: int
+    workplace: Workplace | None,
+    is_osa: bool,
+    planned_end: date | None,
+    scope: int,
+    min_end: date | None = None,
+    extension_reason: str | None = None,
 ) -> dict[str, Any]:
-    return {"workplace": workplace, "is_osa": is_osa, "planned_end": planned_end, "scope": scope}
+    """What a start decides besides the date: checked now, kept in line until it starts."""
+    return {
+        "workplace": workplace,
+        "is_osa": is_osa,
+        "planned_end": planned_end,
+        "scope": scope,
+        "min_end": min_end,
+        "extension_reason": extension_reason or None,
+    }
 
 
 def _place_free(case: Case, insats: str, *, on: date, by: User, details: dict[str, Any]) -> bool:
@@ -337,7 +350,7 @@ def _enqueue(
         decided_on=on,
         reason=reason,
         queued_by=by,
-        **details,
+        **(details | {"extension_reason": details["extension_reason"] or ""}),
     )
     ensure_clean_row(entry)
     entry.save()
@@ -356,11 +369,13 @@ def insats_start_or_enqueue(
     planned_end: date | None = None,
     scope: int = 100,
     reason: str = "",
+    min_end: date | None = None,
+    extension_reason: str | None = None,
     expected_version: int | None = None,
 ) -> StartOutcome:
     """Start the insats if a place is free, else put the case in line (000 §4.4; 002 §5)."""
     case = _locked_case(case_id, expected_version)
-    details = _start_details(workplace, is_osa, planned_end, scope)
+    details = _start_details(workplace, is_osa, planned_end, scope, min_end, extension_reason)
     if _place_free(case, insats, on=on, by=by, details=details):
         row = case_start_insats(
             case_id=case.pk, insats=insats, on=on, by=by, reason=reason, **details
@@ -381,12 +396,14 @@ def waiting_list_enqueue(
     planned_end: date | None = None,
     scope: int = 100,
     reason: str = "",
+    min_end: date | None = None,
+    extension_reason: str | None = None,
     expected_version: int | None = None,
 ) -> StartOutcome:
     """ "Sätt på väntelistan" from the case page: a start that every rule allows but the
     places, kept with the details the start will need. Refused where a place is free."""
     case = _locked_case(case_id, expected_version)
-    details = _start_details(workplace, is_osa, planned_end, scope)
+    details = _start_details(workplace, is_osa, planned_end, scope, min_end, extension_reason)
     if _place_free(case, insats, on=on, by=by, details=details):
         raise CaseRuleError(_("Det finns en ledig plats: starta insatsen i stället."))
     return _enqueue(case, insats, on=on, by=by, reason=reason, details=details)
@@ -421,6 +438,8 @@ def waiting_list_start_next(
         is_osa=entry.is_osa,
         planned_end=entry.planned_end,
         scope=entry.scope,
+        min_end=entry.min_end,
+        extension_reason=entry.extension_reason or None,
         reason=entry.reason,
     )
     _resolve(entry, WaitingListEntry.Resolution.STARTED)

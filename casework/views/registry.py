@@ -61,6 +61,8 @@ def _enqueue(form, case, user, insats: str) -> str:
         is_osa=data.get("is_osa", False),
         planned_end=data.get("planned_end"),
         scope=data.get("scope") or 100,
+        min_end=data.get("min_end"),
+        extension_reason=data.get("extension_reason") or None,
         reason=data.get("reason", ""),
         expected_version=_version(form),
     )

@@ -41,12 +41,14 @@ def test_a_waiting_list_reason_does_not_survive_gallring(people):  # noqa: F811
     WaitingListEntry.objects.create(
         case=old, programme=old.programme, insats_type="kartlaggning", decided_on=date(2020, 3, 1),
         reason="Purgida 19750505-5555 har missbruksproblem", queued_by=people["by"],
+        extension_reason="Återkommer efter sjukskrivning för utmattning",
         resolved_at=TODAY, resolution="withdrawn",
     )  # fmt: skip
     with time_machine.travel(TODAY, tick=False):
         call_command("gallra", "--execute")
-    assert text_hits("missbruksproblem") == []
-    assert WaitingListEntry.objects.get(case=old).reason == ""
+    assert text_hits("missbruksproblem") == [] and text_hits("utmattning") == []
+    entry = WaitingListEntry.objects.get(case=old)
+    assert (entry.reason, entry.extension_reason) == ("", "")
 
 
 @pytest.mark.django_db

@@ -4,12 +4,18 @@ from datetime import date
 
 import pytest
 
-from casework.models import Case
+from casework.models import Case, Transition
 from casework.rules import CaseRuleError
 from casework.services import CapacityFull, case_exit, case_start_insats, samrad_record
-from programmes.models import InsatsRule
+from programmes.models import InsatsRule, Programme
 from referrals.models import WaitingListEntry
-from referrals.services import insats_start_or_enqueue, referral_close, waiting_list_start_next
+from referrals.services import (
+    insats_start_or_enqueue,
+    referral_close,
+    referral_register,
+    waiting_list_start_next,
+)
+from tests.factories import UserFactory, make_pnr, unit
 
 D = date(2026, 2, 2)
 
@@ -163,3 +169,50 @@ def test_the_queue_form_puts_a_full_anstallning_on_the_list_with_its_workplace(
     assert first.state == "anstallning"
     entry = WaitingListEntry.objects.waiting().get()
     assert (entry.case_id, entry.workplace, entry.insats_type) == (second.pk, park, "anstallning")
+
+
+@pytest.fixture
+def bromodellen_full(db):
+    """Bromodellen's arbetsträning with one place, taken; a second case ready to start."""
+    arena = unit("linkoping-arena")
+    by = UserFactory(username="koordinator", roles=["coordinator"], units=[arena])
+    programme = Programme.objects.get(code="BROMODELLEN")
+    InsatsRule.objects.filter(programme=programme, insats_type="arbetstraning").update(capacity=1)
+    facts = {"gender": "M", "programme": programme, "unit": arena, "on": date(2026, 1, 2)}
+    facts |= {"income_support": "INGEN", "baseline_step": 1, "by": by}
+    cases = [
+        referral_register(personnummer_value=make_pnr(date(1990, 1, 1), serial), **facts)
+        for serial in (411, 412)
+    ]
+    case_start_insats(
+        case_id=cases[0].pk, insats="arbetstraning", on=date(2026, 2, 1), by=by,
+        planned_end=date(2026, 10, 1),
+    )  # fmt: skip
+    return programme, cases, by
+
+
+def test_the_minimum_decided_with_a_queued_start_applies_when_it_starts(bromodellen_full):
+    programme, (holder, case), by = bromodellen_full
+    outcome = insats_start_or_enqueue(
+        case_id=case.pk, insats="arbetstraning", on=date(2026, 2, 2), by=by,
+        planned_end=date(2026, 11, 1), min_end=date(2026, 6, 1),
+    )  # fmt: skip
+    assert outcome.entry is not None and outcome.entry.min_end == date(2026, 6, 1)
+    case_exit(case_id=holder.pk, on=date(2026, 3, 2), reason_code="ARBETE", by=by)
+
+    waiting_list_start_next(programme=programme, insats="arbetstraning", on=date(2026, 3, 2), by=by)
+
+    started = Transition.objects.filter(case=case).latest("seq")
+    assert (started.to_state, started.min_end) == ("arbetstraning", date(2026, 6, 1))
+    with pytest.raises(CaseRuleError, match="minsta tiden 2026-06-01"):
+        case_exit(case_id=case.pk, on=date(2026, 4, 1), reason_code="AVBROTT", by=by)
+
+
+def test_a_minimum_the_start_would_refuse_is_refused_before_it_is_queued(bromodellen_full):
+    _programme, (_holder, case), by = bromodellen_full
+    with pytest.raises(CaseRuleError, match="Minsta tiden måste ligga efter startdatumet"):
+        insats_start_or_enqueue(
+            case_id=case.pk, insats="arbetstraning", on=date(2026, 2, 2), by=by,
+            planned_end=date(2026, 11, 1), min_end=date(2026, 2, 1),
+        )  # fmt: skip
+    assert not WaitingListEntry.objects.exists()
