@@ -128,6 +128,9 @@ for _alias in DATABASES.values():
 # After a POST, the user's report pages read the primary for this long, so the page after a
 # write shows it even while the replica is still replaying it (a signed cookie).
 REPLICA_PIN_SECONDS = int(os.environ.get("REPLICA_PIN_SECONDS", "10"))
+# A report's independent statements run at once on this many connections of their own
+# (PostgreSQL, outside a transaction; casework.indicators.fanout). 1: one after another.
+REPORT_CONNECTIONS = int(os.environ.get("REPORT_CONNECTIONS", "2"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # SQLite ignores the INCLUDE columns of the covering spell indexes (ADR 104), which
 # PostgreSQL uses; `migrate` need not warn about it on every run.
