@@ -78,21 +78,38 @@ def report_view(request):
     context = {"form": form, "may_save": "manager" in roles, "may_drill": bool(roles & DRILL_ROLES)}
     if form.is_valid():
         data = _build(form)
-        chart = _chart(form)
         drill = context["may_drill"] and form.data.urlencode()
         context |= {
             "report": data,
             "rows": _items(board.comparison_rows(data), drill_query=drill),
             "breakdown_tables": report.breakdown_tables(data),
             "survey_rows": report.survey_rows(data),
-            "query": form.data.urlencode() if hasattr(form.data, "urlencode") else "",
-            "chart": chart,
-            "chart_rows": board.chart_rows(chart),
+            "query": _query(form),
             "drillable": report.DRILLABLE,
         }
     context["saved"] = saved_reports(request.user).select_related("programme")[:20]
     context["saved_count"] = saved_reports(request.user).count()
     return render(request, "casework/indicators/report.html", context)
+
+
+@login_required
+@reads_from_replica
+def chart_view(request):
+    """The last six tertials' charts. The report page asks for them (htmx) once it shows the
+    period's table: at national scale six tertials take longer than the period itself, and
+    the manager reads the table meanwhile. Asked for without htmx, a page of their own."""
+    _require_report_role(request.user)
+    form = _form(request)
+    if not form.is_valid():
+        raise Http404
+    chart = _chart(form)
+    context = {"chart": chart, "chart_rows": board.chart_rows(chart), "query": _query(form)}
+    template = "_charts.html" if request.htmx else "charts.html"
+    return render(request, f"casework/indicators/{template}", context)
+
+
+def _query(form: ReportForm) -> str:
+    return form.data.urlencode() if hasattr(form.data, "urlencode") else ""
 
 
 ITEM_COLUMNS = [*report.GENDERS, "total", "due", "missing"]

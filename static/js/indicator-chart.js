@@ -76,7 +76,8 @@
 
   function init() {
     var source = document.getElementById("indicator-chart-data");
-    if (!source) { return; }
+    if (!source || source.hasAttribute("data-drawn")) { return; }
+    source.setAttribute("data-drawn", "");
     var data = JSON.parse(source.textContent);
     var byCode = {};
     data.series.forEach(function (s) { byCode[s.code] = s; });
@@ -86,6 +87,8 @@
     });
   }
 
+  // The report page loads the charts after its table (htmx): draw them once they are in.
+  document.addEventListener("htmx:afterSettle", init);
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", init);
   } else {

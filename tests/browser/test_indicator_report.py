@@ -33,6 +33,10 @@ def test_report_chart_errors_and_saved_report_are_accessible(page, login, manage
     row = page.locator('table.indicators tr[data-code="IN4"] td.num')
     # each cell: this year's value, then last year's and the change on a line of its own
     assert [t.splitlines()[0] for t in row.all_inner_texts()[:4]] == ["1", "0", "1", "2"]
+    # The charts come after the table (htmx), in place of a status line, and are drawn.
+    page.wait_for_selector(
+        '#charts[aria-busy="false"] svg[data-code="IN4"] rect.bar', state="attached"
+    )
     chart = page.locator('svg.indicator-chart[data-code="IN4"]')
     assert chart.get_attribute("role") == "img"
     assert chart.locator("rect.bar").count() == 18  # 6 tertials × K, M, X
@@ -44,4 +48,8 @@ def test_report_chart_errors_and_saved_report_are_accessible(page, login, manage
     page.get_by_role("button", name="Ja, fastställ").click()
     page.wait_for_url("**/faststallda/*/")
     assert "samma siffror" in page.content()
+    assert_accessible(page)
+    page.goto("/indikatorer/diagram/" + QUERY)  # the charts on a page of their own (no htmx)
+    page.wait_for_selector('svg[data-code="IN4"] rect.bar', state="attached")
+    assert page.locator("h1").inner_text() == "Utveckling de senaste tertialerna"
     assert_accessible(page)

@@ -106,9 +106,30 @@ def test_the_report_page_shows_no_names_or_personnummer(history, manager):
         p = person.participant
         assert p.personnummer not in html and p.personnummer[2:] not in html
         assert p.last_name == "" or p.last_name not in html
-    assert 'role="img"' in html and "indicator-chart-data" in html
     assert "Antal personer i arbetspraktik" in html
     assert f'href="{reverse("indicators:report")}"' in html  # the menu entry
+    assert "indicator-chart-data" not in html  # the charts come after the table (below)
+
+
+def test_the_report_page_loads_its_charts_after_the_table(history, manager):
+    client = client_for(manager)
+    html = client.get(reverse("indicators:report"), QUERY).content.decode()
+    chart_url = html.split('hx-get="', 1)[1].split('"', 1)[0].replace("&amp;", "&")
+    assert chart_url.startswith(reverse("indicators:chart")) and "tertial=1" in chart_url
+
+    fragment = client.get(chart_url, headers={"HX-Request": "true"}).content.decode()
+    page = client.get(chart_url).content.decode()
+
+    assert fragment.startswith('<div id="charts" aria-busy="false">')
+    assert fragment.count('role="img"') == len(ALL) and "indicator-chart-data" in fragment
+    assert "<html" in page and "Tillbaka till rapporten" in page and 'role="img"' in page
+    for person in history.user.units.first().cases.select_related("participant"):
+        assert person.participant.personnummer not in fragment
+
+
+def test_the_charts_are_refused_to_roles_without_the_report(history):
+    coach = UserFactory(roles=["coach"], units=[unit()])
+    assert client_for(coach).get(reverse("indicators:chart"), QUERY).status_code == 403
 
 
 def test_roles_without_the_report_are_refused(history):
