@@ -2,7 +2,9 @@
 
 `casework.indicators.report.build(tertial(y, t))` once to warm up, then best of three;
 then the board's report with last year beside it (`board.with_previous_year`, issue 14),
-best of three. Prints one JSON object.
+best of three; then, once, the six tertials' charts that the report page loads after its
+table (`board.chart`). The statements of each run at once on REPORT_CONNECTIONS
+connections (casework.indicators.fanout; 2 by default). Prints one JSON object.
 """
 
 import json
@@ -17,7 +19,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
 
 
 def indicator_report(periods: list[list[str]]) -> dict:
-    from casework.indicators.board import with_previous_year
+    from casework.indicators.board import chart, with_previous_year
     from casework.indicators.periods import tertial, tertial_of
     from casework.indicators.report import build
 
@@ -37,9 +39,13 @@ def indicator_report(periods: list[list[str]]) -> dict:
             began = time.perf_counter()
             with_previous_year(period)
             previous.append(time.perf_counter() - began)
+        began = time.perf_counter()
+        chart(period, detail=False)  # what the report page loads after its table
+        charts = time.perf_counter() - began
         out[f"{start}..{end}"] = {
             "seconds": round(min(times), 3),
             "with_previous_year_seconds": round(min(previous), 3),
+            "chart_seconds": round(charts, 3),
             "all_seconds": [round(t, 3) for t in times],
             "report": json.loads(json.dumps(report, default=str)),
         }

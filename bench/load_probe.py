@@ -16,8 +16,9 @@ latency sample. Loopback only. Prints latencies (p50/p95 in ms) per kind.
 
 `drive URL SETUP_JSON --mixed`: the MIXED load (issue 15): each coach reads the caseload,
 then the case page of the case it is about to move, then moves it; meanwhile a manager
-pulls last year's third tertial report (`/indikatorer/`) every REPORT_EVERY seconds (from
-the replica when DATABASE_REPLICA_URL is set: the router decides, not the probe).
+pulls last year's third tertial report (`/indikatorer/`, then the charts the page loads
+after its table, as one sample) every REPORT_EVERY seconds (from the replica when
+DATABASE_REPLICA_URL is set: the router decides, not the probe).
 
 `--server-pid PID`: CPU milliseconds per request of the server (PID and its children,
 from /proc: user + system time over the counted requests, after a warm-up request per
@@ -183,8 +184,10 @@ class Browser:
         self.times: dict[str, list[float]] = {kind: [] for kind in KINDS}
         self.errors: list[str] = []
 
-    def request(self, method: str, path: str, body: str | None = None):
+    def request(self, method: str, path: str, body: str | None = None, htmx: bool = False):
         headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
+        if htmx:
+            headers["HX-Request"] = "true"
         if body is not None:
             headers["Content-Type"] = "application/x-www-form-urlencoded"
             headers["Referer"] = f"http://{self.conn.host}:{self.conn.port}{path}"
@@ -197,15 +200,16 @@ class Browser:
             self.cookies[name.strip()] = rest.split(";", 1)[0]
         return response, text
 
-    def timed_get(self, kind: str, path: str, marker: str) -> None:
-        """A sample when the page answers 200 with `marker`; anything else is an error."""
+    def timed_get(self, kind: str, path: str, marker: str, *after: tuple[str, str]) -> None:
+        """A sample when the page answers 200 with `marker`, and so does each (path, marker)
+        of `after`, the parts the page then loads with htmx; anything else is an error."""
         began = time.perf_counter()
-        response, text = self.request("GET", path)
-        took = time.perf_counter() - began
-        if response.status == 200 and marker in text:
-            self.times[kind].append(took)
-        else:
-            self.errors.append(f"{kind}: HTTP {response.status}")
+        for i, (part, expected) in enumerate(((path, marker), *after)):
+            response, text = self.request("GET", part, htmx=i > 0)
+            if response.status != 200 or expected not in text:
+                self.errors.append(f"{kind}: HTTP {response.status}")
+                return
+        self.times[kind].append(time.perf_counter() - began)
 
 
 class Coach(Browser):
@@ -261,9 +265,10 @@ class Coach(Browser):
         self.errors.append(f"{ACTION}: HTTP {response.status}{why}")
 
 
-def report_path(today: str) -> str:
-    """Last year's third tertial, all the manager's programmes."""
-    return f"/indikatorer/?kind=tertial&year={int(today[:4]) - 1}&tertial=3"
+def report_path(today: str, page: str = "") -> str:
+    """Last year's third tertial, all the manager's programmes (`page`: "diagram/", the
+    charts that the report page loads after its table)."""
+    return f"/indikatorer/{page}?kind=tertial&year={int(today[:4]) - 1}&tertial=3"
 
 
 class Manager(Browser):
@@ -274,7 +279,9 @@ class Manager(Browser):
             ready.wait()
             while not stop.is_set():
                 began = time.monotonic()
-                self.timed_get("report", report_path(today), 'id="table-heading"')
+                # Until the page is whole: the table, then the charts it loads.
+                charts = (report_path(today, "diagram/"), 'id="charts"')
+                self.timed_get("report", report_path(today), 'id="table-heading"', charts)
                 stop.wait(max(0.0, REPORT_EVERY - (time.monotonic() - began)))
         finally:
             self.conn.close()

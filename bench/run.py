@@ -354,6 +354,7 @@ def scale_part(
             "seconds": data["seconds"],
             "all_seconds": data["all_seconds"],
             "with_previous_year_seconds": data.get("with_previous_year_seconds"),
+            "chart_seconds": data.get("chart_seconds"),
         }
         for period, data in probe["indicators"].items()
     }
@@ -461,6 +462,10 @@ def report(result: dict) -> None:
         line(
             f"indikatorrapport med förra året {period}, s",
             lambda e, p=period: e["scale"]["indicators"][p].get("with_previous_year_seconds"),
+        )
+        line(
+            f"sex tertialers diagram {period}, s",
+            lambda e, p=period: e["scale"]["indicators"][p].get("chart_seconds"),
         )
         line(
             f"DuckDB {period}, s", lambda e, p=period: e["scale"]["duckdb"]["periods"][p]["seconds"]
