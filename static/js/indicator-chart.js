@@ -87,8 +87,17 @@
     });
   }
 
-  // The report page loads the charts after its table (htmx): draw them once they are in.
+  // The report page loads the charts after its table (htmx): draw them once they are in,
+  // and say so in the status line when they could not be computed (the link stays).
   document.addEventListener("htmx:afterSettle", init);
+  function failed(event) {
+    var box = event.detail && event.detail.elt;
+    if (!box || box.id !== "charts") { return; }
+    box.setAttribute("aria-busy", "false");
+    box.querySelector("[role=status] span").textContent = box.getAttribute("data-failed");
+  }
+  document.addEventListener("htmx:responseError", failed);
+  document.addEventListener("htmx:sendError", failed);
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", init);
   } else {

@@ -53,3 +53,21 @@ def test_report_chart_errors_and_saved_report_are_accessible(page, login, manage
     page.wait_for_selector('svg[data-code="IN4"] rect.bar', state="attached")
     assert page.locator("h1").inner_text() == "Utveckling de senaste tertialerna"
     assert_accessible(page)
+
+
+def test_charts_that_fail_say_so_and_leave_the_table(browser, live_server, login, manager):
+    """The charts' request answers 500: the status line says so (no endless "räknas
+    fram"), the table stands, and the page raises no script error of its own."""
+    context = browser.new_context(base_url=live_server.url, locale="sv-SE")
+    page = context.new_page()
+    script_errors: list[str] = []
+    page.on("pageerror", lambda e: script_errors.append(str(e)))
+    page.route("**/indikatorer/diagram/**", lambda route: route.fulfill(status=500, body=""))
+    login(page, manager)
+    page.goto("/indikatorer/" + QUERY)
+    page.wait_for_selector('#charts[aria-busy="false"]', state="attached")
+    status = page.locator("#charts [role=status]").inner_text()
+    assert "kunde inte räknas fram" in status and "Öppna diagrammen på en egen sida" in status
+    assert page.locator('table.indicators tr[data-code="IN4"]').count() > 0
+    assert script_errors == []
+    context.close()
