@@ -394,7 +394,7 @@ def waiting(request):
         {
             "capacity": c,
             "entries": [
-                {"entry": e, "url": case_url(e.case)}
+                {"entry": e, "url": case_url(e.case), "at_start": _at_start(e)}
                 for e in entries
                 if e.programme_id == c.programme.pk and e.insats_type == c.insats_type
             ],
@@ -403,6 +403,22 @@ def waiting(request):
         if c.capacity is not None or c.waiting
     ]
     return render(request, "referrals/waiting_list.html", {"groups": groups})
+
+
+def _at_start(entry) -> str:
+    """What the start from the line will apply, as decided when the case was put in it."""
+    parts = []
+    if entry.planned_end:
+        parts.append(_("planerat slut %(d)s") % {"d": entry.planned_end.isoformat()})
+    if entry.min_end:
+        parts.append(_("minsta tid till %(d)s") % {"d": entry.min_end.isoformat()})
+    if entry.scope != 100:
+        parts.append(_("%(n)s %% av heltid") % {"n": entry.scope})
+    if entry.is_osa:
+        parts.append(_("OSA"))
+    if entry.extension_reason:
+        parts.append(_("förlängning vid återkomst"))
+    return ", ".join(parts) or "–"
 
 
 def _start_next(request):

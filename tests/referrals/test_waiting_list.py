@@ -3,6 +3,7 @@
 from datetime import date
 
 import pytest
+from django.urls import reverse
 
 from casework.models import Case, Transition
 from casework.rules import CaseRuleError
@@ -216,3 +217,14 @@ def test_a_minimum_the_start_would_refuse_is_refused_before_it_is_queued(bromode
             planned_end=date(2026, 11, 1), min_end=date(2026, 2, 1),
         )  # fmt: skip
     assert not WaitingListEntry.objects.exists()
+
+
+def test_the_waiting_list_shows_what_the_start_will_apply(bromodellen_full, client):
+    _programme, (_holder, case), by = bromodellen_full
+    insats_start_or_enqueue(
+        case_id=case.pk, insats="arbetstraning", on=date(2026, 2, 2), by=by,
+        planned_end=date(2026, 11, 1), min_end=date(2026, 6, 1), scope=50,
+    )  # fmt: skip
+    client.force_login(by)
+    html = client.get(reverse("referrals:waiting_list")).content.decode()
+    assert "planerat slut 2026-11-01, minsta tid till 2026-06-01, 50 % av heltid" in html
