@@ -62,7 +62,7 @@ def _enqueue(form, case, user, insats: str) -> str:
         planned_end=data.get("planned_end"),
         scope=data.get("scope") or 100,
         min_end=data.get("min_end"),
-        extension_reason=data.get("extension_reason") or None,
+        extension_reason=data.get("extension_reason"),
         reason=data.get("reason", ""),
         expected_version=_version(form),
     )

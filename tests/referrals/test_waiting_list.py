@@ -153,8 +153,6 @@ def test_another_unit_of_the_same_organisation_cannot_start_the_line(
 def test_the_queue_form_puts_a_full_anstallning_on_the_list_with_its_workplace(
     client, jobbtorg, refer, coordinator
 ):
-    from django.urls import reverse
-
     from tests.factories import workplace
 
     InsatsRule.objects.filter(programme=jobbtorg, insats_type="anstallning").update(capacity=1)
