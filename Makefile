@@ -19,13 +19,15 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 # DEBUG off by default, so users see the Swedish 404 page and never Django's list of every
 # URL; --insecure lets runserver still serve the static files. `make run DEBUG=1` for
 # Django's debug pages while developing.
-# The audit sealer (`seal_audit --loop`, ADR 0109) runs beside the server and stops with it.
+# The audit sealer (`seal_audit --loop`, ADR 0109) and the indicator summary's keeper
+# (`indicator_summary --loop`, ADR 0112) run beside the server and stop with it.
 DEBUG ?= 0
 run: $(VENV)/.installed
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
 	$(BIN)/python manage.py seal_audit --loop & sealer=$$!; \
-	trap 'kill $$sealer 2>/dev/null' EXIT INT TERM; \
+	$(BIN)/python manage.py indicator_summary --loop & summary=$$!; \
+	trap 'kill $$sealer $$summary 2>/dev/null' EXIT INT TERM; \
 	DEBUG=$(DEBUG) $(BIN)/python manage.py runserver $(if $(filter 0,$(DEBUG)),--insecure) 127.0.0.1:8000
 
 test: lint types check pytest pytest-postgres

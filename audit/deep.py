@@ -8,7 +8,9 @@ recomputes one projection in the database and names what differs:
 - `case.state`, `exit_reason` and `state_since` against the case's last current
   transition (journal order: effective date, then seq);
 - `participant.gender` and `skyddad_identitet` against the person's latest chained
-  `ParticipantFact` of each.
+  `ParticipantFact` of each;
+- the indicator summary of each built tertial against its derivation, and its kinds
+  against its rows (`casework.indicators.summary.problems`).
 
 Each check is one or two aggregate queries; at most LIMIT ids are named per check.
 """
@@ -117,4 +119,6 @@ def participant_problems() -> list[str]:
 
 def check() -> list[str]:
     """Every projection that differs from what the journal gives, named."""
-    return [*spell_problems(), *case_problems(), *participant_problems()]
+    from casework.indicators import summary
+
+    return [*spell_problems(), *case_problems(), *participant_problems(), *summary.problems()]

@@ -522,6 +522,118 @@ class Spell(models.Model):
         return f"{self.state} {self.start_on}–{self.end_on or ''}"
 
 
+class SummaryPeriod(models.Model):
+    """A tertial whose per-person summary is built (casework.indicators.summary, ADR 0112),
+    of all programmes or of one (`programme`: the report a programme's manager reads).
+
+    `version` names the summary's SQL it was built with: a summary built by other code is
+    not read, and is built again."""
+
+    start = models.DateField()
+    end = models.DateField()
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, null=True, related_name="+"
+    )  # None: all programmes
+    version = models.CharField(max_length=16)
+    built_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["start", "end", "programme"],
+                condition=models.Q(programme__isnull=False),
+                name="one_summary_period_per_programme",
+            ),
+            models.UniqueConstraint(
+                fields=["start", "end"],
+                condition=models.Q(programme__isnull=True),
+                name="one_summary_period_of_all",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.start}–{self.end} {self.programme_id or ''}"
+
+
+class SummaryCounts(models.Model):
+    """What the summary keeps of a person, or adds up over a kind of persons: the gender,
+    the age band on the period's last day (an index into breakdowns.AGE_BANDS; -1: none),
+    the report's person codes as bits (`mask`, and per target group `g0`…`g6` the bits of
+    the facts from the group's cases), and the per-row numbers of K1, UT6, K3 and K6."""
+
+    gender = models.CharField(max_length=1)
+    band = models.SmallIntegerField()
+    mask = models.IntegerField()
+    g0 = models.IntegerField()
+    g1 = models.IntegerField()
+    g2 = models.IntegerField()
+    g3 = models.IntegerField()
+    g4 = models.IntegerField()
+    g5 = models.IntegerField()
+    g6 = models.IntegerField()
+    k1_exits = models.IntegerField()
+    k1_work_or_study = models.IntegerField()
+    ut6_due = models.IntegerField()
+    ut6_missing = models.IntegerField()
+    k3_exits = models.IntegerField()
+    k3_good = models.IntegerField()
+    k3_pending = models.IntegerField()
+    k6_base = models.IntegerField()
+    k6_up = models.IntegerField()
+
+    class Meta:
+        abstract = True
+
+
+KIND_FIELDS = ["gender", "band", "mask", "g0", "g1", "g2", "g3", "g4", "g5", "g6"]
+
+
+class SummaryPerson(SummaryCounts):
+    """One person's facts in one built period (`SummaryCounts`).
+
+    Kept by `summary.clean` from the participants the database triggers mark
+    (`SummaryDirty`); never read for a participant that is marked."""
+
+    period = models.ForeignKey(SummaryPeriod, on_delete=models.CASCADE, related_name="+")
+    participant_id = models.BigIntegerField()  # no constraint: gallring deletes persons
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["period", "participant_id"], name="one_summary_row")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.period_id}/{self.participant_id}"
+
+
+class SummaryKind(SummaryCounts):
+    """The persons of one built period counted per kind (`KIND_FIELDS`), with their sums:
+    always the `SummaryPerson` rows of the period added up, kept so by `summary.build` and
+    `summary.clean` in the transaction that changes those rows. The report counts a few
+    thousand kinds, not hundreds of thousands of persons."""
+
+    period = models.ForeignKey(SummaryPeriod, on_delete=models.CASCADE, related_name="+")
+    persons = models.IntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["period", *KIND_FIELDS], name="one_summary_kind")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.period_id}/{self.gender}/{self.band}/{self.mask}: {self.persons}"
+
+
+class SummaryDirty(models.Model):
+    """A participant whose facts changed since the summary was kept: written by database
+    triggers on every table the summary reads (migration 0013), so no writer can forget."""
+
+    participant_id = models.BigIntegerField(db_index=True)
+
+    def __str__(self) -> str:
+        return str(self.participant_id)
+
+
 class Samrad(Recorded):
     """A samråd with Arbetsförmedlingen (000 §4.4)."""
 

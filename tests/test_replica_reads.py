@@ -26,7 +26,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from audit.models import AccessLog
-from casework.indicators import fanout, periods, report
+from casework.indicators import fanout, periods, report, summary
 from casework.models import SavedReport
 from config import replica
 from tests.casework.test_indicators_web import web_table
@@ -173,6 +173,28 @@ def test_the_report_and_its_exports_run_their_queries_on_the_replica(
         assert report_threads[replica.ALIAS], url  # the statements ran at once, on the replica
         assert any("casework_spell" in q["sql"] for q in on_replica), url
         assert not any("casework_spell" in q["sql"] for q in on_primary), url
+
+
+def test_a_built_tertial_reads_its_summary_on_the_replica_marked_persons_included(
+    manager, refer, report_threads
+):
+    """The summary (ADR 0112) is read where the report reads: on the replica, which cannot
+    write, a person written after the build is derived in the report's statement."""
+    refer()
+    summary.build_all([periods.tertial(2026, 1)])
+    summary.clean()
+    refer(on=date(2026, 2, 3))  # marked by the triggers; no clean
+    caught_up()
+    with (
+        CaptureQueriesContext(connections[replica.ALIAS]) as on_replica,
+        CaptureQueriesContext(connections[DEFAULT_DB_ALIAS]) as on_primary,
+    ):
+        page = client_for(manager).get(reverse("indicators:report"), QUERY).content.decode()
+    assert in_count(page) == "2"
+    on_replica = [q["sql"] for q in [*on_replica, *report_threads[replica.ALIAS]]]
+    on_primary = [q["sql"] for q in [*on_primary, *report_threads[DEFAULT_DB_ALIAS]]]
+    assert any("casework_summarykind" in q for q in on_replica)
+    assert not any("casework_summary" in q or "casework_spell" in q for q in on_primary)
 
 
 def _writes(queries) -> list[str]:

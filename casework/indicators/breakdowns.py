@@ -72,14 +72,17 @@ def _born_by(on, years: int):
     return rules.add_months(on, -12 * years)
 
 
-def _band_sql(period: Period, params: dict) -> str:
+def band_sql(period: Period, params: dict, *, keys: bool = True) -> str:
+    """The age band of participant `p` on P's last day: 'age:16-24' …, or with `keys`
+    False its index in AGE_BANDS; NULL outside them."""
     ops = connection.ops
     whens = []
     for i, (band, low, high) in enumerate(AGE_BANDS):
         params[f"old{i}"] = ops.adapt_datefield_value(_born_by(period.end, low))
         params[f"young{i}"] = ops.adapt_datefield_value(_born_by(period.end, high + 1))
+        value = f"'age:{band}'" if keys else str(i)
         whens.append(
-            f"WHEN p.birth_date <= %(old{i})s AND p.birth_date > %(young{i})s THEN 'age:{band}'"
+            f"WHEN p.birth_date <= %(old{i})s AND p.birth_date > %(young{i})s THEN {value}"
         )
     return f"CASE {' '.join(whens)} END"
 
@@ -122,17 +125,16 @@ def counts_and_breakdown_rows(
     params: dict = {}
     base = queries._base_ctes(period, filters, as_of, params, cid=_CID)
     union = queries.person_rows_sql(params, cid=_CID)
-    bit_or = queries._BIT_OR[connection.vendor]
     sql = f"""
     WITH {base},
     person_rows (pid, gender, cid, mask) AS (
         {union}
     ),
     persons AS (
-        SELECT pid, gender, {bit_or} AS mask FROM person_rows GROUP BY pid, gender
+        SELECT pid, gender, {queries.bit_or("mask")} AS mask FROM person_rows GROUP BY pid, gender
     ),{_groups_sql(as_of, params)},
     group_persons AS (
-        SELECT g.grp, r.pid, r.gender, {bit_or.replace("mask", "r.mask")} AS mask
+        SELECT g.grp, r.pid, r.gender, {queries.bit_or("r.mask")} AS mask
         FROM person_rows r
         JOIN case_groups cg ON cg.case_id = r.cid
         JOIN group_codes g ON (cg.gmask & g.bit) <> 0
@@ -141,7 +143,7 @@ def counts_and_breakdown_rows(
     keyed AS (
         SELECT 'all' AS grp, gender, mask FROM persons
         UNION ALL
-        SELECT {_band_sql(period, params)}, ps.gender, ps.mask FROM persons ps
+        SELECT {band_sql(period, params)}, ps.gender, ps.mask FROM persons ps
         JOIN casework_participant p ON p.id = ps.pid
         UNION ALL
         SELECT grp, gender, mask FROM group_persons

@@ -66,21 +66,12 @@ def key_figure_rows(
     period: Period, *, filters: queries.Filters = queries.NO_FILTERS, as_of=None
 ) -> dict[str, dict[str, int]]:
     """{code: {"total", "K", "M", "X"}} for `ROW_CODES`, from one query."""
-    params: dict = {"ej_aktuell": EJ_AKTUELL, "yes": True}
+    params: dict = {}
     first, spells, scope = queries._source(period, filters, as_of, params)
-    scope = scope.format(a="s")
-    forms = ", ".join(f"'{f}'" for f in WORK_FORMS)
-    work = f"k.exit_reason = 'ARBETE' AND k.employment_form IN ({forms})"
     sql = f"""
-    WITH {first}{_k3_sql(spells, scope, as_of)},{_k6_sql(spells, scope, as_of)}
+    WITH {first}{key_figure_ctes(spells, scope.format(a="s"), as_of, params)}
     SELECT gender, SUM(ex), SUM(good), SUM(pending), SUM(base), SUM(up) FROM (
-        SELECT k.gender,
-               CASE WHEN k.exit_reason <> %(ej_aktuell)s THEN 1 ELSE 0 END AS ex,
-               CASE WHEN ({work} AND k.lasted = 1)
-                      OR (k.exit_reason = 'STUDIER' AND k.studiemedel = %(yes)s)
-                    THEN 1 ELSE 0 END AS good,
-               CASE WHEN {work} AND k.lasted IS NULL THEN 1 ELSE 0 END AS pending,
-               0 AS base, 0 AS up
+        SELECT k.gender, {K3_COUNTS}, 0 AS base, 0 AS up
         FROM k3 k
         UNION ALL
         SELECT gender, 0, 0, 0, 1, up FROM k6
@@ -95,6 +86,25 @@ def key_figure_rows(
     return out
 
 
+_WORK = "k.exit_reason = 'ARBETE' AND k.employment_form IN ({})".format(
+    ", ".join(f"'{f}'" for f in WORK_FORMS)
+)
+# What one K3 row (alias k) adds to K3_exits, K3_good and K3_pending.
+K3_COUNTS = f"""
+               CASE WHEN k.exit_reason <> %(ej_aktuell)s THEN 1 ELSE 0 END AS ex,
+               CASE WHEN ({_WORK} AND k.lasted = 1)
+                      OR (k.exit_reason = 'STUDIER' AND k.studiemedel = %(yes)s)
+                    THEN 1 ELSE 0 END AS good,
+               CASE WHEN {_WORK} AND k.lasted IS NULL THEN 1 ELSE 0 END AS pending"""
+
+
+def key_figure_ctes(spells: str, scope: str, as_of, params: dict) -> str:
+    """CTEs `k3` (one row per exit in P: pid, gender and its K3 facts) and `k6` (one row
+    per person with a baseline: pid, gender, up), after the CTEs of `queries._source`."""
+    params.update(ej_aktuell=EJ_AKTUELL, yes=True)
+    return f"{_k3_sql(spells, scope, as_of)},{_k6_sql(spells, scope, as_of)}"
+
+
 def _k3_sql(spells: str, scope: str, as_of) -> str:
     """CTE k3: each exit dated in P with its transition's K3 facts and its current check."""
     return f"""
@@ -105,7 +115,8 @@ def _k3_sql(spells: str, scope: str, as_of) -> str:
         GROUP BY ch.case_id, ch.exit_on
     ),
     k3 AS (
-        SELECT s.gender, s.exit_reason, t.employment_form, t.studiemedel, chk.lasted
+        SELECT s.participant_id AS pid, s.gender, s.exit_reason, t.employment_form,
+               t.studiemedel, chk.lasted
         FROM {spells} s
         LEFT JOIN {current("casework_transition", "t", as_of)} t
           ON t.case_id = s.case_id AND t.effective_on = s.start_on AND t.to_state = 'avslutad'

@@ -78,6 +78,10 @@ class Filters:
     programme_ids: Sequence[int] | None = None
     unit_ids: Sequence[int] | None = None
     municipality_ids: Sequence[int] | None = None
+    # Only these participants' facts; `marked_only`: only those marked in the summary's
+    # `SummaryDirty` (casework.indicators.summary).
+    participant_ids: Sequence[int] | None = None
+    marked_only: bool = False
 
 
 NO_FILTERS = Filters()
@@ -89,17 +93,18 @@ def _scope(filters: Filters, params: dict) -> str:
     if filters.programme_ids is not None:
         parts.append(f"{{a}}.programme_id IN ({_in_list('prog', filters.programme_ids, params)})")
     case_filters = [
-        (column, prefix, ids)
+        f"c.{column} IN ({_in_list(prefix, ids, params)})"
         for column, prefix, ids in (
             ("unit_id", "unit", filters.unit_ids),
             ("home_municipality_id", "muni", filters.municipality_ids),
+            ("participant_id", "person", filters.participant_ids),
         )
         if ids is not None
     ]
+    if filters.marked_only:
+        case_filters.append("c.participant_id IN (SELECT participant_id FROM marked)")
     if case_filters:
-        where = " AND ".join(
-            f"c.{col} IN ({_in_list(pre, ids, params)})" for col, pre, ids in case_filters
-        )
+        where = " AND ".join(case_filters)
         parts.append(f"{{a}}.case_id IN (SELECT c.id FROM casework_case c WHERE {where})")
     return " AND ".join(parts) or "1 = 1"
 
@@ -268,11 +273,14 @@ _ROW_COUNTS = {
     "due_rows": {"UT6_due": "1 = 1", "UT6_missing": "outcome IS NULL"},
 }
 ROW_CODES = [code for codes in _ROW_COUNTS.values() for code in codes]
-# BIT_OR is PostgreSQL's; SQLite adds up the MAX of each bit, which is the same number.
-_BIT_OR = {
-    "postgresql": "BIT_OR(mask)",
-    "sqlite": " + ".join(f"MAX(mask & {bit})" for bit in _BIT.values()),
-}
+
+
+def bit_or(expr: str) -> str:
+    """The bitwise OR of the codes' bits of `expr` over a group. BIT_OR is PostgreSQL's;
+    SQLite adds up the MAX of each bit, which is the same number."""
+    if connection.vendor == "postgresql":
+        return f"BIT_OR({expr})"
+    return "(" + " + ".join(f"MAX(({expr}) & {bit})" for bit in _BIT.values()) + ")"
 
 
 def _when(condition: str, then: str) -> str:
@@ -301,21 +309,26 @@ def _persons_sql(period: Period, filters: Filters, as_of, params: dict) -> str:
         {person_rows_sql(params)}
     ),
     persons AS (
-        SELECT pid, gender, {_BIT_OR[connection.vendor]} AS mask
+        SELECT pid, gender, {bit_or("mask")} AS mask
         FROM person_rows GROUP BY pid, gender
     )"""
 
 
-def counting_sql(masks: str, key: str = "") -> str:
+def counting_sql(
+    masks: str, key: str = "", rows: Sequence[str] | None = None, extra: Sequence[str] = ()
+) -> str:
     """The final SELECT: per gender (and `key`, a column of `masks`), the count of each
     code. `masks` is a FROM item of rows ([key,] gender, mask, n): n persons of that gender
-    with that set of codes; the per-row counts (K1, UT6 due/missing) go beside them."""
-    codes = [*PERSON_CODES, *ROW_CODES]
-    cells = [_when(test, "n") for test in _PERSON_TEST.values()] + ["0"] * len(ROW_CODES)
+    with that set of codes; the per-row counts (K1, UT6 due/missing) go beside them, from
+    the sources' rows or, given, from `rows`: SELECTs of ['all',] gender, a zero per person
+    code and the numbers to add up for `ROW_CODES` and the `extra` codes."""
+    codes = [*PERSON_CODES, *ROW_CODES, *extra]
+    cells = [_when(test, "n") for test in _PERSON_TEST.values()]
+    cells += ["0"] * (len(codes) - len(cells))
     named = ", ".join(f"{cell} AS c{i}" for i, cell in enumerate(cells))
     keyed = f"{key}, " if key else ""
-    branches = [f"SELECT {keyed}gender, {named} FROM {masks} masks"]
-    for source, counts in _ROW_COUNTS.items():
+    branches = [f"SELECT {keyed}gender, {named} FROM {masks} masks", *(rows or ())]
+    for source, counts in _ROW_COUNTS.items() if rows is None else ():
         row = dict.fromkeys(codes, "0") | {c: _when(e, "1") for c, e in counts.items()}
         total = "'all', " if key else ""
         branches.append(f"SELECT {total}gender, {', '.join(row.values())} FROM {source}")

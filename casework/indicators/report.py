@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext_lazy as _
 
-from . import breakdowns, fanout, key_figures, queries
+from . import breakdowns, fanout, key_figures, queries, summary
 from .periods import Period
 
 if TYPE_CHECKING:
@@ -192,18 +192,26 @@ def _statements(periods: Sequence[Period], filters: queries.Filters, as_of, deta
     rows: three statements each, independent of one another, run at once where they may
     (`fanout`); the counts, the longest, first."""
     options = {"filters": filters, "as_of": as_of}
+    # A built tertial's counts and K3/K6 come from its per-person summary, in one statement
+    # (of all programmes, or of the one programme reported).
+    kept = summary.readable(periods, filters, as_of)
 
-    def counts(period: Period) -> tuple[list[tuple], list[tuple] | None]:
+    def counts(period: Period) -> tuple:
+        """(count rows, breakdown rows or None[, K3/K6 rows when from the summary])."""
+        if period in kept:
+            return summary.counted_rows(period, kept[period])
         if detail:
             return breakdowns.counts_and_breakdown_rows(period, **options)
         return queries.count_rows(period, **options), None
 
     tasks: list[Callable[[], Any]] = [partial(counts, p) for p in periods]
     tasks += [partial(queries.median_rows, p, **options) for p in periods]
-    tasks += [partial(key_figures.key_figure_rows, p, **options) for p in periods]
+    tasks += [partial(key_figures.key_figure_rows, p, **options) for p in periods if p not in kept]
     results = fanout.run(tasks)
     n = len(periods)
-    return results[:n], results[n : 2 * n], results[2 * n :]
+    counted, medians, rest = results[:n], results[n : 2 * n], iter(results[2 * n :])
+    figures = [counted[k][2] if p in kept else next(rest) for k, p in enumerate(periods)]
+    return [c[:2] for c in counted], medians, figures
 
 
 def _counts_and_k1_k2(rows: list[tuple], medians: dict) -> tuple[dict, dict]:

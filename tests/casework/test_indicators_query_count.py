@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from casework.indicators import board, report
+from casework.indicators import board, report, summary
 from casework.indicators.periods import same_period_last_year, tertial
 from casework.models import Case, Participant, Transition
 from casework.projections import refresh_spells
@@ -68,6 +68,9 @@ def _queries_for_report(**kwargs) -> tuple[int, dict]:
 # The counts with the breakdowns, K2, K3/K6, the budgets (programmes and their budgets)
 # and the survey (responses and answers).
 QUERIES = 7
+# A report of all programmes, or of one, first asks which of its tertials have a summary
+# (ADR 0112); a unit's or a municipality's report has none.
+SUMMARY_LOOKUP = 1
 # Last year beside it: its counts with breakdowns, K2 and K3/K6; the budgets of both
 # years come from the same two queries, and the survey is of this period only.
 PREVIOUS_YEAR = 3
@@ -81,7 +84,23 @@ def test_the_query_count_is_the_same_for_10_and_1000_participants():
     large, data = _queries_for_report()
     assert data["indicators"]["AKT4"]["total"] == 1000
     assert data["indicators"]["UT2"]["total"] == 500
-    assert small == large == QUERIES
+    assert small == large == QUERIES + SUMMARY_LOOKUP
+
+
+def test_a_tertial_with_a_summary_is_as_many_queries_at_10_and_1000_participants():
+    """Its counts and K3/K6 are one statement, whether the persons are kept or marked."""
+    _bulk_journal(10, 0)
+    summary.build(P)
+    small, data = _queries_for_report()
+    assert data["indicators"]["AKT4"]["total"] == 10
+    _bulk_journal(990, 10)  # marked by the triggers, derived in the report's statement
+    marked, data = _queries_for_report()
+    assert data["indicators"]["AKT4"]["total"] == 1000
+    assert data["indicators"]["UT2"]["total"] == 500
+    summary.clean()
+    large, cleaned = _queries_for_report()
+    assert cleaned["indicators"] == data["indicators"]
+    assert small == marked == large == QUERIES + SUMMARY_LOOKUP - 1
 
 
 def test_the_new_figures_take_the_same_queries_for_10_and_1000_participants():
@@ -99,11 +118,11 @@ def test_the_new_figures_take_the_same_queries_for_10_and_1000_participants():
     # 16 735 000 x 120/365 over 1 000 participants, and over 500 exits to work.
     assert data["indicators"]["K4"]["total"] == 5_502
     assert data["indicators"]["K5"]["total"] == 11_004
-    assert small == large == QUERIES
-    # A unit's report has no budget to read (K4/K5 are null): two queries fewer.
+    assert small == large == QUERIES + SUMMARY_LOOKUP
+    # A unit's report has no budget to read (K4/K5 are null) and no summary: three fewer.
     of_unit, data = _queries_for_report(programme_ids=jobbtorg, unit_ids=[unit().pk])
     assert data["indicators"]["AKT4"]["total"] == 1000 and data["indicators"]["K4"]["total"] is None
-    assert of_unit == QUERIES - 2
+    assert of_unit == QUERIES + SUMMARY_LOOKUP - 3
 
 
 def _queries_for_board(**kwargs) -> tuple[int, dict]:
@@ -126,9 +145,9 @@ def test_last_year_beside_the_report_adds_three_queries_at_10_and_1000_participa
     assert data["indicators"]["UT2"]["total"] == 495
     assert data["previous_year"]["indicators"]["UT2"]["total"] == 500
     assert data["previous_year"]["period"] == {"start": "2025-01-01", "end": "2025-04-30"}
-    assert small == large == QUERIES + PREVIOUS_YEAR
+    assert small == large == QUERIES + SUMMARY_LOOKUP + PREVIOUS_YEAR
     alone, _data = _queries_for_report()
-    assert alone == QUERIES
+    assert alone == QUERIES + SUMMARY_LOOKUP
 
 
 def test_last_year_computed_beside_this_year_is_last_years_own_report():
