@@ -62,12 +62,39 @@ def counts() -> dict:
     }
 
 
+def build_summary(periods: list[list[str]]) -> dict:
+    """`--summary`: clean the marks of the bulk load, then build the per-person summary
+    (ADR 0112) of every tertial the probe reads, of all programmes and of each: each
+    probed tertial, the same tertial a year earlier and the chart's six; timed, as
+    `manage.py indicator_summary` would."""
+    from casework.indicators import summary
+    from casework.indicators.periods import last_tertials, same_period_last_year
+
+    began = time.perf_counter()
+    summary.clean()
+    cleaned = time.perf_counter() - began
+    wanted = set()
+    for start, _end in periods:
+        day = date.fromisoformat(start)
+        wanted |= {p for _y, _n, p in last_tertials(day, 6)}
+        wanted.add(same_period_last_year(next(p for _y, _n, p in last_tertials(day, 1))))
+    built: dict[str, int] = {}
+    seconds: dict[str, float] = {}
+    for period in sorted(wanted, key=lambda p: p.start):
+        began = time.perf_counter()
+        built |= summary.build_all([period])  # all programmes, and each (a manager's)
+        seconds[period.label] = round(time.perf_counter() - began, 2)
+    return {"clean_seconds": round(cleaned, 2), "persons": built, "seconds": seconds}
+
+
 def main() -> None:
     import django
 
     django.setup()
     periods = json.loads(sys.argv[1])
-    print(json.dumps({"indicators": indicator_report(periods), "counts": counts()}))
+    out = {"summary": build_summary(periods)} if "--summary" in sys.argv[2:] else {}
+    out |= {"indicators": indicator_report(periods), "counts": counts()}
+    print(json.dumps(out))
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
 """Time `import_history` on one engine: a fresh schema, then one import of FILE.
 
 Usage: DATABASE_URL=... python bench/import_bench.py FILE [--no-capacity] [--profile]
+[--no-summary-triggers]
 (one JSON object on stdout). The PostgreSQL database named by DATABASE_URL is wiped first
 (its public schema). `--profile` runs the import under cProfile and writes the top
 functions by own and cumulative time to stderr (the figures then include its overhead).
@@ -8,6 +9,9 @@ functions by own and cumulative time to stderr (the figures then include its ove
 `--no-capacity` clears the programmes' place limits first: `generate_history` does not
 keep within them (a large file fills JOBBTORG's 100 anställning places), so a big
 generated file is refused as a whole by the capacity rule otherwise.
+
+`--no-summary-triggers` drops the indicator summary's triggers first (ADR 0112), to
+measure what they cost the import.
 """
 
 import json
@@ -46,6 +50,14 @@ def main(file: str, *options: str) -> None:
     from referrals.importing.applier import run_import
 
     call_command("migrate", verbosity=0)
+    if "--no-summary-triggers" in options:  # to measure what the triggers cost (ADR 0112)
+        from importlib import import_module
+
+        from django.db import connection
+
+        summary = import_module("casework.migrations.0013_indicator_summary")
+        with connection.schema_editor() as editor:
+            summary.drop_triggers(None, editor)
     if "--no-capacity" in options:
         InsatsRule.objects.update(capacity=None)
     data = Path(file).read_bytes()

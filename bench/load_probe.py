@@ -24,7 +24,8 @@ DATABASE_REPLICA_URL is set: the router decides, not the probe).
 from /proc: user + system time over the counted requests, after a warm-up request per
 coach) and requests per second per core. Latencies: p50, p95 and p99 per kind.
 
-`--sealer-pid PID`: the sealer worker's CPU over the same requests (`manage.py seal_audit
+`--sealer-pid PID`, `--summary-pid PID`: the CPU of the sealer and of the indicator
+summary's keeper over the same requests (`manage.py seal_audit
 --loop`, which bench/run.py starts beside the server as production runs it), and
 `--chain`: the audit chain's state (`audit.chain.status`) sampled every CHAIN_EVERY seconds
 during the load and once the moment it ends: unsealed entries and the age of the oldest
@@ -402,6 +403,7 @@ def drive(
     mixed: bool = False,
     server_pid: int | None = None,
     sealer_pid: int | None = None,
+    summary_pid: int | None = None,
     watch_chain: bool = False,
 ) -> dict:
     parsed = urllib.parse.urlsplit(url)
@@ -420,22 +422,26 @@ def drive(
     watch = ChainWatch() if watch_chain else None
     if watch is not None:
         watch.start()
-    cpu, sealer_cpu, began = _cpu(server_pid), _cpu(sealer_pid), time.perf_counter()
+    workers = {"sealer": sealer_pid, "summary": summary_pid}
+    worker_cpu = {name: _cpu(pid) for name, pid in workers.items()}
+    cpu, began = _cpu(server_pid), time.perf_counter()
     for t in threads[: len(coaches)]:
         t.join()
     wall, cpu = time.perf_counter() - began, _cpu(server_pid) - cpu
-    sealer_cpu = _cpu(sealer_pid) - sealer_cpu
+    worker_cpu = {name: _cpu(pid) - worker_cpu[name] for name, pid in workers.items()}
     chain_seen = watch.stop() if watch is not None else None  # at once: the end of the run
     stop.set()
     for t in threads[len(coaches) :]:
         t.join()
     out = _summary(coaches, manager if mixed else None, setup, wall, cpu, server_pid)
-    if sealer_pid:
-        requests = sum(out[k]["requests"] for k in KINDS if k in out)
-        out["sealer_cost"] = {
-            "cpu_seconds": round(sealer_cpu, 2),
-            "cpu_ms_per_request": round(1000 * sealer_cpu / requests, 2) if requests else None,
-        }
+    requests = sum(out[k]["requests"] for k in KINDS if k in out)
+    for name, pid in workers.items():  # the workers beside the server, as `make run` has
+        if pid:
+            seconds = worker_cpu[name]
+            out[f"{name}_cost"] = {
+                "cpu_seconds": round(seconds, 2),
+                "cpu_ms_per_request": round(1000 * seconds / requests, 2) if requests else None,
+            }
     if chain_seen is not None:
         out["audit_chain"] = chain_seen
     return out
@@ -471,7 +477,8 @@ def main() -> None:
         print(json.dumps(setup()))
     elif sys.argv[1] == "verify":
         print(json.dumps({"moved": verify(json.loads(Path(sys.argv[2]).read_text()))}))
-    else:  # drive URL SETUP_JSON [--mixed] [--server-pid PID] [--sealer-pid PID] [--chain]
+    else:  # drive URL SETUP_JSON [--mixed] [--server-pid P] [--sealer-pid P] [--summary-pid P]
+        #   [--chain]
         data = json.loads(Path(sys.argv[3]).read_text())
         watch_chain = "--chain" in sys.argv
         if watch_chain:  # before the load: the samples then cost one query each
@@ -485,6 +492,7 @@ def main() -> None:
             mixed="--mixed" in sys.argv,
             server_pid=_pid_option("--server-pid"),
             sealer_pid=_pid_option("--sealer-pid"),
+            summary_pid=_pid_option("--summary-pid"),
             watch_chain=watch_chain,
         )
         print(json.dumps(found))

@@ -229,10 +229,16 @@ def web_load(url: str, *, mixed: bool = False) -> dict:
     with (
         serving(served, log) as (base, pid),
         sealing(served, ROOT / "var" / "bench" / f"sealer-{log}") as sealer_pid,
+        # Cleans the persons the coaches' moves mark; builds no tertial during the run.
+        beside(
+            served,
+            ["indicator_summary", "--loop", "--tertials", "0"],
+            ROOT / "var" / "bench" / f"summary-{log}",
+        ) as summary_pid,
     ):
         args = [f.name, "--server-pid", str(pid), *(["--mixed"] if mixed else [])]
-        # The sealer's CPU, and the chain's state during the run and at its end.
-        args += ["--sealer-pid", str(sealer_pid), "--chain"]
+        # The workers' CPU, and the chain's state during the run and at its end.
+        args += ["--sealer-pid", str(sealer_pid), "--summary-pid", str(summary_pid), "--chain"]
         done = subprocess.run(
             [PY, str(ROOT / "bench" / "load_probe.py"), "drive", base, *args],
             cwd=ROOT,
@@ -278,13 +284,21 @@ def serving(served: dict, log_name: str):
         log.close()
 
 
-@contextlib.contextmanager
 def sealing(served: dict, log_path: Path | None = None):
     """`manage.py seal_audit --loop` beside the server, as production runs it (`make run`);
     yields its process id and stops it with the run, whatever ends the run."""
-    log = (log_path or ROOT / "var" / "bench" / "sealer-mixed.log").open("w")
+    return beside(
+        served, ["seal_audit", "--loop"], log_path or ROOT / "var" / "bench" / "sealer-mixed.log"
+    )
+
+
+@contextlib.contextmanager
+def beside(served: dict, command: list[str], log_path: Path):
+    """A `manage.py` worker loop beside the server (`make run` starts the sealer and the
+    indicator summary's keeper); yields its process id and stops it with the run."""
+    log = log_path.open("w")
     worker = subprocess.Popen(
-        [PY, "manage.py", "seal_audit", "--loop"], cwd=ROOT, env=served, stdout=log, stderr=log
+        [PY, "manage.py", *command], cwd=ROOT, env=served, stdout=log, stderr=log
     )
     try:
         yield worker.pid
@@ -347,17 +361,19 @@ def scale_part(
     part: dict = {"persons": persons, "file": path.name, "generate_seconds": gen_seconds}
     part["duckdb"] = duck = duckdb_part(path, periods)
     part["bulk_load"] = in_database(url, "bulk_load.py", str(path), "--reset")
-    probe = in_database(url, "app_probe.py", json.dumps(periods))
+    # The report from the spells, then from the per-person summary (ADR 0112) built after
+    # the load: the same numbers, or the run fails below.
+    from_spells = in_database(url, "app_probe.py", json.dumps(periods))
+    probe = in_database(url, "app_probe.py", json.dumps(periods), "--summary")
     part["counts"] = probe["counts"]
-    part["indicators"] = {
-        period: {
-            "seconds": data["seconds"],
-            "all_seconds": data["all_seconds"],
-            "with_previous_year_seconds": data.get("with_previous_year_seconds"),
-            "chart_seconds": data.get("chart_seconds"),
-        }
+    part["summary"] = probe["summary"]
+    part["indicators_from_spells"] = _timings(from_spells)
+    part["indicators"] = _timings(probe)
+    part["summary_differences"] = [
+        period
         for period, data in probe["indicators"].items()
-    }
+        if data["report"] != from_spells["indicators"][period]["report"]
+    ]
     part["ratio_app_duckdb"] = {
         period: round(data["seconds"] / max(duck["periods"][period]["seconds"], 1e-6), 1)
         for period, data in probe["indicators"].items()
@@ -369,6 +385,18 @@ def scale_part(
         part["mixed_load"] = web_load(url, mixed=True)
         part["api_load"] = api_load(url)
     return part
+
+
+def _timings(probe: dict) -> dict:
+    return {
+        period: {
+            "seconds": data["seconds"],
+            "all_seconds": data["all_seconds"],
+            "with_previous_year_seconds": data.get("with_previous_year_seconds"),
+            "chart_seconds": data.get("chart_seconds"),
+        }
+        for period, data in probe["indicators"].items()
+    }
 
 
 def main() -> None:
@@ -418,7 +446,7 @@ def main() -> None:
         d
         for e in result["engines"].values()
         for part in [*e["smaller"], e["scale"]]
-        for d in part["duckdb_differences"]
+        for d in [*part["duckdb_differences"], *part.get("summary_differences", [])]
     ]
     if differences:
         print("\nFEL: applikationens indikatorer skiljer sig från DuckDB:s:", file=sys.stderr)
@@ -453,8 +481,16 @@ def report(result: dict) -> None:
     line("deltagare (bulkladdade)", lambda e: e["scale"]["counts"]["participants"])
     line("övergångar", lambda e: e["scale"]["counts"]["transitions"])
     line("bulkladdning, s", lambda e: e["scale"]["bulk_load"]["seconds"])
+    line(
+        "sammanställning per person, s (alla tertialer)",
+        lambda e: round(sum(e["scale"]["summary"]["seconds"].values()), 1),
+    )
     periods = next(iter(engines.values()))["scale"]["indicators"] if engines else {}
     for period in periods:
+        line(
+            f"indikatorrapport {period}, s (från spells)",
+            lambda e, p=period: e["scale"]["indicators_from_spells"][p]["seconds"],
+        )
         line(
             f"indikatorrapport {period}, s",
             lambda e, p=period: e["scale"]["indicators"][p]["seconds"],
@@ -488,6 +524,10 @@ def report(result: dict) -> None:
     line(
         "blandad last: förseglaren, CPU ms per förfrågan",
         lambda e: e["scale"]["mixed_load"]["sealer_cost"]["cpu_ms_per_request"],
+    )
+    line(
+        "blandad last: indikatorsammanställningen, CPU ms per förfrågan",
+        lambda e: e["scale"]["mixed_load"]["summary_cost"]["cpu_ms_per_request"],
     )
     line(
         "blandad last: ej förseglade poster vid slutet; äldsta, s (högst under körningen)",
