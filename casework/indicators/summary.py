@@ -125,8 +125,10 @@ def version() -> str:
 
 @functools.cache
 def _version(vendor: str) -> str:
-    text = person_facts_sql(periods.tertial(2000, 1), queries.NO_FILTERS, {})
-    return hashlib.sha256(f"{vendor}{text}".encode()).hexdigest()[:16]
+    """The SQL's text and its parameters (codes such as EJ_AKTUELL) for a fixed period."""
+    params: dict = {}
+    text = person_facts_sql(periods.tertial(2000, 1), queries.NO_FILTERS, params)
+    return hashlib.sha256(f"{vendor}{text}{sorted(params.items())}".encode()).hexdigest()[:16]
 
 
 @dataclass(frozen=True)
