@@ -22,11 +22,12 @@ lock serialises, and the unique block seq refuses a fork. The sealer runs
 from __future__ import annotations
 
 import logging
-import time
 
 from django.conf import settings
 from django.db import DatabaseError, connection, models, transaction
 from django.utils import timezone
+
+from config import worker
 
 from . import blocks, witness
 from .models import ChainBlock, ChainEntry
@@ -121,16 +122,4 @@ def queue() -> None:
 
 def loop(interval: float = 1.0, *, rounds: int | None = None) -> None:
     """Seal every `interval` seconds (`manage.py seal_audit --loop`), `rounds` times."""
-    done = 0
-    while rounds is None or done < rounds:
-        started = time.monotonic()
-        try:
-            seal_pending()
-        except DatabaseError:
-            log.warning("audit sealer: round failed", exc_info=True)
-        finally:
-            if not connection.in_atomic_block:  # like the end of a request
-                connection.close_if_unusable_or_obsolete()
-        done += 1
-        if rounds is None or done < rounds:
-            time.sleep(max(0.0, interval - (time.monotonic() - started)))
+    worker.every(interval, seal_pending, name="audit sealer", rounds=rounds)

@@ -7,18 +7,14 @@ Without `--loop`: once, then exit (cron, or after a bulk load). With `--loop`: e
 persons it has not yet cleaned are derived in the report's own statement.
 """
 
-import logging
-import time
 from datetime import date
 
 from django.core.management.base import BaseCommand
-from django.db import DatabaseError, connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from casework.indicators import summary
-
-log = logging.getLogger(__name__)
+from config import worker
 
 
 class Command(BaseCommand):
@@ -44,28 +40,20 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        while True:
-            started = time.monotonic()
-            try:
-                built, cleaned = self.round(
-                    options["today"] or timezone.localdate(), options["tertials"]
+        def work() -> None:
+            built, cleaned = self.round(
+                options["today"] or timezone.localdate(), options["tertials"]
+            )
+            if not options["loop"] or built:
+                self.stdout.write(
+                    _("%(built)s personer i nya tertialer, %(cleaned)s personer uppdaterade.")
+                    % {"built": built, "cleaned": cleaned}
                 )
-            except DatabaseError:
-                if not options["loop"]:
-                    raise
-                log.warning("indicator summary: round failed", exc_info=True)
-            else:
-                if not options["loop"] or built:
-                    self.stdout.write(
-                        _("%(built)s personer i nya tertialer, %(cleaned)s personer uppdaterade.")
-                        % {"built": built, "cleaned": cleaned}
-                    )
-            finally:
-                if not connection.in_atomic_block:  # like the end of a request
-                    connection.close_if_unusable_or_obsolete()
-            if not options["loop"]:
-                return
-            time.sleep(max(0.0, options["interval"] - (time.monotonic() - started)))
+
+        if options["loop"]:
+            worker.every(options["interval"], work, name="indicator summary")
+        else:
+            work()
 
     def round(self, today: date, tertials: int) -> tuple[int, int]:
         # Clean first: after a bulk load every person is marked, and a period built first
