@@ -21,7 +21,8 @@ from typing import Any
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
+from django.db.models.query import get_related_populators
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,31 @@ class Marker:
 
 
 @dataclass(frozen=True)
+class Instances:
+    """How a compiled model queryset's rows become model instances, as Django's
+    `ModelIterable` makes them: the model's columns, its `select_related` parents and its
+    annotations. Worked out once with the query; it holds no connection."""
+
+    model: type[Model]
+    start: int
+    end: int
+    attnames: tuple[str, ...]
+    populators: tuple[Any, ...]  # RelatedPopulator: one per select_related parent
+    annotations: tuple[tuple[str, int], ...]
+
+    def build(self, alias: str, rows: list[list[Any]]) -> list[Model]:
+        found = []
+        for row in rows:
+            obj = self.model.from_db(alias, self.attnames, row[self.start : self.end])
+            for populator in self.populators:
+                populator.populate(row, obj)
+            for name, at in self.annotations:
+                setattr(obj, name, row[at])
+            found.append(obj)
+        return found
+
+
+@dataclass(frozen=True)
 class Prepared:
     alias: str
     sql: str
@@ -41,8 +67,20 @@ class Prepared:
     slots: tuple[tuple[int, str], ...]  # (place in params, the call's value to put there)
     names: tuple[str, ...]
     converters: dict[int, tuple[list, Any]]
+    instances_of: Instances | None = None  # a model queryset's (`prepare_models`)
 
     def rows(self, **values: Any) -> list[dict[str, Any]]:
+        return [dict(zip(self.names, row, strict=True)) for row in self._fetch(values)]
+
+    def instances(self, **values: Any) -> list[Model]:
+        """The model instances the queryset would give, for the call's values."""
+        rows = self._fetch(values)
+        if not rows:  # a queryset that can match nothing has no compiler to read
+            return []
+        assert self.instances_of is not None, "compiled with prepare(), not prepare_models()"
+        return self.instances_of.build(self.alias, rows)
+
+    def _fetch(self, values: dict[str, Any]) -> list[list[Any]]:
         if not self.sql:  # a queryset that can match nothing (`.none()`, an empty scope)
             return []
         params = list(self.params)
@@ -58,7 +96,7 @@ class Prepared:
             for i, (converters, expression) in self.converters.items():
                 for convert in converters:
                     columns[i] = convert(columns[i], expression, connection)
-            found.append(dict(zip(self.names, columns, strict=True)))
+            found.append(columns)
         return found
 
 
@@ -82,7 +120,15 @@ def cursor_of(connection: Any) -> Any:
     return connection.make_cursor(raw)
 
 
-def prepare(queryset: QuerySet, alias: str, *markers: Marker) -> Prepared:
+def prepare_models(queryset: QuerySet, alias: str, *markers: Marker) -> Prepared:
+    """Compile a model queryset (`select_related`, `only` and annotations allowed; no
+    `prefetch_related`) for `alias`; `instances(**values)` then runs it."""
+    if queryset._prefetch_related_lookups:  # type: ignore[attr-defined]
+        raise ValueError("prepare_models cannot prefetch")
+    return prepare(queryset, alias, *markers, models=True)
+
+
+def prepare(queryset: QuerySet, alias: str, *markers: Marker, models: bool = False) -> Prepared:
     """Compile a `.values()` queryset for `alias`, whose markers become the call's values."""
     compiler = queryset.query.get_compiler(using=alias)
     try:
@@ -99,6 +145,7 @@ def prepare(queryset: QuerySet, alias: str, *markers: Marker) -> Prepared:
             )
         slots += [(i, marker.name) for i in at]
     select = compiler.select
+    instances = _instances(compiler, alias) if models else None
     return Prepared(
         alias,
         sql,
@@ -106,4 +153,20 @@ def prepare(queryset: QuerySet, alias: str, *markers: Marker) -> Prepared:
         tuple(slots),
         tuple(name for _expr, _sql, name in select),
         compiler.get_converters([expr for expr, _sql, _name in select]),
+        instances,
+    )
+
+
+def _instances(compiler: Any, alias: str) -> Instances:
+    """What `ModelIterable.__iter__` reads off the compiler after `as_sql` (Django 5.2)."""
+    info, select = compiler.klass_info, compiler.select
+    fields = info["select_fields"]
+    start, end = fields[0], fields[-1] + 1
+    return Instances(
+        info["model"],
+        start,
+        end,
+        tuple(column[0].target.attname for column in select[start:end]),
+        tuple(get_related_populators(info, select, alias)),  # type: ignore[call-arg]  # stubs: Django 6
+        tuple((compiler.annotation_col_map or {}).items()),
     )

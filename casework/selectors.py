@@ -6,11 +6,13 @@ nothing re-implements the rule. `docs/access-control.md` is the matrix these fol
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.db import connections, router
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.http import Http404
 
@@ -18,6 +20,7 @@ from programmes.models import Programme, Unit
 
 from . import rules
 from .models import Case, FollowUp, Participant, State, Transition
+from .prepared import Marker, Prepared, prepare_models
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -67,6 +70,37 @@ def visible_cases(user: User) -> CaseQuerySet:
     if scope == Q(pk__in=[]):
         return Case.objects.none()
     return Case.objects.filter(scope)
+
+
+# Queries through `visible_cases`, compiled once per name, database, user and role set:
+# the rule reads the user's units and shared programmes by subquery, so its SQL differs
+# only by the user's id and roles. Building and compiling a hot page's queries cost more
+# CPU than running them (issue 15); the API's participation read is compiled the same way.
+_compiled: dict[tuple[Any, ...], Prepared] = {}
+
+
+def compiled_for(user: User, name: str, build: Callable[[str], Prepared]) -> Prepared:
+    """`build(alias)`, the query `name` of `user` compiled for the database Case reads use,
+    built on the first call and reused after."""
+    alias = router.db_for_read(Case)
+    key = (name, alias, user.pk, frozenset(roles_of(user)))
+    if key not in _compiled:
+        if len(_compiled) > 5000:  # a bound, not a cache: a few queries per active user
+            _compiled.clear()
+        _compiled[key] = build(alias)
+    return _compiled[key]
+
+
+def day_marker(alias: str, name: str, n: int = 0) -> tuple[Marker, date]:
+    """A day to compile a query with, never a real one, and its marker: the call gives
+    `name` as `day_value(alias, day)`. `n` tells several markers of one query apart."""
+    day = date(1900, 1, 1) + timedelta(days=n)
+    return Marker(name, day_value(alias, day)), day
+
+
+def day_value(alias: str, day: date) -> Any:
+    """A date as the compiled query holds it (SQLite: text)."""
+    return connections[alias].ops.adapt_datefield_value(day)
 
 
 def visible_participants(user: User) -> QuerySet[Participant]:
@@ -141,10 +175,14 @@ def followups_due(cases: QuerySet[Case], *, until: date) -> list[tuple[Case, dat
     One query whatever the number of cases: the spell end is the date of the current
     transition that leaves `anstallning` (000 §4.5, UT6).
     """
+    return _due(list(_followups_query(cases)), until)
+
+
+def _followups_query(cases: QuerySet[Case]) -> QuerySet[Transition]:
     followed = FollowUp.objects.filter(
         case=OuterRef("case"), spell_ended_on=OuterRef("effective_on"), corrections__isnull=True
     )
-    rows = (
+    return (
         Transition.objects.filter(
             case__in=cases, from_state=State.ANSTALLNING, corrections__isnull=True
         )
@@ -153,6 +191,9 @@ def followups_due(cases: QuerySet[Case], *, until: date) -> list[tuple[Case, dat
         .only("effective_on", "case", *(f"case__{column}" for column in LIST_COLUMNS))
         .order_by("effective_on", "pk")
     )
+
+
+def _due(rows: list[Transition], until: date) -> list[tuple[Case, date, date]]:
     result = []
     for row in rows:
         due = rules.add_months(row.effective_on, FOLLOWUP_MONTHS)
@@ -163,7 +204,12 @@ def followups_due(cases: QuerySet[Case], *, until: date) -> list[tuple[Case, dat
 
 def coach_followups(user: User) -> list[tuple[Case, date, date]]:
     """`followups_due` over every case in scope assigned to the user, open or ended."""
-    return followups_due(visible_cases(user).filter(coach=user), until=date.max)
+
+    def build(alias: str) -> Prepared:
+        return prepare_models(_followups_query(visible_cases(user).filter(coach=user)), alias)
+
+    rows: list[Any] = compiled_for(user, "followups", build).instances()
+    return _due(rows, date.max)
 
 
 def reminders_for(
@@ -213,13 +259,25 @@ def caseload_attention(
     each query costs ~2 ms of CPU to build; these two read the same cases)."""
     horizon = today + timedelta(days=REMINDER_HORIZON_DAYS)
     idle_since = today - timedelta(days=inactivity_days())
-    cases = list(
-        visible_cases(user)
-        .filter(coach=user)
-        .open()
-        .filter(Q(deadline__lte=horizon) | Q(last_event_on__lte=idle_since))
-        .select_related("participant", "programme")
-        .only(*LIST_COLUMNS)
+
+    def build(alias: str) -> Prepared:
+        (by, horizon_any), (idle, idle_any) = (
+            day_marker(alias, "horizon"),
+            day_marker(alias, "idle_since", 1),
+        )
+        query = (
+            visible_cases(user)
+            .filter(coach=user)
+            .open()
+            .filter(Q(deadline__lte=horizon_any) | Q(last_event_on__lte=idle_any))
+            .select_related("participant", "programme")
+            .only(*LIST_COLUMNS)
+        )
+        return prepare_models(query, alias, by, idle)
+
+    query = compiled_for(user, "attention", build)
+    cases: list[Any] = query.instances(
+        horizon=day_value(query.alias, horizon), idle_since=day_value(query.alias, idle_since)
     )
     due = [c for c in cases if c.deadline is not None and c.deadline <= horizon]
     due.sort(key=lambda c: (c.deadline, c.pk))

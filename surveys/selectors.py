@@ -29,7 +29,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from casework.models import INSATS_STATES, Case, ExitReason, Spell, State
-from casework.selectors import visible_cases
+from casework.prepared import Prepared, prepare_models
+from casework.selectors import compiled_for, day_marker, day_value, visible_cases
 from casework.signals import ReminderGroup
 from programmes.models import Programme, Unit
 
@@ -121,6 +122,27 @@ def reminder_rows(user: User, *, today: date) -> list[SurveyReminder]:
     return reminder_page(user, today=today)[0]
 
 
+def _due_query(user: User, limit: int | None) -> Prepared:
+    """The due surveys, compiled once per coach and page size (`compiled_for`): building
+    this query cost ~4 ms of CPU on every caseload, running it well under one (issue 15)."""
+
+    def build(alias: str) -> Prepared:
+        marker, exit_since = day_marker(alias, "exit_since")
+        since = DbCase(
+            When(state=State.AVSLUTAD, then=F("state_since")),
+            default=Coalesce(_first_insats_start(), F("state_since")),
+            output_field=DateField(),
+        )
+        today = exit_since + timedelta(days=EXIT_REMINDER_DAYS)
+        due = reminder_cases(user, today=today).annotate(
+            due_since=since, due_total=Window(Count("pk"))
+        )
+        due = due.only(*SHOWN).order_by("due_since", "pk")
+        return prepare_models(due if limit is None else due[:limit], alias, marker)
+
+    return compiled_for(user, f"surveys-due-{limit}", build)
+
+
 def reminder_page(
     user: User, *, today: date, limit: int | None = None
 ) -> tuple[list[SurveyReminder], int]:
@@ -129,14 +151,9 @@ def reminder_page(
     The due date and the order are the database's, so a unit's imported history (every
     case with an enrolment survey due) builds only the rows shown: two queries, whatever
     the number due (issue 15)."""
-    since = DbCase(
-        When(state=State.AVSLUTAD, then=F("state_since")),
-        default=Coalesce(_first_insats_start(), F("state_since")),
-        output_field=DateField(),
-    )
-    due = reminder_cases(user, today=today).annotate(due_since=since, due_total=Window(Count("pk")))
-    due = due.only(*SHOWN).order_by("due_since", "pk")
-    cases = list(due if limit is None else due[:limit])
+    query = _due_query(user, limit)
+    exit_since = today - timedelta(days=EXIT_REMINDER_DAYS)
+    cases: list[Any] = query.instances(exit_since=day_value(query.alias, exit_since))
     if not cases:
         return [], 0
     live = SurveyInvitation.objects.filter(

@@ -201,3 +201,33 @@ def test_caseload_reads_its_reminders_and_idle_cases_in_one_query_as_the_selecto
     assert [r.kind for r in reminders] == ["overstay", "due"]
     expected_idle = list(inactive_cases(coach, today=TODAY).filter(coach=coach))
     assert idle == expected_idle and len(idle) == (3 if idle_days == 5 else 1)
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_the_compiled_caseload_queries_answer_only_for_their_own_user_and_roles(
+    client, coach, make_coach_case
+):
+    """The caseload's reminder, follow-up and survey queries are compiled once per user and
+    role set (selectors.compiled_for). A neighbour's attack: coach B opens the caseload
+    right after coach A, and A right after B; each sees only their own cases. A role taken
+    away takes effect at the next request, compiled queries or not."""
+    from django.contrib.auth import get_user_model
+
+    from casework.selectors import caseload_attention, coach_followups
+    from surveys.selectors import reminder_page
+
+    mine = make_coach_case(on=date(2026, 1, 5))  # overstayed: on A's list
+    other = UserFactory(username="coach-b", roles=["coach"], units=[unit()])
+
+    def shown(user) -> set[int]:
+        reminders, idle = caseload_attention(user, today=TODAY, followups=coach_followups(user))
+        due, _total = reminder_page(user, today=TODAY)
+        return {r.case.pk for r in reminders} | {c.pk for c in idle} | {r.case.pk for r in due}
+
+    for user in (coach, other, coach, other):
+        assert shown(user) == ({mine.pk} if user == coach else set())
+    client.force_login(other)
+    assert mine.person_name not in client.get(URL).content.decode()
+
+    coach.groups.clear()
+    assert shown(get_user_model().objects.get(pk=coach.pk)) == set()
