@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import connections, router
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext, ngettext
 
 from programmes.models import Programme, Unit
 
@@ -167,6 +168,25 @@ class Reminder:
     case: Case
     on: date  # the deadline, or the date the follow-up is due
     days: int  # days left (due), days past (overstay), days until/after due (followup)
+
+    @property
+    def text(self) -> str:
+        """The reminder as a sentence, on the caseload and in the coach's e-mail."""
+        if self.kind == "overstay":
+            text = ngettext(
+                "Överskriden med %(days)s dag (slutdatum %(on)s)",
+                "Överskriden med %(days)s dagar (slutdatum %(on)s)",
+                self.days,
+            )
+        elif self.kind == "due":
+            text = ngettext(
+                "Slutdatum %(on)s, om %(days)s dag",
+                "Slutdatum %(on)s, om %(days)s dagar",
+                self.days,
+            )
+        else:
+            text = gettext("Uppföljning 6 månader efter anställning, %(on)s")
+        return text % {"days": self.days, "on": self.on.isoformat()}
 
 
 def followups_due(cases: QuerySet[Case], *, until: date) -> list[tuple[Case, date, date]]:

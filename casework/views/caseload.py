@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html_join
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import ngettext
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.cache import never_cache
 
 from audit.services import log_read
@@ -32,6 +32,9 @@ ROW = (
     '    <td class="num">{}</td>\n    <td>{}</td>\n    <td>{}</td>\n    <td>{}</td>\n  </tr>'
 )
 OVERSTAY_CLASS = mark_safe(' class="overstay"')
+# A reminder on top of the page, and an idle case under it.
+REMINDER = '<li{}>{} – <a href="{}">{}</a> ({}, {})</li>'
+IDLE = '<li><a href="{}">{}</a> ({}) – {}</li>'
 
 
 def caseload_rows(cases: list, today: date, followups: list) -> list[dict]:
@@ -118,6 +121,45 @@ def _cells(row: dict) -> tuple:
     )
 
 
+def reminders_html(reminders: list, href: Callable[[int], str]) -> SafeString:
+    """The reminder list's items, built as the rows are: with each item's include, URL and
+    translated sentence the template took ~1.5 ms of CPU for five (issue 15)."""
+    return format_html_join(
+        "",
+        REMINDER,
+        (
+            (
+                OVERSTAY_CLASS if r.kind == "overstay" else "",
+                r.text,
+                href(r.case.pk),
+                r.case.person_name,
+                r.case.participant.masked_personnummer,
+                r.case.programme.code,
+            )
+            for r in reminders
+        ),
+    )
+
+
+def idle_html(cases: list, href: Callable[[int], str]) -> SafeString:
+    """The idle cases' items: a coach's list can be long (27 for the demo coach), and each
+    item's URL, date and translated sentence cost the template ~0.15 ms (issue 15)."""
+    latest = gettext("senaste händelse %(last)s")
+    return format_html_join(
+        "",
+        IDLE,
+        (
+            (
+                href(c.pk),
+                c.person_name,
+                c.participant.masked_personnummer,
+                latest % {"last": c.last_event_on.isoformat()},
+            )
+            for c in cases
+        ),
+    )
+
+
 def other_reminders(user, *, today: date) -> list[ReminderGroup]:
     """The reminders other apps add to the caseload (casework.signals.caseload_reminders)."""
     answers: list[tuple[object, object]] = list(
@@ -155,6 +197,7 @@ def caseload(request):
     shown += [r.case.participant_id for r in reminders]
     shown += [r.case.participant_id for group in groups for r in group["rows"]]
     shown += [c.participant_id for c in inactive_rows]
+    href = case_href()
     log_read(
         user=user,
         action="case.caseload",
@@ -171,8 +214,10 @@ def caseload(request):
             "rows": rows,
             "rows_html": rows_html(rows),
             "reminders": reminders,
+            "reminders_html": reminders_html(reminders, href),
             "reminder_groups": groups,
             "inactive": inactive_rows,
+            "inactive_html": idle_html(inactive_rows, href),
             "inactivity_days": selectors.inactivity_days(),
             "today": today,
             "saved_filters": saved_filters(user, "caseload"),
