@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.conf import settings
 from django.db import connections, router
@@ -121,20 +121,30 @@ def auditable_participants(user: User) -> QuerySet[Participant]:
     return Participant.objects.filter(pk__in=auditable_cases(user).values("participant_id"))
 
 
+_ANY_CASE = -7_654_321  # the case id `case_in_scope_or_404` is compiled with
+
+
 def case_in_scope_or_404(user: User, case_id: int, *, route: str = "") -> Case:
-    """The case if the user may see it; else 404, the same as a missing id (S2), and a signal."""
+    """The case if the user may see it; else 404, the same as a missing id (S2), and a signal.
+
+    Compiled once per user and role set (`compiled_for`): every case page and every write
+    on a case asks it first."""
     from .signals import scope_refused
 
-    case = (
-        visible_cases(user)
-        .select_related("participant", "programme", "unit", "coach")
-        .filter(pk=case_id)
-        .first()
-    )
-    if case is None:
+    def build(alias: str) -> Prepared:
+        query = (
+            visible_cases(user)
+            .select_related("participant", "programme", "unit", "coach")
+            .filter(pk=_ANY_CASE)
+            .order_by("pk")[:1]
+        )
+        return prepare_models(query, alias, Marker("case_id", _ANY_CASE))
+
+    found = compiled_for(user, "case", build).instances(case_id=int(case_id))
+    if not found:
         scope_refused.send(sender=Case, user=user, case_id=case_id, route=route)
         raise Http404
-    return case
+    return cast(Case, found[0])
 
 
 # --- the coach's workspace: reminders, caseload rows, inactivity, timeline -----------------

@@ -231,3 +231,26 @@ def test_the_compiled_caseload_queries_answer_only_for_their_own_user_and_roles(
 
     coach.groups.clear()
     assert shown(get_user_model().objects.get(pk=coach.pk)) == set()
+
+
+def test_the_compiled_case_gate_follows_each_case_and_each_user(
+    client, coach, coordinator, make_coach_case
+):
+    """`case_in_scope_or_404` is compiled once per user and role set. An attack with it
+    warm: coach B asks for A's case right after opening an own case, and A for B's; each
+    gets 404. The scope is the data's, not the compiled query's: a reassignment moves the
+    case to the other coach at the next request."""
+    mine = make_coach_case()
+    other = UserFactory(username="coach-b", roles=["coach"], units=[unit()])
+    theirs = make_coach_case()
+    case_assign_coach(case_id=theirs.pk, coach=other, by=coordinator, reason="Byte")
+
+    def status(user, case) -> int:
+        client.force_login(user)
+        return client.get(reverse("casework:case_detail", args=[case.pk])).status_code
+
+    for _ in range(2):
+        assert (status(coach, mine), status(coach, theirs)) == (200, 404)
+        assert (status(other, theirs), status(other, mine)) == (200, 404)
+    case_assign_coach(case_id=mine.pk, coach=other, by=coordinator, reason="Byte")
+    assert (status(coach, mine), status(other, mine)) == (404, 200)
