@@ -6,8 +6,10 @@ a small indexed query: the case page's timeline (ten branches of ~35 expressions
 its CPU building its one query. A `Prepared` query is the queryset compiled once, with a
 marker value wherever a call gives its own value (a case id, a personnummer); a call puts
 its values in the markers' places among the compiled parameters and runs the same SQL,
-converting each column as the queryset would, and gives the rows as `.values()` does. On
-PostgreSQL the statement is also prepared on the server (`cursor_of`).
+converting each column as the queryset would, and gives the rows as `.values()` does, or,
+compiled with `prepare_models`, the model instances iterating the queryset gives. On
+PostgreSQL the statement is also prepared on the server (`cursor_of`). Queries through the
+scoping rule are compiled per user and role set by `casework.selectors.compiled_for`.
 
 A marker must reach the parameters unchanged and exactly as often as the caller expects:
 `prepare` checks both, so a lookup that transforms its value (or a marker that collides
