@@ -85,11 +85,12 @@ def compiled_for(user: User, name: str, build: Callable[[str], Prepared]) -> Pre
     built on the first call and reused after."""
     alias = router.db_for_read(Case)
     key = (name, alias, user.pk, frozenset(roles_of(user)))
-    if key not in _compiled:
+    prepared = _compiled.get(key)  # one read: another thread may clear the dict meanwhile
+    if prepared is None:
         if len(_compiled) > 5000:  # a bound, not a cache: a few queries per active user
             _compiled.clear()
-        _compiled[key] = build(alias)
-    return _compiled[key]
+        prepared = _compiled[key] = build(alias)
+    return prepared
 
 
 def day_marker(alias: str, name: str, n: int = 0) -> tuple[Marker, date]:
