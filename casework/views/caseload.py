@@ -37,7 +37,9 @@ REMINDER = '<li{}>{} – <a href="{}">{}</a> ({}, {})</li>'
 IDLE = '<li><a href="{}">{}</a> ({}) – {}</li>'
 
 
-def caseload_rows(cases: list, today: date, followups: list) -> list[dict]:
+def caseload_rows(
+    cases: list, today: date, followups: list, href: Callable[[int], str]
+) -> list[dict]:
     """Each case with its days in state, days left or overstay, and next follow-up due.
 
     `followups` is `selectors.coach_followups`: the page's cases are among them. The
@@ -50,7 +52,6 @@ def caseload_rows(cases: list, today: date, followups: list) -> list[dict]:
     # Translated once, not per row: get_state_display() hashes every lazy label of the
     # field's choices, eight translations a row (~2.5 ms of CPU for 25 rows).
     states = {value: str(label) for value, label in State.choices}
-    href = case_href()
     return [_row(case, today, due.get(case.pk), states, href) for case in cases]
 
 
@@ -190,14 +191,14 @@ def caseload(request):
     cases = Case.objects.none() if invalid else filterset.qs
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("sida"))
     followups = selectors.coach_followups(user)  # one query for the rows and the reminders
-    rows = caseload_rows(list(page.object_list), today, followups)
+    href = case_href()  # for the rows, the reminders and the idle cases
+    rows = caseload_rows(list(page.object_list), today, followups, href)
     reminders, inactive_rows = selectors.caseload_attention(user, today=today, followups=followups)
     groups = [first_rows(group) for group in other_reminders(user, today=today)]
     shown = [r["case"].participant_id for r in rows]
     shown += [r.case.participant_id for r in reminders]
     shown += [r.case.participant_id for group in groups for r in group["rows"]]
     shown += [c.participant_id for c in inactive_rows]
-    href = case_href()
     log_read(
         user=user,
         action="case.caseload",
