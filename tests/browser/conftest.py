@@ -108,14 +108,37 @@ def login(live_server):
     return _login
 
 
-def assert_accessible(page) -> None:
-    """axe-core at WCAG 2.1 A/AA: zero violations (W1, AX1)."""
-    from axe_playwright_python.sync_playwright import Axe
+# One page's axe run takes about a second; a browser that has stopped answering gets this
+# long before the test fails.
+AXE_TIMEOUT_MS = 60_000
+_AXE_START = """options => {
+    window.__axeOutcome = null;
+    axe.run(document, options).then(
+        results => { window.__axeOutcome = {results}; },
+        error => { window.__axeOutcome = {error: String(error)}; },
+    );
+}"""
 
-    options: dict = {"runOnly": {"type": "tag", "values": AXE_TAGS}}
+
+def assert_accessible(page, timeout_ms: int = AXE_TIMEOUT_MS) -> None:
+    """axe-core at WCAG 2.1 A/AA: zero violations (W1, AX1).
+
+    axe is injected once a page and started without awaiting it; Playwright then waits for
+    its outcome with a timeout. Awaiting `axe.run` inside `page.evaluate`, as
+    axe-playwright-python does, has no timeout: once a CI run stalled there for good
+    (2026-12-04). Now such a browser fails the test."""
+    from axe_playwright_python.sync_playwright import Axe, AxeResults
+
+    options: dict = {"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]}
     if urlsplit(page.url).path.startswith("/admin/"):
         # axe's CSSOM preload resolves the admin's `@import url('widgets.css')` against the
         # page's URL instead of the stylesheet's, and the browser logs that request's 404.
         options["preload"] = False
-    results = Axe().run(page, options=options)
+    if not page.evaluate("() => 'axe' in window"):
+        page.evaluate(Axe().axe_script)
+    page.evaluate(_AXE_START, options)
+    page.wait_for_function("() => window.__axeOutcome !== null", timeout=timeout_ms)
+    outcome = page.evaluate("() => window.__axeOutcome")
+    assert "error" not in outcome, f"axe-core failed: {outcome['error']}"
+    results = AxeResults(outcome["results"])
     assert results.violations_count == 0, results.generate_report()
