@@ -3,7 +3,8 @@
 Every saved Transition, Note, other journal row and AccessLog row gets one `ChainEntry`,
 inserted in the writer's transaction WITHOUT any lock: its row's digests and an HMAC over
 them (`audit.blocks.entry_hash`). The row's fields are read back from the database, so
-the digest matches what `verify` sees. After commit the sealer (`audit.sealer`) links
+the digest matches what `verify` sees (an access-log row, set only by `log_read`, is
+digested as written). After commit the sealer (`audit.sealer`) links
 the committed entries into the chain in blocks: a Merkle root over the block's entries,
 chained to the block before.
 
@@ -103,11 +104,19 @@ def _append(links: list[tuple[str, int, str, str]]) -> list[ChainEntry]:
         return created
 
 
+# Kinds whose every field the application sets with the type the database gives back:
+# `log_read` fills an access-log row with a UTC datetime, ids, strings, a sorted list of
+# ints and a count. Digested as written, without reading the row back: one query less on
+# every read of personal data (issue 15). A test compares both on each engine.
+AS_WRITTEN = {"audit.accesslog"}
+
+
 def append_row(obj) -> ChainEntry:
-    """Log a newly saved row, read back from the database."""
+    """Log a newly saved row, read back from the database (but for AS_WRITTEN kinds)."""
     model = type(obj)
-    stored = model._base_manager.get(pk=obj.pk)
-    return _append([(kind_of(model), stored.pk, *row_digests(stored))])[0]
+    kind = kind_of(model)
+    stored = obj if kind in AS_WRITTEN else model._base_manager.get(pk=obj.pk)
+    return _append([(kind, stored.pk, *row_digests(stored))])[0]
 
 
 def append_rows(objs) -> None:
