@@ -163,3 +163,12 @@ def test_programme_filter_reads_its_options_in_one_query_with_their_labels():
     assert len(queries) == 1
     options = re.findall(r'<option value="(\d*)"[^>]*>([^<]*)</option>', html)
     assert options == [("", "Alla")] + [(str(p.pk), str(p)) for p in programmes]
+
+
+@pytest.mark.parametrize("pk", [1, 10, 987654321])
+@pytest.mark.parametrize("occasion", ["inskrivning", "utskrivning"])
+def test_id_href_with_a_fixed_argument_after_the_id_is_reverse(pk, occasion):
+    from casework.views.caseload import id_href
+
+    for name in ("surveys:on_screen", "surveys:create_link"):
+        assert id_href(name, occasion)(pk) == reverse(name, args=[pk, occasion])

@@ -2,6 +2,7 @@
 expires after 30 days, answers apart from the journal, coaches reading only what the
 participant shares, reminders, and results hidden under 5 answers."""
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -175,6 +176,39 @@ def test_a_sent_link_shows_when_and_the_action_becomes_resend(client, enrolled, 
     table = _reminder_table(client.get(reverse("casework:caseload")).content.decode())
     assert f"Skickad {timezone.localdate():%Y-%m-%d}" in table
     assert f"Skicka ny länk till {enrolled.participant}" in table
+
+
+def test_a_link_sent_late_in_the_evening_shows_the_swedish_date(client, enrolled, coach):
+    """00:30 in Stockholm is still the day before in UTC: the row shows the local date."""
+    client.force_login(coach)
+    with time_machine.travel("2026-03-02 23:30:00+00:00", tick=False):
+        client.post(reverse("surveys:create_link", args=[enrolled.pk, "inskrivning"]))
+        table = _reminder_table(client.get(reverse("casework:caseload")).content.decode())
+    assert "Skickad 2026-03-03" in table
+
+
+def test_each_rows_form_carries_a_csrf_token_the_server_accepts(enrolled, coach):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(coach)
+    table = _reminder_table(client.get(reverse("casework:caseload")).content.decode())
+    (token,) = re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', table)
+    action = reverse("surveys:create_link", args=[enrolled.pk, "inskrivning"])
+    assert f'<form method="post" action="{action}" class="inline">' in table
+    response = client.post(action, {"csrfmiddlewaretoken": token})
+    assert response.status_code == 302
+    assert SurveyInvitation.objects.filter(case=enrolled).count() == 1
+
+
+def test_a_name_in_a_survey_row_is_escaped(client, enrolled, coach):
+    type(enrolled.participant).objects.filter(pk=enrolled.participant_id).update(
+        first_name="<b>Åsa</b>", last_name="Berg & Son"
+    )
+    client.force_login(coach)
+    table = _reminder_table(client.get(reverse("casework:caseload")).content.decode())
+    assert "<b>" not in table
+    assert "Svara på skärmen med &lt;b&gt;Åsa&lt;/b&gt; Berg &amp; Son" in table
 
 
 def test_an_exit_survey_is_due_from_the_exit_date(client, enrolled, coach, coordinator):
