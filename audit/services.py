@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING
 
 from django.db import transaction
 
+from casework.selectors import unit_codes_of
+
 from .models import AccessLog
 
 if TYPE_CHECKING:
@@ -36,7 +38,7 @@ def log_read(
     if client is not None:
         units = client.unit.code
     else:
-        units = ",".join(sorted(user.units.values_list("code", flat=True))) if user else ""
+        units = ",".join(unit_codes_of(user)) if user else ""
     with transaction.atomic():
         return AccessLog.objects.create(
             user=user,
