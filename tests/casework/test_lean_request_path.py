@@ -172,3 +172,16 @@ def test_id_href_with_a_fixed_argument_after_the_id_is_reverse(pk, occasion):
 
     for name in ("surveys:on_screen", "surveys:create_link"):
         assert id_href(name, occasion)(pk) == reverse(name, args=[pk, occasion])
+
+
+def test_the_action_buttons_link_every_action_as_reverse_does(coach_case):
+    from casework.views.detail import actions_html
+    from casework.views.registry import ACTIONS
+
+    actions = list(ACTIONS.values())
+    html = actions_html(coach_case, actions[:3], actions[3:])
+    for action in actions:
+        href = reverse("casework:case_action", args=[coach_case.pk, action.name])
+        assert f'action="{href}" hx-get="{href}"' in html
+        assert f'data-action="{action.name}"' in html
+    assert html.count('class="secondary"') == len(actions) - 3
