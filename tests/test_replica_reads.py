@@ -312,3 +312,22 @@ def test_the_lag_is_measured_in_wal_not_yet_replayed(standby, refer):
         refer()
         lag = replica.lag()
         assert lag is not None and lag.behind_bytes > 0 and not lag.caught_up
+
+
+def test_who_the_reader_is_comes_from_the_primary_inside_a_report(standby):
+    """A report reads a replica that may lag; the reader's roles and units do not. A unit
+    joined and a role taken away while the standby has not replayed them count at once."""
+    from programmes.models import Unit
+
+    auditor = UserFactory(username="granskare3", roles=["auditor"], units=[unit()])
+    other = Unit.objects.exclude(pk=unit().pk).order_by("code").first()
+    client = client_for(auditor)
+    url = reverse("audit:access_log")
+    caught_up()
+    with replay_paused():
+        other.members.add(auditor)  # on the primary only
+        assert client.get(url).status_code == 200
+        row = AccessLog.objects.using(DEFAULT_DB_ALIAS).filter(user=auditor).latest("pk")
+        assert other.code in row.unit_codes.split(",")
+        auditor.groups.clear()  # the role taken away, on the primary only
+        assert client.get(url).status_code == 404
