@@ -21,11 +21,14 @@ register = template.Library()
 @register.simple_tag
 def field_row(field: BoundField) -> SafeString:
     hint = error = ""
+    described = []  # the ids of the hint and the error, which the widget points to
     if field.help_text:
-        hint = f'<p class="hint" id="{escaped(field.auto_id)}-hint">{escaped(field.help_text)}</p>'
+        described.append(f"{field.auto_id}-hint")
+        hint = f'<p class="hint" id="{escaped(described[-1])}">{escaped(field.help_text)}</p>'
     if field.errors:
+        described.append(f"{field.auto_id}-error")
         messages = " ".join(escaped(message) for message in field.errors)
-        error = f'<p class="error" id="{escaped(field.auto_id)}-error">{messages}</p>'
+        error = f'<p class="error" id="{escaped(described[-1])}">{messages}</p>'
     label = escaped(field.label)
     kind = field.widget_type
     if kind == "radioselect":
@@ -38,14 +41,20 @@ def field_row(field: BoundField) -> SafeString:
             f"<fieldset>\n  <legend>{label}</legend>\n  {hint}\n  {error}\n  {choices}\n"
             "</fieldset>\n"
         )
-    elif kind == "checkbox":
-        inner = (
-            f'\n  {error}\n  <label class="choice" for="{escaped(field.id_for_label)}">'
-            f"{field} {label}</label>\n  {hint}\n"
-        )
     else:
-        inner = (
-            f'\n  <label for="{escaped(field.id_for_label)}">{label}</label>\n  {hint}\n'
-            f"  {error}\n  {field}\n"
-        )
+        # Django's own default would name ids (`…_helptext`, `…_error`) that no row has.
+        points: dict[str, str | bool] = {}
+        if described and field.auto_id:
+            points["aria-describedby"] = " ".join(described)
+        widget = field.as_widget(attrs=points)
+        if kind == "checkbox":
+            inner = (
+                f'\n  {error}\n  <label class="choice" for="{escaped(field.id_for_label)}">'
+                f"{widget} {label}</label>\n  {hint}\n"
+            )
+        else:
+            inner = (
+                f'\n  <label for="{escaped(field.id_for_label)}">{label}</label>\n  {hint}\n'
+                f"  {error}\n  {widget}\n"
+            )
     return mark_safe(f'<div class="field">\n{inner}</div>\n')
