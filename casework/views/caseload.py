@@ -8,7 +8,6 @@ from datetime import date
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, ngettext
@@ -19,7 +18,7 @@ from audit.services import log_read
 from .. import rules, selectors
 from ..access import role_required
 from ..filters import CaseloadFilter
-from ..markup import html_join
+from ..markup import SLOT, html_join, url_pattern
 from ..models import Case, State
 from ..saved_filters import saved_filters
 from ..signals import ReminderGroup, caseload_reminders
@@ -56,17 +55,8 @@ def caseload_rows(
 
 
 def case_href() -> Callable[[int], str]:
-    """The case page's URL for any case id, reversed once (25 reverse() calls cost ~1.5 ms of
-    CPU)."""
-    return id_href("casework:case_detail")
-
-
-def id_href(viewname: str, *rest: str) -> Callable[[int], str]:
-    """The URL of `viewname` for any id as its first argument, `rest` the fixed arguments
-    after it, reversed once: an int is written in the URL as it is."""
-    marker = "987654321987654321"
-    before, _marker, after = reverse(viewname, args=[marker, *rest]).partition(marker)
-    return lambda pk: f"{before}{int(pk)}{after}"
+    """The case page's URL for any case id, reversed once."""
+    return url_pattern("casework:case_detail", SLOT)
 
 
 def _row(

@@ -13,8 +13,7 @@ from django.utils.safestring import SafeString
 from django.utils.timezone import localtime
 from django.utils.translation import gettext
 
-from casework.markup import html_join
-from casework.views.caseload import case_href, id_href
+from casework.markup import SLOT, html_join, url_pattern
 
 register = template.Library()
 
@@ -33,7 +32,7 @@ def survey_reminder_rows(context, rows) -> SafeString:
     row's form, as `{% csrf_token %}` writes it."""
     token = context.get("csrf_token")
     csrf = format_html(CSRF_FIELD, token) if token and token != "NOTPROVIDED" else ""
-    case = case_href()
+    case = url_pattern("casework:case_detail", SLOT)
     links: dict[str, tuple] = {}  # occasion → (answer on screen, new link), reversed once
     survey = gettext("Deltagarenkät %(occasion)s")
     sent, no_link = gettext("Skickad %(at)s"), gettext("Ingen giltig länk")
@@ -43,7 +42,8 @@ def survey_reminder_rows(context, rows) -> SafeString:
     def cells(r) -> tuple:
         if r.occasion not in links:
             links[r.occasion] = tuple(
-                id_href(f"surveys:{name}", r.occasion) for name in ("on_screen", "create_link")
+                url_pattern(f"surveys:{name}", SLOT, r.occasion)
+                for name in ("on_screen", "create_link")
             )
         answer_href, link_href = links[r.occasion]
         name = r.case.person_name

@@ -167,11 +167,11 @@ def test_programme_filter_reads_its_options_in_one_query_with_their_labels():
 
 @pytest.mark.parametrize("pk", [1, 10, 987654321])
 @pytest.mark.parametrize("occasion", ["inskrivning", "utskrivning"])
-def test_id_href_with_a_fixed_argument_after_the_id_is_reverse(pk, occasion):
-    from casework.views.caseload import id_href
+def test_url_pattern_with_a_fixed_argument_after_the_id_is_reverse(pk, occasion):
+    from casework.markup import SLOT, url_pattern
 
     for name in ("surveys:on_screen", "surveys:create_link"):
-        assert id_href(name, occasion)(pk) == reverse(name, args=[pk, occasion])
+        assert url_pattern(name, SLOT, occasion)(pk) == reverse(name, args=[pk, occasion])
 
 
 def test_the_action_buttons_link_every_action_as_reverse_does(coach_case):
