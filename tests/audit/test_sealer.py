@@ -77,6 +77,23 @@ def test_a_large_batch_is_sealed_in_blocks_of_at_most_block_max(coordinator, mon
     assert chain.verify() is None
 
 
+def test_a_block_places_its_entries_in_id_order_across_update_chunks(
+    coordinator, monkeypatch, settings
+):
+    settings.AUDIT_SEAL_AFTER_COMMIT = False
+    monkeypatch.setattr(sealer, "PLACE_CHUNK", 3)
+    for n in range(4):
+        log_read(user=coordinator, action="case.detail", participant_ids=[n])
+    sealer.seal_pending()  # a block before, so this one's seqs do not start at 1
+    for n in range(8):
+        log_read(user=coordinator, action="case.detail", participant_ids=[n])
+    assert sealer.seal_pending() == 8
+    block = ChainBlock.objects.order_by("seq").last()
+    placed = list(ChainEntry.objects.filter(block=block).order_by("id").values_list("seq"))
+    assert [seq for (seq,) in placed] == list(range(block.first_seq, block.last_seq + 1))
+    assert chain.verify() is None
+
+
 def test_status_reports_unsealed_entries_and_the_age_of_the_oldest(coordinator):
     log_read(user=coordinator, action="case.detail", participant_ids=[1])
     status = chain.status()
