@@ -6,8 +6,10 @@ and its own rate window), with `status:read` and a limit no benchmark reaches; p
 CLIENTS × REQUESTS persons of that unit spread over its whole id range, and prints
 {"tokens": [...], "unit": ..., "personnummer": [...], "clients": [ids], ...}.
 
-`drive URL SETUP_JSON [--rate R]`: CLIENTS threads, each with its own keep-alive
-connection, each asks for REQUESTS different persons within SECONDS. Without a rate each
+`drive URL SETUP_JSON [--rate R]`: CLIENTS threads, each with its own connection (kept
+alive where the server keeps it), each asks for REQUESTS different persons within
+SECONDS, after one read each before the clock starts (its worker's first request; logged,
+not a sample). Without a rate each
 asks again as soon as it has its answer (a saturation run: the latency is then CLIENTS
 divided by the throughput, whatever the request costs). With `--rate R` each client asks
 R times a second on a fixed schedule from a random phase, and a request's latency counts
@@ -111,23 +113,39 @@ class Caller:
         self.people = people
         self.times: list[float] = []
         self.errors: list[str] = []
+        self.warmed = 0
 
-    def run(self, deadline: float, rate: float) -> None:
-        due = time.perf_counter() + (random.random() / rate if rate else 0.0)
+    def run(self, deadline: float, rate: float, ready: threading.Barrier) -> None:
         try:
-            for pnr in self.people:
-                if time.monotonic() > deadline:
-                    break
-                if rate:
-                    time.sleep(max(0.0, due - time.perf_counter()))
-                try:
-                    self.ask(pnr, due if rate else None)
-                except (OSError, http.client.HTTPException) as error:
-                    self.errors.append(f"participation: {type(error).__name__}")
-                    self.conn.close()  # http.client reconnects on the next request
-                due += 1 / rate if rate else 0.0
+            self.warm_up()
+            ready.wait()
+            self.work(deadline, rate)
         finally:
             self.conn.close()
+
+    def warm_up(self) -> None:
+        """One read before the clock starts (the worker's first request, the person's
+        first pages), counted apart: not a sample, but an access-log row."""
+        try:
+            self.ask(self.people[-1], None)
+        except (OSError, http.client.HTTPException) as error:
+            self.errors.append(f"warm-up: {type(error).__name__}")
+            self.conn.close()
+        self.warmed, self.times = len(self.times), []
+
+    def work(self, deadline: float, rate: float) -> None:
+        due = time.perf_counter() + (random.random() / rate if rate else 0.0)
+        for pnr in self.people:
+            if time.monotonic() > deadline:
+                break
+            if rate:
+                time.sleep(max(0.0, due - time.perf_counter()))
+            try:
+                self.ask(pnr, due if rate else None)
+            except (OSError, http.client.HTTPException) as error:
+                self.errors.append(f"participation: {type(error).__name__}")
+                self.conn.close()  # http.client reconnects on the next request
+            due += 1 / rate if rate else 0.0
 
     def ask(self, pnr: str, due: float | None) -> None:
         path = "/api/v1/participation?" + urllib.parse.urlencode({"personnummer": pnr})
@@ -167,12 +185,14 @@ def drive(url: str, setup: dict, *, server_pid: int | None = None, rate: float =
         for n in range(CLIENTS)
     ]
     deadline = time.monotonic() + SECONDS
-    threads = [threading.Thread(target=c.run, args=(deadline, rate)) for c in callers]
+    ready = threading.Barrier(len(callers) + 1, timeout=300)
+    threads = [threading.Thread(target=c.run, args=(deadline, rate, ready)) for c in callers]
     database = setup["database"]
-    began, cpu = time.perf_counter(), process_cpu_seconds(server_pid) if server_pid else 0.0
-    own, database_cpu = time.process_time(), database_cpu_seconds(database)
     for t in threads:
         t.start()
+    ready.wait()  # every caller has had its first answer: the warm-up is not counted
+    began, cpu = time.perf_counter(), process_cpu_seconds(server_pid) if server_pid else 0.0
+    own, database_cpu = time.process_time(), database_cpu_seconds(database)
     for t in threads:
         t.join()
     wall = time.perf_counter() - began
@@ -191,6 +211,7 @@ def drive(url: str, setup: dict, *, server_pid: int | None = None, rate: float =
             "per_second": round(len(times) / wall, 1) if wall else None,
         },
         "errors": errors,
+        "warm_up": sum(c.warmed for c in callers),  # answered before the clock, logged too
     }
     if server_pid:
         out["server_cost"] = server_cost(cpu, len(times), wall, os.cpu_count() or 1)

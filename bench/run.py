@@ -342,7 +342,7 @@ def api_load(url: str) -> dict:
             runs[name] = json.loads(done.stdout.strip().splitlines()[-1])
     logged = in_database(url, "api_probe.py", "verify", f.name, settings=served)["logged"]
     Path(f.name).unlink()
-    answered = sum(run["participation"]["requests"] for run in runs.values())
+    answered = sum(run["participation"]["requests"] + run["warm_up"] for run in runs.values())
     if logged != answered:
         runs["saturation"]["errors"]["access_log"] = f"{logged} rader i åtkomstloggen"
     server_info = {"server": "gunicorn gthread", "workers": WORKERS, "threads": THREADS}

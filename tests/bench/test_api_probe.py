@@ -22,9 +22,10 @@ def test_each_answered_read_is_a_sample_and_an_access_log_row(reseeded, live_ser
     port = live_server.url.rsplit(":", 1)[1]
     result = probe.drive(f"http://127.0.0.1:{port}", setup)
     assert result["participation"]["requests"] == 3
+    assert result["warm_up"] == 1  # asked before the clock started, and logged as well
     assert result["errors"] == {}
     logged = AccessLog.objects.filter(client_id__in=setup["clients"]).count()
-    assert probe.verify(setup) == 3 == logged
+    assert probe.verify(setup) == 4 == logged
 
 
 def test_a_paced_run_asks_on_its_schedule_and_counts_from_the_scheduled_moment(
@@ -38,4 +39,4 @@ def test_a_paced_run_asks_on_its_schedule_and_counts_from_the_scheduled_moment(
     assert result["rate_per_client"] == 4.0
     assert result["participation"]["requests"] == 3
     assert result["seconds"] >= 0.5  # three asks a quarter second apart, from a random phase
-    assert probe.verify(setup) == 3
+    assert probe.verify(setup) == 3 + result["warm_up"]
