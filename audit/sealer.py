@@ -41,11 +41,21 @@ log = logging.getLogger(__name__)
 
 
 def _try_lock() -> bool:
+    """The sealer's lock, and on PostgreSQL an index scan for the waiting entries.
+
+    Sealing an entry leaves its old version in the partial index of unsealed entries
+    until vacuum. A bitmap scan (the planner's choice) visits every such dead version
+    again on every poll: 40 ms a poll after 112,000 sealed entries at 1,000,000
+    participants, growing until autovacuum. A plain index scan marks the dead versions it
+    passes, so the next poll skips them (0.05 ms)."""
     if connection.vendor != "postgresql":
         return True
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [LOCK_KEY])
-        return bool(cursor.fetchone()[0])
+        if not cursor.fetchone()[0]:
+            return False
+        cursor.execute("SET LOCAL enable_bitmapscan = off")
+        return True
 
 
 def _block_over(entries: list[ChainEntry]) -> ChainBlock:
