@@ -6,13 +6,14 @@ each max(CASELOAD, REQUESTS) of those cases, logs each in (a session row, as
 `Client.force_login` does, marked OTP-verified with a confirmed TOTP device, as after
 the second factor) and prints {"users": [{"cookie": ..., "cases": [...]}, ...]}.
 
-`drive URL SETUP_JSON`: USERS threads, one per coach, each with its own keep-alive
-connection; each reads the start form once for its CSRF token, then alternates GET of
-the caseload page and POST of "start jobbsökaraktivitet" on the next of its cases (a
-move between insatser a coach may make, 003), REQUESTS times, within SECONDS. Every POST
-hits a different case, so every one changes state; only a redirect to the case page is
-a success, anything else (a refused move, an error) is counted in "errors" and is not a
-latency sample. Loopback only. Prints latencies (p50/p95 in ms) per kind.
+`drive URL SETUP_JSON`: USERS threads, one per coach, each with its own connection
+(kept alive where the server keeps it; a sync worker closes it after each answer, as a
+proxy's upstream connection is); each reads the start form once for its CSRF token, then
+alternates GET of the caseload page and POST of "start jobbsökaraktivitet" on the next of
+its cases (a move between insatser a coach may make, 003), REQUESTS times, within
+SECONDS. Every POST hits a different case, so every one changes state; only a redirect to
+the case page is a success, anything else (a refused move, an error) is counted in
+"errors" and is not a latency sample. Loopback only. Prints latencies (p50/p95 in ms) per kind.
 
 `drive URL SETUP_JSON --mixed`: the MIXED load (issue 15): each coach reads the caseload,
 then the case page of the case it is about to move, then moves it; meanwhile a manager

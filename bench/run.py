@@ -16,7 +16,9 @@ Scale and engines come from the environment:
   BENCH_UNTIL           last date of the history (default 2026-11-23, so files are comparable)
   BENCH_LOAD_ENGINES    engines the web load test runs on (default postgresql)
   BENCH_USERS, BENCH_CASELOAD, BENCH_REQUESTS, BENCH_LOAD_SECONDS   see bench/load_probe.py
-  BENCH_WORKERS, BENCH_THREADS   gunicorn processes and threads of the web load test
+  BENCH_SERVER                  extra gunicorn options after config/gunicorn.conf.py (the
+                                production configuration), e.g. "--workers=6" or
+                                "--worker-class=gthread --threads=2 --keep-alive=30"
   BENCH_API_CLIENTS, BENCH_API_REQUESTS   the API load test, see bench/api_probe.py
   BENCH_API_RATE        requests a second per API client in the paced run (default 2)
 
@@ -37,6 +39,7 @@ import contextlib
 import json
 import os
 import platform
+import runpy
 import socket
 import subprocess
 import sys
@@ -181,14 +184,27 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-WORKERS = int(env("BENCH_WORKERS", str(2 * (os.cpu_count() or 1) + 1)))
-THREADS = int(env("BENCH_THREADS", "2"))
-GUNICORN = [
-    f"--workers={WORKERS}",
-    "--worker-class=gthread",
-    f"--threads={THREADS}",
-    "--keep-alive=30",
-]
+# The production configuration; BENCH_SERVER adds options after it, for comparisons.
+GUNICORN = ["--config=config/gunicorn.conf.py", *env("BENCH_SERVER", "").split()]
+
+
+def server_info() -> dict:
+    """The server as it ran: gunicorn's own reading of the configuration and options."""
+    from gunicorn.config import Config
+
+    cfg = Config()
+    for key, value in runpy.run_path(str(ROOT / "config" / "gunicorn.conf.py")).items():
+        if key in cfg.settings:
+            cfg.set(key, value)
+    for key, value in vars(cfg.parser().parse_args(GUNICORN[1:])).items():
+        if key in cfg.settings and value is not None:
+            cfg.set(key, value)
+    return {
+        "server": f"gunicorn {cfg.worker_class_str}",
+        "workers": cfg.workers,
+        "threads": cfg.threads,
+        "options": " ".join(GUNICORN),
+    }
 
 
 def serve_env(url: str) -> dict:
@@ -211,9 +227,8 @@ def serve_env(url: str) -> dict:
 def web_load(url: str, *, mixed: bool = False) -> dict:
     """gunicorn on loopback over the benchmark database, driven from a second process.
 
-    WORKERS processes (default 2 × cores + 1, gunicorn's advice: a request waits on
-    PostgreSQL part of its time) with THREADS threads each (gthread keeps the probe's
-    connections alive). The probe's coaches are made first; afterwards the journal must
+    config/gunicorn.conf.py, production's configuration (BENCH_SERVER adds options). The
+    probe's coaches are made first; afterwards the journal must
     hold one move per successful POST. `mixed`: each coach also reads the case page, and a
     manager pulls a tertial report every 2 s (bench/load_probe.py). The probe reads the
     server's CPU time (master and workers) around the counted requests.
@@ -252,8 +267,7 @@ def web_load(url: str, *, mixed: bool = False) -> dict:
     Path(f.name).unlink()
     if moved != result["state_change"]["requests"]:
         result["errors"]["journal"] = f"{moved} flyttar i journalen"
-    server_info = {"server": "gunicorn gthread", "workers": WORKERS, "threads": THREADS}
-    return {"unit": setup["unit"], **server_info, **result}
+    return {"unit": setup["unit"], **server_info(), **result}
 
 
 @contextlib.contextmanager
@@ -345,11 +359,10 @@ def api_load(url: str) -> dict:
     answered = sum(run["participation"]["requests"] + run["warm_up"] for run in runs.values())
     if logged != answered:
         runs["saturation"]["errors"]["access_log"] = f"{logged} rader i åtkomstloggen"
-    server_info = {"server": "gunicorn gthread", "workers": WORKERS, "threads": THREADS}
     return {
         "unit": setup["unit"],
         "persons_asked": len(setup["personnummer"]),
-        **server_info,
+        **server_info(),
         **runs,
     }
 

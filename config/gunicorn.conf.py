@@ -1,0 +1,26 @@
+"""gunicorn in production: `gunicorn -c config/gunicorn.conf.py config.wsgi:application`.
+
+Sync workers behind a buffering reverse proxy (nginx, or the municipality's load
+balancer), as gunicorn's own documentation advises: the proxy keeps the browsers'
+connections and slow clients, and each worker answers one request at a time. Requests
+then wait in the one listen queue that every free worker takes the next from, first come
+first served. With threaded workers (gthread) and kept-alive connections, each connection
+stays with the worker that accepted it, however busy: at 1,000,000 participants the
+caseload's p95 was four to five times its median, and with sync workers 1.3 times
+(docs/adr/0113).
+
+`WEB_CONCURRENCY` sets the number of workers (gunicorn's own variable): by default two
+per core, as a request spends part of its time waiting on PostgreSQL.
+"""
+
+import os
+
+bind = os.environ.get("BIND", "127.0.0.1:8000")
+worker_class = "sync"
+workers = int(os.environ.get("WEB_CONCURRENCY", str(2 * (os.cpu_count() or 1))))
+# A report or an export is the longest request (a second at 1,000,000 participants); an
+# import runs in its own process (docs/adr/0007), never in a worker.
+timeout = 60
+# The workers load the app before they fork, so a broken configuration fails at start.
+preload_app = True
+accesslog = None
