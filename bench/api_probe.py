@@ -8,16 +8,15 @@ CLIENTS × REQUESTS persons of that unit spread over its whole id range, and pri
 
 `drive URL SETUP_JSON [--rate R]`: CLIENTS threads, each with its own connection (kept
 alive where the server keeps it), each asks for REQUESTS different persons within
-SECONDS, after one read each before the clock starts (its worker's first request; logged,
-not a sample). Without a rate each
-asks again as soon as it has its answer (a saturation run: the latency is then CLIENTS
-divided by the throughput, whatever the request costs). With `--rate R` each client asks
-R times a second on a fixed schedule from a random phase, and a request's latency counts
-from its scheduled moment, so a late answer also delays the samples behind it (no
-coordinated omission). Only a 200 that names the asked person is a latency sample;
-anything else is counted in "errors". Loopback only. Besides the server's CPU it reports
-the CPU of PostgreSQL's backends for the database and of the driver itself per request:
-all three share the machine's cores.
+SECONDS, after one read each before the clock starts (its worker's first request;
+logged, not a sample). Without a rate each asks again as soon as it has its answer (a
+saturation run: the latency is then CLIENTS divided by the throughput, whatever the
+request costs). With `--rate R` each client asks R times a second on a fixed schedule
+from a random phase, and a request's latency counts from its scheduled moment, so a late
+answer also delays the samples behind it (no coordinated omission). Only a 200 that
+names the asked person is a latency sample; anything else is counted in "errors".
+Loopback only. Besides the server's CPU it reports the CPU of PostgreSQL's backends for
+the database and of the driver itself per request: all three share the machine's cores.
 
 `verify SETUP_JSON`: how many access-log rows name the client (one per answered read).
 

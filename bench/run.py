@@ -228,10 +228,10 @@ def web_load(url: str, *, mixed: bool = False) -> dict:
     """gunicorn on loopback over the benchmark database, driven from a second process.
 
     config/gunicorn.conf.py, production's configuration (BENCH_SERVER adds options). The
-    probe's coaches are made first; afterwards the journal must
-    hold one move per successful POST. `mixed`: each coach also reads the case page, and a
-    manager pulls a tertial report every 2 s (bench/load_probe.py). The probe reads the
-    server's CPU time (master and workers) around the counted requests.
+    probe's coaches are made first; afterwards the journal must hold one move per
+    successful POST. `mixed`: each coach also reads the case page, and a manager pulls a
+    tertial report every 2 s (bench/load_probe.py). The probe reads the server's CPU time
+    (master and workers) around the counted requests.
     """
     served = serve_env(url)  # the sessions are signed with the server's SECRET_KEY
     setup = in_database(url, "load_probe.py", "setup", settings=served)
