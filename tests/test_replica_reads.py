@@ -204,9 +204,9 @@ def _writes(queries) -> list[str]:
 
 def test_the_drill_down_reads_the_replica_and_logs_the_read_on_the_primary(standby, refer):
     refer()  # born 1990: IN4
-    caught_up()
     coordinator = UserFactory(username="samordnare2", roles=["coordinator"], units=[unit()])
     client = client_for(coordinator)
+    caught_up()  # the person and the coordinator's unit: the scoping rule reads both there
     with (
         CaptureQueriesContext(connections[replica.ALIAS]) as on_replica,
         CaptureQueriesContext(connections[DEFAULT_DB_ALIAS]) as on_primary,
