@@ -87,12 +87,14 @@ def _place(entries: list[ChainEntry], block: ChainBlock) -> None:
     with connection.cursor() as cursor:
         for start in range(0, len(entries), PLACE_CHUNK):
             part = entries[start : start + PLACE_CHUNK]
-            places = [(e.pk, block.first_seq + n) for n, e in enumerate(part, start)]
+            params = [block.pk]
+            for n, entry in enumerate(part, start):
+                params += [entry.pk, block.first_seq + n]
             values = ", ".join(["(%s, %s)"] * len(part))
             cursor.execute(
                 f"UPDATE {table} SET block_id = %s, seq = CAST(v.column2 AS bigint) "
                 f"FROM (VALUES {values}) AS v WHERE {table}.id = v.column1",
-                [block.pk, *(n for place in places for n in place)],
+                params,
             )
 
 

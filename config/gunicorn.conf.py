@@ -36,5 +36,5 @@ def when_ready(server):
 
     get_resolver().url_patterns  # noqa: B018 (imports every view module)
     for code, _name in settings.LANGUAGES:
-        with translation.override(code):
-            translation.gettext("Ärenden")
+        translation.activate(code)  # loads the language's catalogs
+    translation.deactivate()
