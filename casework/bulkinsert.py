@@ -15,7 +15,8 @@ rows: 23.7 s of CPU with bulk_create, 39.2 s with VALUES). COPY fires the same t
 an INSERT (the indicator summary's marks, ADR 0112). A single row is a plain `INSERT …
 VALUES … RETURNING` on either engine, prepared on PostgreSQL (`prepared.cursor_of`): for
 the API's access-log row and its chain entry, `bulk_create`'s compiler cost more CPU than
-PostgreSQL's insert.
+PostgreSQL's insert; on PostgreSQL the two go in one statement (`insert_pair`), the row's
+key reserved ahead (`reserved_id`).
 
 A model or object it is not made for (a set primary key, a database default, a custom
 placeholder) goes to `bulk_create` unchanged.
@@ -23,6 +24,7 @@ placeholder) goes to `bulk_create` unchanged.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -127,6 +129,60 @@ def insert(model: type[Model], objs: Sequence[Model], *, returning: bool = True)
     for obj in objs:
         obj._state.adding = False
         obj._state.db = alias
+
+
+def insert_pair(first: Model, second: Model) -> None:
+    """`first`, whose primary key is already set (`reserved_id`), and `second`, which
+    names it, in one statement on PostgreSQL (`WITH … INSERT`): one round trip and one
+    commit, where `insert` twice in a transaction takes four round trips. Both models
+    must be plain (no database default, no custom placeholder); `second` gets no key back.
+    """
+    connection = connections[router.db_for_write(type(first))]
+    one, two = _plan(type(first), connection), _plan(type(second), connection)
+    if not (one.plain and two.plain) or first.pk is None or second.pk is not None:
+        raise ValueError("insert_pair writes two plain rows, the first with its key set")
+    head = one.head.replace(" (", f" ({one.pk_column}, ", 1)
+    sql = f"WITH first AS ({head}(%s, {one.one[1:]}) {two.head}{two.one}"
+    params = [first.pk, *_prepared(one, first, connection), *_prepared(two, second, connection)]
+    with cursor_of(connection) as cursor:
+        cursor.execute(sql, params)
+    for obj in (first, second):
+        obj._state.adding = False
+        obj._state.db = connection.alias
+
+
+def _prepared(plan: _Plan, obj: Model, connection: Any) -> list:
+    _link_saved_parents(obj, plan.relations)
+    for field in plan.own_pre_save:
+        field.pre_save(obj, True)
+    return [
+        prep(getattr(obj, name), connection)
+        for prep, name in zip(plan.prepare, plan.attnames, strict=True)
+    ]
+
+
+# Primary keys taken from a table's sequence ahead of the rows, per process (a worker
+# forked from a parent that took some must not use the parent's), database and model.
+_reserved: dict[tuple[int, str, type[Model]], list[int]] = {}
+RESERVE = 100
+
+
+def reserved_id(model: type[Model]) -> int:
+    """The next of this process's primary keys for a new `model` row (PostgreSQL): a
+    hundred at a time from the table's sequence, so a row's key costs no round trip of its
+    own. Keys are unique as the sequence's are; rows may reach the table out of key order,
+    as rows of concurrent transactions already do."""
+    connection = connections[router.db_for_write(model)]
+    pool = _reserved.setdefault((os.getpid(), connection.alias, model), [])
+    if not pool:
+        plan = _plan(model, connection)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [plan.table, plan.pk_column.strip('"'), RESERVE],
+            )
+            pool.extend(sorted((r[0] for r in cursor.fetchall()), reverse=True))
+    return pool.pop()
 
 
 def insert_values(
