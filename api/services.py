@@ -12,10 +12,6 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from audit import blocks
-from audit.chain import kind_of, row_digests
-from audit.models import AccessLog, ChainEntry
-from casework import bulkinsert
 from casework.models import Case
 from casework.prepared import cursor_of
 from casework.rules import CaseRuleError
@@ -160,60 +156,3 @@ def referral_register_once(*, client: ApiClient, key: str, body_digest: str, **f
     if key:
         IdempotencyKey.objects.create(client=client, key=key, body_digest=body_digest, case=case)
     return case
-
-
-def log_api_read(
-    *,
-    client: ApiClient,
-    action: str,
-    participant_ids: list[int],
-    route: str,
-    filter_description: str = "",
-) -> AccessLog:
-    """One access-log row for one API read, the client as the reader (L1; issue 16).
-
-    The row `audit.services.log_read` writes for a client, and its chain entry in the
-    same statement, as the post-save receiver writes it (`audit.chain.append_row`): on
-    PostgreSQL the row's id comes from the process's reserve (`bulkinsert.reserved_id`),
-    so row and entry go in one `WITH … INSERT` (one round trip, where BEGIN, two inserts
-    and COMMIT took four: 1.18–1.24 → 0.98–0.99 ms of CPU per read in one process, and
-    PostgreSQL's 0.53–0.67 → 0.50 ms); on SQLite in one transaction. The entry's digests
-    are of the row as written, which is the row as stored (every value is set here, none
-    by the database), so it is not read back; and the entry is left to the sealer
-    worker (`manage.py seal_audit --loop`, every second; ADR 0109), not sealed after
-    this commit, so twenty clients reading at once do not queue on the sealer's lock.
-    `verify_audit` checks the row against its entry like any other
-    (tests/api/test_participation_api.py).
-    """
-    ids = sorted(set(participant_ids))
-    log = AccessLog(
-        at=timezone.now(),
-        user_id=client.user_id,
-        operator="",
-        client_id=client.pk,
-        unit_codes=client.unit.code,
-        action=action,
-        route=route,
-        participant_ids=ids,
-        filter_description=filter_description,
-        person_count=len(ids),
-    )
-    if connection.vendor == "postgresql":
-        log.pk = bulkinsert.reserved_id(AccessLog)
-        bulkinsert.insert_pair(log, _entry_of(log))
-        return log
-    with transaction.atomic():
-        bulkinsert.insert(AccessLog, [log])  # no post-save receiver: the entry is below
-        bulkinsert.insert(ChainEntry, [_entry_of(log)], returning=False)
-    return log
-
-
-def _entry_of(log: AccessLog) -> ChainEntry:
-    kind, (digest_, content) = kind_of(AccessLog), row_digests(log)
-    return ChainEntry(
-        kind=kind,
-        object_id=log.pk,
-        digest=digest_,
-        content_digest=content,
-        hash=blocks.entry_hash(kind, log.pk, digest_, content),
-    )

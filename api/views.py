@@ -15,6 +15,7 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from audit.services import log_read
 from casework import personnummer
 from casework.rules import baseline_missing
 from casework.signals import scope_refused
@@ -32,7 +33,7 @@ from .serializers import (
     ReferralInSerializer,
     ReferralOutSerializer,
 )
-from .services import log_api_read, referral_register_once
+from .services import referral_register_once
 
 ERRORS = {
     code: OpenApiResponse(ErrorSerializer) for code in (400, 401, 403, 404, 406, 409, 415, 422, 429)
@@ -196,7 +197,8 @@ class ParticipationView(ApiView):
         if found is None:
             scope_refused.send(sender=ParticipationView, user=request.user, route=request.path)
             raise not_found()
-        log_api_read(
+        log_read(
+            user=request.user,
             client=request.api_client,
             action="api.participation",
             participant_ids=[found.pop("participant_id")],
@@ -222,7 +224,8 @@ class EventsView(ApiView):
         after = self.parsed(EventsQuery, request.query_params)["after"]
         page, cursor = selectors.events(request.user, after=after)
         if page:
-            log_api_read(
+            log_read(
+                user=request.user,
                 client=request.api_client,
                 action="api.events",
                 participant_ids=[e.pop("participant_id") for e in page],

@@ -119,6 +119,28 @@ def append_row(obj) -> ChainEntry:
     return _append([(kind, stored.pk, *row_digests(stored))])[0]
 
 
+def insert_chained(obj) -> None:
+    """Insert a new row of an AS_WRITTEN kind with its entry, without the post-save
+    receiver: the access-log row of every read (`audit.services.log_read`).
+
+    On PostgreSQL the row's id comes from the process's reserve (`bulkinsert.reserved_id`)
+    and row and entry go in one `WITH … INSERT`: one round trip, where BEGIN, the two
+    inserts and COMMIT took four (an API read: 1.18–1.24 → 0.98–0.99 ms of CPU in one
+    process, PostgreSQL's 0.53–0.67 → 0.50 ms). On SQLite in one transaction.
+    """
+    model = type(obj)
+    kind = kind_of(model)
+    assert kind in AS_WRITTEN, kind
+    if connection.vendor != "postgresql":
+        with transaction.atomic():
+            bulkinsert.insert(model, [obj])
+            _append([(kind, obj.pk, *row_digests(obj))])
+        return
+    obj.pk = bulkinsert.reserved_id(model)
+    bulkinsert.insert_pair(obj, _entries([(kind, obj.pk, *row_digests(obj))])[0])
+    sealer.queue()
+
+
 def append_rows(objs) -> None:
     """Log rows just written in bulk (the import), in their order, in one insert.
 
