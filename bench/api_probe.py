@@ -232,6 +232,7 @@ def profile(repeat: int, sql: bool) -> dict:
         "AUDIT_CHAIN_KEY": "bench-only-chain-key",
         "ALLOWED_HOSTS": "testserver,127.0.0.1",
         "SECURE_SSL_REDIRECT": "0",
+        "AUDIT_SEAL_AFTER_COMMIT": "0",  # the sealer runs as a service (bench/run.py serve_env)
     }.items():
         os.environ[name] = value
     found = setup()

@@ -34,6 +34,7 @@ for name, value in {
     "AUDIT_CHAIN_KEY": "bench-only-chain-key",
     "ALLOWED_HOSTS": "testserver,127.0.0.1",
     "SECURE_SSL_REDIRECT": "0",
+    "AUDIT_SEAL_AFTER_COMMIT": "0",  # the sealer runs as a service (bench/run.py serve_env)
 }.items():
     os.environ.setdefault(name, value)
 
