@@ -104,8 +104,20 @@ def _load_who(user: Any) -> None:
     user._role_names = {name for kind, name, _app, _code in rows if kind == "g"}
 
 
-def _own_units(user: User) -> QuerySet[Unit]:
-    return Unit.objects.filter(members=user)
+def _own_units(user: User) -> QuerySet[Unit] | list[int]:
+    return membership(Unit.objects.filter(members=user))
+
+
+def membership(query: QuerySet[Any]) -> QuerySet[Any] | list[int]:
+    """Which units or programmes a user's scope names: a subquery where cases are read on
+    the primary (the compiled hot queries differ only by the user's id), the ids read on
+    the primary where they are read on a replica (a report, its drill-down, the auditor's
+    pages: config.replica). A lagging standby must not keep a unit taken away, nor a
+    programme no longer shared, in scope until it replays: who the reader is comes from
+    the primary (`_primary`), as the roles do."""
+    if router.db_for_read(Case) == _primary():
+        return query
+    return list(query.using(_primary()).values_list("pk", flat=True))
 
 
 def visible_cases(user: User) -> CaseQuerySet:
@@ -121,7 +133,7 @@ def visible_cases(user: User) -> CaseQuerySet:
     roles = roles_of(user)
     scope = Q(pk__in=[])
     if "coordinator" in roles:
-        shared = Programme.objects.filter(shared_with__units__members=user)
+        shared = membership(Programme.objects.filter(shared_with__units__members=user))
         scope |= Q(unit__in=_own_units(user))
         scope |= Q(programme__in=shared, participant__skyddad_identitet=False)
     if "coach" in roles:
@@ -147,6 +159,8 @@ def compiled_for(user: User, name: str, build: Callable[[str], Prepared]) -> Pre
     """`build(alias)`, the query `name` of `user` compiled for the database Case reads use,
     built on the first call and reused after."""
     alias = router.db_for_read(Case)
+    if alias != _primary():  # on a replica the rule names the user's units by id
+        return build(alias)
     key = (name, alias, user.pk, frozenset(roles_of(user)))
     prepared = _compiled.get(key)  # one read: another thread may clear the dict meanwhile
     if prepared is None:

@@ -9,6 +9,7 @@ paused while a row is committed on the primary: the replica does not have it, th
 """
 
 import json
+import re
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -198,8 +199,15 @@ def test_a_built_tertial_reads_its_summary_on_the_replica_marked_persons_include
 
 
 def _writes(queries) -> list[str]:
+    """The statements that write: by their verb, or a WITH whose statement inserts (the
+    access-log row and its chain entry, audit.chain.insert_chained)."""
     verbs = ("INSERT", "UPDATE", "DELETE", "CREATE", "ALTER", "DROP", "TRUNCATE")
-    return [q["sql"] for q in queries if q["sql"].lstrip().upper().startswith(verbs)]
+    found = [q["sql"].lstrip() for q in queries]
+    return [
+        sql
+        for sql in found
+        if sql.upper().startswith(verbs) or re.match(r"WITH .*\) INSERT ", sql, re.I)
+    ]
 
 
 def test_the_drill_down_reads_the_replica_and_logs_the_read_on_the_primary(standby, refer):
@@ -331,3 +339,35 @@ def test_who_the_reader_is_comes_from_the_primary_inside_a_report(standby):
         assert other.code in row.unit_codes.split(",")
         auditor.groups.clear()  # the role taken away, on the primary only
         assert client.get(url).status_code == 404
+
+
+def test_a_unit_taken_away_leaves_the_drill_down_at_once_on_a_lagging_replica(standby, refer):
+    """The scoping rule reads the coordinator's units on the primary when the cases are
+    read on the replica (`casework.selectors.membership`): a coordinator removed from the
+    unit does not see its persons until the standby replays the removal."""
+    refer()  # born 1990: IN4
+    coordinator = UserFactory(username="samordnare4", roles=["coordinator"], units=[unit()])
+    client = client_for(coordinator)
+    args = {**QUERY, "code": "IN4", "gender": ""}
+    caught_up()
+    assert "1990****-****" in client.get(reverse("indicators:persons"), args).content.decode()
+    with replay_paused():
+        unit().members.remove(coordinator)  # on the primary only
+        page = client.get(reverse("indicators:persons"), args)
+        assert page.status_code == 200
+        assert "1990****-****" not in page.content.decode()
+        logged = AccessLog.objects.using(DEFAULT_DB_ALIAS).filter(user=coordinator).latest("pk")
+        assert logged.participant_ids == []
+
+
+def test_a_unit_taken_away_leaves_the_auditors_access_log_at_once(standby):
+    auditor = UserFactory(username="granskare4", roles=["auditor"], units=[unit()])
+    client = client_for(auditor)
+    url = reverse("audit:access_log")
+    client.get(url)  # one row of the auditor's unit
+    caught_up()
+    assert client.get(url).content.decode().count("<tr") == 2  # the header and that row
+    with replay_paused():
+        unit().members.remove(auditor)  # on the primary only
+        page = client.get(url).content.decode()
+        assert "Inga läsningar matchar filtret." in page  # none of the unit's rows
