@@ -41,7 +41,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
 
-from bench.load_probe import latency, process_cpu_seconds, server_cost
+from bench.load_probe import backend_cpu_seconds, latency, process_cpu_seconds, server_cost
 
 CLIENTS = int(os.environ.get("BENCH_API_CLIENTS", "20"))
 REQUESTS = int(os.environ.get("BENCH_API_REQUESTS", "100"))  # per client thread
@@ -259,14 +259,14 @@ def profile(repeat: int, sql: bool) -> dict:
     if sql:
         print("\n".join(q[:300] for q in queries), file=sys.stderr)
     profiler = cProfile.Profile(time.process_time)  # CPU, not waiting on PostgreSQL
-    backend = _backend_cpu_seconds(connection)
+    backend = backend_cpu_seconds(connection)
     batches = []
     for _ in range(max(1, repeat // 5)):
         began = time.process_time()
         for _ in range(5):
             ask()
         batches.append((time.process_time() - began) / 5)
-    backend = _backend_cpu_seconds(connection) - backend
+    backend = backend_cpu_seconds(connection) - backend
     profiler.enable()
     for _ in range(repeat):
         ask()
@@ -283,15 +283,6 @@ def profile(repeat: int, sql: bool) -> dict:
         # the server process of this connection (PostgreSQL on this machine), the same reads
         "database_cpu_ms": round(1000 * backend / (5 * len(batches)), 2),
     }
-
-
-def _backend_cpu_seconds(connection) -> float:
-    if connection.vendor != "postgresql":
-        return 0.0
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_backend_pid()")
-        pid = cursor.fetchone()[0]
-    return process_cpu_seconds(pid, descendants=False)
 
 
 def main() -> None:

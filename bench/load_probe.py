@@ -326,6 +326,16 @@ def process_cpu_seconds(pid: int, *, descendants: bool = True) -> float:
     return ticks / os.sysconf("SC_CLK_TCK")
 
 
+def backend_cpu_seconds(connection) -> float:
+    """CPU seconds of this connection's PostgreSQL backend so far (0 on SQLite)."""
+    if connection.vendor != "postgresql":
+        return 0.0
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    return process_cpu_seconds(pid, descendants=False)
+
+
 def _stat(pid: int) -> list[str]:
     """/proc/PID/stat after the command name: fields 3 (state), 4 (ppid), … 14 (utime)."""
     return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
