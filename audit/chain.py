@@ -126,7 +126,7 @@ def insert_chained(obj) -> None:
     On PostgreSQL the row's id comes from the process's reserve (`bulkinsert.reserved_id`)
     and row and entry go in one `WITH … INSERT`: one round trip, where BEGIN, the two
     inserts and COMMIT took four (an API read: 1.18–1.24 → 0.98–0.99 ms of CPU in one
-    process, PostgreSQL's 0.53–0.67 → 0.50 ms). On SQLite in one transaction.
+    process, PostgreSQL's 0.53–0.67 → 0.50 ms). On SQLite in one transaction (ADR 0114).
     """
     model = type(obj)
     kind = kind_of(model)
