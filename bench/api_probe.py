@@ -6,17 +6,18 @@ and its own rate window), with `status:read` and a limit no benchmark reaches; p
 CLIENTS × REQUESTS persons of that unit spread over its whole id range, and prints
 {"tokens": [...], "unit": ..., "personnummer": [...], "clients": [ids], ...}.
 
-`drive URL SETUP_JSON [--rate R]`: CLIENTS threads, each with its own connection (kept
-alive where the server keeps it), each asks for REQUESTS different persons within
-SECONDS, after one read each before the clock starts (its worker's first request;
-logged, not a sample). Without a rate each asks again as soon as it has its answer (a
-saturation run: the latency is then CLIENTS divided by the throughput, whatever the
-request costs). With `--rate R` each client asks R times a second on a fixed schedule
-from a random phase, and a request's latency counts from its scheduled moment, so a late
-answer also delays the samples behind it (no coordinated omission). Only a 200 that
-names the asked person is a latency sample; anything else is counted in "errors".
-Loopback only. Besides the server's CPU it reports the CPU of PostgreSQL's backends for
-the database and of the driver itself per request: all three share the machine's cores.
+`drive URL SETUP_JSON [--rate R] [--per-client N]`: CLIENTS threads, each with its own
+connection (kept alive where the server keeps it), each asks for its share of the
+persons (REQUESTS, or the first N of them) within SECONDS, after one read each before
+the clock starts (its worker's first request; logged, not a sample). Without a rate each
+asks again as soon as it has its answer (a saturation run: the latency is then CLIENTS
+divided by the throughput, whatever the request costs). With `--rate R` each client asks
+R times a second on a fixed schedule from a random phase, and a request's latency counts
+from its scheduled moment, so a late answer also delays the samples behind it (no
+coordinated omission). Only a 200 that names the asked person is a latency sample;
+anything else is counted in "errors". Loopback only. Besides the server's CPU it reports
+the CPU of PostgreSQL's backends for the database and of the driver itself per request:
+all three share the machine's cores.
 
 `verify SETUP_JSON`: how many access-log rows name the client (one per answered read).
 
@@ -44,7 +45,10 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
 from bench.load_probe import backend_cpu_seconds, latency, process_cpu_seconds, server_cost
 
 CLIENTS = int(os.environ.get("BENCH_API_CLIENTS", "20"))
-REQUESTS = int(os.environ.get("BENCH_API_REQUESTS", "100"))  # per client thread
+# Different persons per client thread. bench/run.py's saturation run asks for all of them
+# (10,000 reads, ~20 s; 2,000 took 3-5 s, and runs of that length spread by 20 ms in p95
+# on the same code), its paced run for the first BENCH_API_PACED_REQUESTS (`--per-client`).
+REQUESTS = int(os.environ.get("BENCH_API_REQUESTS", "500"))
 SECONDS = float(os.environ.get("BENCH_LOAD_SECONDS", "240"))
 
 
@@ -174,13 +178,20 @@ def database_cpu_seconds(name: str) -> float:
     return total
 
 
-def drive(url: str, setup: dict, *, server_pid: int | None = None, rate: float = 0.0) -> dict:
+def drive(
+    url: str,
+    setup: dict,
+    *,
+    server_pid: int | None = None,
+    rate: float = 0.0,
+    per_client: int | None = None,
+) -> dict:
     parsed = urllib.parse.urlsplit(url)
     assert parsed.hostname == "127.0.0.1", "loopback only"
     assert parsed.port is not None
     people = setup["personnummer"]
     callers = [
-        Caller(parsed.hostname, parsed.port, setup["tokens"][n], people[n::CLIENTS])
+        Caller(parsed.hostname, parsed.port, setup["tokens"][n], people[n::CLIENTS][:per_client])
         for n in range(CLIENTS)
     ]
     deadline = time.monotonic() + SECONDS
@@ -300,8 +311,11 @@ def main() -> None:
             else None
         )
         rate = float(sys.argv[sys.argv.index("--rate") + 1]) if "--rate" in sys.argv else 0.0
+        flag = "--per-client"
+        each = int(sys.argv[sys.argv.index(flag) + 1]) if flag in sys.argv else None
         setup_data = json.loads(Path(sys.argv[3]).read_text())
-        print(json.dumps(drive(sys.argv[2], setup_data, server_pid=pid, rate=rate)))
+        found = drive(sys.argv[2], setup_data, server_pid=pid, rate=rate, per_client=each)
+        print(json.dumps(found))
 
 
 if __name__ == "__main__":

@@ -19,7 +19,9 @@ Scale and engines come from the environment:
   BENCH_SERVER                  extra gunicorn options after config/gunicorn.conf.py (the
                                 production configuration), e.g. "--workers=6" or
                                 "--worker-class=gthread --threads=2 --keep-alive=30"
-  BENCH_API_CLIENTS, BENCH_API_REQUESTS   the API load test, see bench/api_probe.py
+  BENCH_API_CLIENTS, BENCH_API_REQUESTS, BENCH_API_PACED_REQUESTS   the API load test:
+                        clients, and different persons per client without pause (500)
+                        and paced (100), see bench/api_probe.py
   BENCH_API_RATE        requests a second per API client in the paced run (default 2)
 
 `python bench/run.py api_load` runs only the API load test on BENCH_PG_URL as it stands.
@@ -327,6 +329,8 @@ def beside(served: dict, command: list[str], log_path: Path):
 
 
 API_RATE = float(env("BENCH_API_RATE", "2"))
+API_REQUESTS = int(env("BENCH_API_REQUESTS", "500"))  # per client, the saturation run
+PACED = int(env("BENCH_API_PACED_REQUESTS", "100"))  # per client, the paced run
 
 
 def api_load(url: str) -> dict:
@@ -344,8 +348,9 @@ def api_load(url: str) -> dict:
         serving(served, "gunicorn-api.log") as (base, pid),
         sealing(served, ROOT / "var" / "bench" / "sealer-api.log"),
     ):
-        for name, rate in (("saturation", 0.0), ("paced", API_RATE)):
+        for name, rate, each in (("saturation", 0.0, API_REQUESTS), ("paced", API_RATE, PACED)):
             args = [base, f.name, "--server-pid", str(pid), "--rate", str(rate)]
+            args += ["--per-client", str(each)]
             done = subprocess.run(
                 [PY, str(ROOT / "bench" / "api_probe.py"), "drive", *args],
                 cwd=ROOT,

@@ -40,3 +40,14 @@ def test_a_paced_run_asks_on_its_schedule_and_counts_from_the_scheduled_moment(
     assert result["participation"]["requests"] == 3
     assert result["seconds"] >= 0.5  # three asks a quarter second apart, from a random phase
     assert probe.verify(setup) == 3 + result["warm_up"]
+
+
+def test_a_run_may_ask_only_the_first_persons_of_each_client(reseeded, live_server, probe, refer):
+    """bench/run.py's paced run asks fewer persons than its saturation run (--per-client)."""
+    for _ in range(3):
+        refer()
+    setup = probe.setup()
+    port = live_server.url.rsplit(":", 1)[1]
+    result = probe.drive(f"http://127.0.0.1:{port}", setup, per_client=2)
+    assert result["participation"]["requests"] == 2
+    assert probe.verify(setup) == 2 + result["warm_up"]
