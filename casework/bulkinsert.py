@@ -133,7 +133,7 @@ def insert(model: type[Model], objs: Sequence[Model], *, returning: bool = True)
 
 def insert_pair(first: Model, second: Model) -> None:
     """`first`, whose primary key is already set (`reserved_id`), and `second`, which
-    names it, in one statement on PostgreSQL (`WITH … INSERT`): one round trip and one
+    names it, in one statement (PostgreSQL's `WITH … INSERT`): one round trip and one
     commit, where `insert` twice in a transaction takes four round trips. Both models
     must be plain (no database default, no custom placeholder); `second` gets no key back.
     """
@@ -155,9 +155,10 @@ def _prepared(plan: _Plan, obj: Model, connection: Any) -> list:
     _link_saved_parents(obj, plan.relations)
     for field in plan.own_pre_save:
         field.pre_save(obj, True)
-    return [
-        prep(getattr(obj, name), connection)
-        for prep, name in zip(plan.prepare, plan.attnames, strict=True)
+    values = [getattr(obj, name) for name in plan.attnames]
+    return [  # a value PostgreSQL takes as it is skips its field's preparation, as in COPY
+        value if type(value) is same else prep(value, connection)
+        for prep, same, value in zip(plan.prepare, plan.unchanged, values, strict=True)
     ]
 
 

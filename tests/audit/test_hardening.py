@@ -16,6 +16,7 @@ from django.db import connection
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils.http import parse_http_date
 
 from audit.checks import own_static_files
 from audit.models import SecurityEvent
@@ -305,3 +306,37 @@ def test_axes_locks_the_username_and_ip_pair_only(client, axes_on):
         reverse("login"), {"username": "per", "password": PASSWORD}, REMOTE_ADDR="10.0.0.2"
     )
     assert other_ip.status_code == 302
+
+
+@pytest.mark.django_db
+def test_no_store_sets_what_djangos_patching_would_and_keeps_a_views_own_headers(rf):
+    """NoStoreMiddleware sets Cache-Control and Expires at once on a response that has
+    neither: the same as add_never_cache_headers and patch_cache_control(no_store, private).
+    A response with its own header is patched as before."""
+    from django.contrib.auth.models import AnonymousUser
+    from django.http import HttpResponse
+    from django.utils.cache import add_never_cache_headers, patch_cache_control
+
+    from audit.middleware import NoStoreMiddleware
+
+    patched = HttpResponse()
+    add_never_cache_headers(patched)
+    patch_cache_control(patched, no_store=True, private=True)
+    request = rf.get("/")
+    request.user = UserFactory()
+    fast = NoStoreMiddleware(lambda r: HttpResponse())(request)
+    assert fast["Cache-Control"] == patched["Cache-Control"]
+    assert (
+        fast["Expires"] == patched["Expires"]
+        or abs(parse_http_date(fast["Expires"]) - parse_http_date(patched["Expires"])) <= 1
+    )
+
+    def own(r):
+        response = HttpResponse()
+        response["Cache-Control"] = "max-age=60"
+        return response
+
+    kept = NoStoreMiddleware(own)(request)
+    assert "max-age=0" in kept["Cache-Control"] and "no-store" in kept["Cache-Control"]
+    request.user = AnonymousUser()
+    assert not NoStoreMiddleware(lambda r: HttpResponse())(request).has_header("Cache-Control")
