@@ -32,13 +32,14 @@ def production_env(tmp_path):
 
 def test_the_app_loads_before_the_fork_without_a_database_connection(production_env):
     # preload_app and when_ready (the URLconf, the catalogs): a connection opened while
-    # loading would be shared by every worker.
+    # loading would be shared by every worker; what was loaded is frozen for the GC.
     check = (
         "import runpy, config.wsgi; from django.db import connections; "
         "runpy.run_path('config/gunicorn.conf.py')['when_ready'](None); "
         "from django.utils.translation import trans_real as t; "
         "assert {'sv', 'en'} <= set(t._translations), 'catalogs not loaded'; "
-        "assert all(c.connection is None for c in connections.all()), 'open before fork'"
+        "assert all(c.connection is None for c in connections.all()), 'open before fork'; "
+        "import gc; assert gc.get_freeze_count() > 100_000, 'the loaded app not frozen'"
     )
     subprocess.run([sys.executable, "-c", check], cwd=ROOT, env=production_env, check=True)
 
