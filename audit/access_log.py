@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods
 from casework.models import Participant
 from casework.personnummer import parse
 from casework.search import personnummer_key
-from casework.selectors import auditable_participants, membership, visible_participants
+from casework.selectors import auditable_participants, unit_codes_of, visible_participants
 from casework.widgets import IsoDateField
 from programmes.models import Unit
 
@@ -169,7 +169,7 @@ def _page_number(request) -> int:
 def access_log(request, *, require_auditor):
     """The monthly log review (L4), 50 rows a page."""
     require_auditor(request)
-    units = Unit.objects.filter(pk__in=membership(Unit.objects.filter(members=request.user)))
+    units = Unit.objects.filter(code__in=unit_codes_of(request.user))  # read on the primary
     form = AccessLogFilter(request.GET, units=units, auditor=request.user)
     page = _page_number(request)
     rows, more = log_rows(form, units, page=page) if form.is_valid() else ([], False)

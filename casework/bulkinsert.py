@@ -117,11 +117,7 @@ def insert(model: type[Model], objs: Sequence[Model], *, returning: bool = True)
     if not plan.plain or any(obj.pk is not None for obj in objs):
         model._default_manager.bulk_create(objs, batch_size=MAX_ROWS)
         return
-    for obj in objs:
-        _link_saved_parents(obj, plan.relations)
-        for field in plan.own_pre_save:
-            field.pre_save(obj, True)  # e.g. auto_now_add sets the attribute
-    rows = [tuple(getattr(obj, name) for name in plan.attnames) for obj in objs]
+    rows = [_values(plan, obj) for obj in objs]
     ids = _write(connection, plan, rows, returning=returning)
     pk = model._meta.pk.attname
     for obj, new_id in zip(objs, ids, strict=False):
@@ -151,14 +147,18 @@ def insert_pair(first: Model, second: Model) -> None:
         obj._state.db = connection.alias
 
 
-def _prepared(plan: _Plan, obj: Model, connection: Any) -> list:
+def _values(plan: _Plan, obj: Model) -> tuple:
+    """A new row's values in the plan's column order, as a save would take them."""
     _link_saved_parents(obj, plan.relations)
     for field in plan.own_pre_save:
-        field.pre_save(obj, True)
-    values = [getattr(obj, name) for name in plan.attnames]
+        field.pre_save(obj, True)  # e.g. auto_now_add sets the attribute
+    return tuple(getattr(obj, name) for name in plan.attnames)
+
+
+def _prepared(plan: _Plan, obj: Model, connection: Any) -> list:
     return [  # a value PostgreSQL takes as it is skips its field's preparation, as in COPY
         value if type(value) is same else prep(value, connection)
-        for prep, same, value in zip(plan.prepare, plan.unchanged, values, strict=True)
+        for prep, same, value in zip(plan.prepare, plan.unchanged, _values(plan, obj), strict=True)
     ]
 
 

@@ -105,16 +105,16 @@ def _load_who(user: Any) -> None:
 
 
 def _own_units(user: User) -> QuerySet[Unit] | list[int]:
-    return membership(Unit.objects.filter(members=user))
+    return _membership(Unit.objects.filter(members=user))
 
 
-def membership(query: QuerySet[Any]) -> QuerySet[Any] | list[int]:
-    """Which units or programmes a user's scope names: a subquery where cases are read on
-    the primary (the compiled hot queries differ only by the user's id), the ids read on
-    the primary where they are read on a replica (a report, its drill-down, the auditor's
-    pages: config.replica). A lagging standby must not keep a unit taken away, nor a
-    programme no longer shared, in scope until it replays: who the reader is comes from
-    the primary (`_primary`), as the roles do."""
+def _membership(query: QuerySet[Any]) -> QuerySet[Any] | list[int]:
+    """Which units or programmes the scoping rule names: a subquery where cases are read
+    on the primary (the compiled hot queries differ only by the user's id), the ids read
+    on the primary where they are read on a replica (a report, its drill-down, the
+    auditor's pages: config.replica). A lagging standby must not keep a unit taken away,
+    nor a programme no longer shared, in scope until it replays: who the reader is comes
+    from the primary (`_primary`), as the roles and `unit_codes_of` do."""
     if router.db_for_read(Case) == _primary():
         return query
     return list(query.using(_primary()).values_list("pk", flat=True))
@@ -133,7 +133,7 @@ def visible_cases(user: User) -> CaseQuerySet:
     roles = roles_of(user)
     scope = Q(pk__in=[])
     if "coordinator" in roles:
-        shared = membership(Programme.objects.filter(shared_with__units__members=user))
+        shared = _membership(Programme.objects.filter(shared_with__units__members=user))
         scope |= Q(unit__in=_own_units(user))
         scope |= Q(programme__in=shared, participant__skyddad_identitet=False)
     if "coach" in roles:

@@ -343,7 +343,7 @@ def test_who_the_reader_is_comes_from_the_primary_inside_a_report(standby):
 
 def test_a_unit_taken_away_leaves_the_drill_down_at_once_on_a_lagging_replica(standby, refer):
     """The scoping rule reads the coordinator's units on the primary when the cases are
-    read on the replica (`casework.selectors.membership`): a coordinator removed from the
+    read on the replica (`casework.selectors._membership`): a coordinator removed from the
     unit does not see its persons until the standby replays the removal."""
     refer()  # born 1990: IN4
     coordinator = UserFactory(username="samordnare4", roles=["coordinator"], units=[unit()])

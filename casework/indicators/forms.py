@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from casework.selectors import membership
+from casework.selectors import unit_codes_of
 from programmes.models import Organisation, Programme, Unit
 
 from . import periods
@@ -30,7 +30,7 @@ def programmes_for(user):
     """Programmes owned by or shared with the organisations of the user's units (S5)."""
     if user.is_superuser:
         return Programme.objects.all()
-    organisations = membership(Organisation.objects.filter(units__members=user))
+    organisations = Organisation.objects.filter(units__code__in=unit_codes_of(user))
     return Programme.objects.filter(
         Q(owner__in=organisations) | Q(shared_with__in=organisations)
     ).distinct()
@@ -40,9 +40,7 @@ def units_for(user):
     """The units of the organisations of the user's units: the report's choice of unit."""
     if user.is_superuser:
         return Unit.objects.all()
-    return Unit.objects.filter(
-        organisation__in=membership(Organisation.objects.filter(units__members=user))
-    )
+    return Unit.objects.filter(organisation__units__code__in=unit_codes_of(user)).distinct()
 
 
 class ReportForm(forms.Form):

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from audit.services import log_read
 from casework.models import Participant, SavedReport
-from casework.selectors import membership, roles_of, visible_cases
+from casework.selectors import roles_of, unit_codes_of, visible_cases
 from config.replica import reads_from_replica
 from programmes.models import Organisation
 
@@ -65,7 +65,7 @@ def _chart(form: ReportForm) -> dict:
 
 def saved_reports(user):
     """Fastställda reports of the user's own organisations only (issue 17 item 9)."""
-    organisations = membership(Organisation.objects.filter(units__members=user))
+    organisations = Organisation.objects.filter(units__code__in=unit_codes_of(user))
     mine = SavedReport.objects.filter(saved_by__units__organisation__in=organisations)
     return SavedReport.objects.filter(pk__in=mine.values("pk"))
 
