@@ -47,6 +47,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.request
 from datetime import date
 from pathlib import Path
@@ -237,9 +238,6 @@ def web_load(url: str, *, mixed: bool = False) -> dict:
     """
     served = serve_env(url)  # the sessions are signed with the server's SECRET_KEY
     setup = in_database(url, "load_probe.py", "setup", settings=served)
-    subprocess.run(
-        [PY, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=served, check=True
-    )
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
         json.dump(setup, f)
     log = "gunicorn-mixed.log" if mixed else "gunicorn.log"
@@ -278,6 +276,11 @@ def serving(served: dict, log_name: str):
     master's process id, once a request is answered (the workers have loaded the app)."""
     port = free_port()
     (ROOT / "var" / "bench").mkdir(parents=True, exist_ok=True)  # `run.py web_load` alone
+    # Production serves the collected static files (whitenoise's manifest): without them
+    # every page is a 500, the login page the readiness check asks for included.
+    subprocess.run(
+        [PY, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=served, check=True
+    )
     log = (ROOT / "var" / "bench" / log_name).open("w")
     server = subprocess.Popen(
         [PY, "-m", "gunicorn", "config.wsgi:application", f"--bind=127.0.0.1:{port}", *GUNICORN],
@@ -291,8 +294,12 @@ def serving(served: dict, log_name: str):
             try:
                 urllib.request.urlopen(f"http://127.0.0.1:{port}/konto/logga-in/", timeout=5)
                 break
-            except OSError:
+            except urllib.error.HTTPError as error:  # it answers, wrongly: no use waiting
+                raise SystemExit(f"gunicorn answers {error.code}: see {log.name}") from error
+            except OSError:  # not listening yet
                 time.sleep(0.2)
+        else:
+            raise SystemExit(f"gunicorn did not answer within a minute: see {log.name}")
         yield f"http://127.0.0.1:{port}", server.pid
     finally:
         server.terminate()
