@@ -3,6 +3,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import time_machine
 from django.contrib.auth.models import User
+from django.db import connection
 from django.utils import timezone
 
 from api import services
@@ -145,6 +146,21 @@ def test_the_database_counter_keeps_only_the_current_minute(make_client):
     with time_machine.travel(datetime(2026, 12, 1, 12, 1, 5, tzinfo=UTC), tick=False):
         assert Api(token).get(EVENTS).status_code == 200
     assert list(RateWindow.objects.values_list("count", flat=True)) == [1]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's unlogged tables")
+@pytest.mark.django_db
+def test_the_database_counter_writes_no_wal_on_postgresql():
+    """A window lives a minute: a crash may empty it (ADR 0106), every request's upsert
+    need not wait for a WAL flush."""
+    from api.models import RateWindow
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relpersistence FROM pg_class WHERE oid = %s::regclass",
+            [RateWindow._meta.db_table],
+        )
+        assert cursor.fetchone() == ("u",)
 
 
 def _redis_or_skip() -> str:
