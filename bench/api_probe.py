@@ -16,8 +16,9 @@ R times a second on a fixed schedule from a random phase, and a request's latenc
 from its scheduled moment, so a late answer also delays the samples behind it (no
 coordinated omission). Only a 200 that names the asked person is a latency sample;
 anything else is counted in "errors". Loopback only. Besides the server's CPU it reports
-the CPU of PostgreSQL's backends for the database and of the driver itself per request:
-all three share the machine's cores.
+the CPU of PostgreSQL's backends for the database, of the driver itself and, with
+`--sealer-pid PID`, of the audit sealer beside the server (its backend is among the
+database's) per request: all of them share the machine's cores.
 
 `verify SETUP_JSON`: how many access-log rows name the client (one per answered read).
 
@@ -232,6 +233,7 @@ def drive(
     setup: dict,
     *,
     server_pid: int | None = None,
+    sealer_pid: int | None = None,
     rate: float = 0.0,
     per_client: int | None = None,
 ) -> dict:
@@ -251,11 +253,13 @@ def drive(
         t.start()
     ready.wait()  # every caller has had its first answer: the warm-up is not counted
     began, cpu = time.perf_counter(), process_cpu_seconds(server_pid) if server_pid else 0.0
+    sealer = process_cpu_seconds(sealer_pid) if sealer_pid else 0.0
     own, database_cpu = time.process_time(), database_cpu_seconds(database)
     for t in threads:
         t.join()
     wall = time.perf_counter() - began
     cpu = process_cpu_seconds(server_pid) - cpu if server_pid else 0.0
+    sealer = process_cpu_seconds(sealer_pid) - sealer if sealer_pid else 0.0
     own, database_cpu = time.process_time() - own, database_cpu_seconds(database) - database_cpu
     times = [t for c in callers for t in c.times]
     errors: dict[str, int] = {}
@@ -277,6 +281,8 @@ def drive(
     if times:
         out["postgresql_cpu_ms_per_request"] = round(1000 * database_cpu / len(times), 2)
         out["driver_cpu_ms_per_request"] = round(1000 * own / len(times), 2)
+        if sealer_pid:  # its PostgreSQL backend is among the database's above
+            out["sealer_cpu_ms_per_request"] = round(1000 * sealer / len(times), 2)
     return out
 
 
@@ -353,17 +359,18 @@ def main() -> None:
         print(json.dumps(setup()))
     elif sys.argv[1] == "verify":
         print(json.dumps({"logged": verify(json.loads(Path(sys.argv[2]).read_text()))}))
-    else:  # drive URL SETUP_JSON [--server-pid PID]
-        pid = (
-            int(sys.argv[sys.argv.index("--server-pid") + 1])
-            if "--server-pid" in sys.argv
-            else None
+    else:  # drive URL SETUP_JSON [--server-pid PID] [--sealer-pid PID]
+        pid, sealer = (
+            int(sys.argv[sys.argv.index(flag) + 1]) if flag in sys.argv else None
+            for flag in ("--server-pid", "--sealer-pid")
         )
         rate = float(sys.argv[sys.argv.index("--rate") + 1]) if "--rate" in sys.argv else 0.0
         flag = "--per-client"
         each = int(sys.argv[sys.argv.index(flag) + 1]) if flag in sys.argv else None
         setup_data = json.loads(Path(sys.argv[3]).read_text())
-        found = drive(sys.argv[2], setup_data, server_pid=pid, rate=rate, per_client=each)
+        found = drive(
+            sys.argv[2], setup_data, server_pid=pid, sealer_pid=sealer, rate=rate, per_client=each
+        )
         print(json.dumps(found))
 
 

@@ -353,10 +353,11 @@ def api_load(url: str) -> dict:
     runs = {}
     with (
         serving(served, "gunicorn-api.log") as (base, pid),
-        sealing(served, ROOT / "var" / "bench" / "sealer-api.log"),
+        sealing(served, ROOT / "var" / "bench" / "sealer-api.log") as sealer_pid,
     ):
         for name, rate, each in (("saturation", 0.0, API_REQUESTS), ("paced", API_RATE, PACED)):
-            args = [base, f.name, "--server-pid", str(pid), "--rate", str(rate)]
+            args = [base, f.name, "--server-pid", str(pid), "--sealer-pid", str(sealer_pid)]
+            args += ["--rate", str(rate)]
             args += ["--per-client", str(each)]
             done = subprocess.run(
                 [PY, str(ROOT / "bench" / "api_probe.py"), "drive", *args],
