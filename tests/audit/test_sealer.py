@@ -78,6 +78,27 @@ def test_a_large_batch_is_sealed_in_blocks_of_at_most_block_max(coordinator, mon
     assert chain.verify() is None
 
 
+def test_a_round_seals_what_waited_and_leaves_what_was_written_during_it(
+    coordinator, monkeypatch, settings
+):
+    """Under a steady load something always waits: the round must still end, and the
+    worker rest until the next (a sealer that chased every new entry never rested)."""
+    settings.AUDIT_SEAL_AFTER_COMMIT = False
+    for n in range(3):
+        log_read(user=coordinator, action="case.detail", participant_ids=[n])
+    seal_block = sealer.seal_block
+
+    def sealed_while_a_reader_writes(limit=None):
+        block = seal_block(limit)
+        log_read(user=coordinator, action="case.detail", participant_ids=[9])
+        return block
+
+    monkeypatch.setattr(sealer, "seal_block", sealed_while_a_reader_writes)
+    assert sealer.seal_pending(max_blocks=10) == 3
+    assert list(ChainBlock.objects.values_list("count", flat=True)) == [3]
+    assert ChainEntry.objects.filter(block__isnull=True).count() == 1  # the next round's
+
+
 def test_a_block_places_its_entries_in_id_order_across_update_chunks(
     coordinator, monkeypatch, settings
 ):
