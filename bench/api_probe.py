@@ -123,10 +123,19 @@ class Wire:
         self.sock: socket.socket | None = None
 
     def exchange(self, request: bytes) -> tuple[int, bytes]:
+        reused = self.sock is not None
         if self.sock is None:
             self.sock = socket.create_connection(self.address, timeout=self.timeout)
-        self.sock.sendall(request)
-        data = b""
+        try:
+            self.sock.sendall(request)
+            data = self._received()
+        except OSError:
+            if not reused:
+                raise
+            # A kept connection the server had closed meanwhile (HTTP/1.1 lets it):
+            # nothing of the answer came, so ask again on a new one, as browsers do.
+            self.close()
+            return self.exchange(request)
         while (end := data.find(b"\r\n\r\n")) < 0:
             data += self._received()
         head, body = data[:end].lower(), data[end + 4 :]
