@@ -7,7 +7,7 @@ OTP, LoginRequired, the session timeout, messages, simple_history's request, htm
 whitenoise) cost a participation read more CPU than its query. `ApiPathMiddleware`, first
 in MIDDLEWARE, sends a request whose path starts with /api/ through `API_MIDDLEWARE`
 instead: the security headers (SecurityMiddleware, X-Frame-Options, CSP in production),
-no-store for authenticated answers, the host check and the language (Common, Locale),
+no-store for authenticated answers, the host check (Common), the language (`ApiLanguage`),
 and simple_history's request, so a referral's history rows name the client's user. Every
 other path goes on through MIDDLEWARE unchanged. The URLconf and the error handlers are
 the same for both. In production `ApiContentSecurityPolicy` sets the CSP of /api/.
@@ -26,6 +26,8 @@ from django.core.exceptions import MiddlewareNotUsed
 from django.core.handlers.base import BaseHandler
 from django.core.handlers.exception import convert_exception_to_response
 from django.http import HttpRequest, HttpResponseBase
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
 from django.utils.module_loading import import_string
 
 API_PREFIX = "/api/"
@@ -68,6 +70,29 @@ class ApiPathMiddleware:
         # the error pages and NoStoreMiddleware read a user as on every other path.
         request.user = AnonymousUser()
         return cast(HttpResponseBase, self.api._middleware_chain(request))
+
+
+class ApiLanguage:
+    """The language of an /api/ answer: the request's Accept-Language, else the site's
+    (Swedish), with `Content-Language` and `Vary: Accept-Language`, as LocaleMiddleware
+    gives them. LocaleMiddleware also looks for a language prefix in the path, twice a
+    request, which no URL of the project has: 31 µs per request against 4 µs here (each in
+    front of a bare view, 33–34 against 6.7–6.8 µs; a participation read is ~1 ms)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        if "HTTP_ACCEPT_LANGUAGE" in request.META:
+            language = translation.get_language_from_request(request)
+        else:
+            language = settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        patch_vary_headers(response, ("Accept-Language",))
+        response.headers.setdefault("Content-Language", language)
+        return response
 
 
 # An API answer is data, never a page to render, run or frame (OWASP REST Security

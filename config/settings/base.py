@@ -66,7 +66,7 @@ MIDDLEWARE = [
 # The token-authenticated API's chain: no session, CSRF, OTP or login (config.api_middleware).
 API_MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "config.api_middleware.ApiLanguage",
     "django.middleware.common.CommonMiddleware",
     "audit.middleware.NoStoreMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

@@ -1,6 +1,7 @@
 """/api/ goes through API_MIDDLEWARE, every other path through MIDDLEWARE (issue 16)."""
 
 from django.test import Client, override_settings
+from django.utils import translation
 
 from config.api_middleware import API_POLICY
 from tests.api.test_participation_api import URL, refer
@@ -60,3 +61,15 @@ def test_an_unknown_api_path_is_the_404_page_without_a_session(db):
     response = Client().get("/api/v1/nothing-here")
     assert response.status_code == 404
     assert not response.cookies
+
+
+def test_an_api_answer_is_in_swedish_unless_the_client_asks_for_english(api_a):
+    """docs/api.md: the Swedish reason, or English with `Accept-Language: en`."""
+    pnr = body()["personnummer"]  # nobody referred: the 404's reason
+    swedish = api_a.get(URL, {"personnummer": pnr})
+    with translation.override("sv"):  # the request activates its language in this thread
+        english = api_a.get(URL, {"personnummer": pnr}, **{"Accept-Language": "en"})
+    assert swedish.json()["detail"] == "Finns inte, eller ligger utanför klientens enhet."
+    assert english.json()["detail"] == "Does not exist, or is outside the client's unit."
+    assert (swedish["Content-Language"], english["Content-Language"]) == ("sv", "en")
+    assert "Accept-Language" in swedish["Vary"] and "Accept-Language" in english["Vary"]
