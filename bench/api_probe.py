@@ -129,7 +129,7 @@ class Wire:
         try:
             self.sock.sendall(request)
             data = self._received()
-        except OSError:
+        except ConnectionError:  # not a timeout: the server may still be answering
             if not reused:
                 raise
             # A kept connection the server had closed meanwhile (HTTP/1.1 lets it):
