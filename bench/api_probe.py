@@ -261,14 +261,14 @@ def drive(
     for t in threads:
         t.start()
     ready.wait()  # every caller has had its first answer: the warm-up is not counted
-    began, cpu = time.perf_counter(), process_cpu_seconds(server_pid) if server_pid else 0.0
-    sealer = process_cpu_seconds(sealer_pid) if sealer_pid else 0.0
+    began, cpu = time.perf_counter(), process_cpu_seconds(server_pid)
+    sealer = process_cpu_seconds(sealer_pid)
     own, database_cpu = time.process_time(), database_cpu_seconds(database)
     for t in threads:
         t.join()
     wall = time.perf_counter() - began
-    cpu = process_cpu_seconds(server_pid) - cpu if server_pid else 0.0
-    sealer = process_cpu_seconds(sealer_pid) - sealer if sealer_pid else 0.0
+    cpu = process_cpu_seconds(server_pid) - cpu
+    sealer = process_cpu_seconds(sealer_pid) - sealer
     own, database_cpu = time.process_time() - own, database_cpu_seconds(database) - database_cpu
     times = [t for c in callers for t in c.times]
     errors: dict[str, int] = {}

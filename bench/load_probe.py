@@ -306,8 +306,11 @@ def latency(times: list[float]) -> dict:
     return out
 
 
-def process_cpu_seconds(pid: int, *, descendants: bool = True) -> float:
-    """User + system CPU seconds of `pid` and every live descendant (Linux /proc)."""
+def process_cpu_seconds(pid: int | None, *, descendants: bool = True) -> float:
+    """User + system CPU seconds of `pid` and every live descendant (Linux /proc); 0 for
+    no process (a run without that worker)."""
+    if not pid:
+        return 0.0
     parents: dict[int, int] = {}
     for entry in Path("/proc").iterdir():
         if descendants and entry.name.isdigit():
@@ -434,12 +437,14 @@ def drive(
     if watch is not None:
         watch.start()
     workers = {"sealer": sealer_pid, "summary": summary_pid}
-    worker_cpu = {name: _cpu(pid) for name, pid in workers.items()}
-    cpu, began = _cpu(server_pid), time.perf_counter()
+    worker_cpu = {name: process_cpu_seconds(pid) for name, pid in workers.items()}
+    cpu, began = process_cpu_seconds(server_pid), time.perf_counter()
     for t in threads[: len(coaches)]:
         t.join()
-    wall, cpu = time.perf_counter() - began, _cpu(server_pid) - cpu
-    worker_cpu = {name: _cpu(pid) - worker_cpu[name] for name, pid in workers.items()}
+    wall, cpu = time.perf_counter() - began, process_cpu_seconds(server_pid) - cpu
+    worker_cpu = {
+        name: process_cpu_seconds(pid) - worker_cpu[name] for name, pid in workers.items()
+    }
     chain_seen = watch.stop() if watch is not None else None  # at once: the end of the run
     stop.set()
     for t in threads[len(coaches) :]:
@@ -456,10 +461,6 @@ def drive(
     if chain_seen is not None:
         out["audit_chain"] = chain_seen
     return out
-
-
-def _cpu(pid: int | None) -> float:
-    return process_cpu_seconds(pid) if pid else 0.0
 
 
 def _summary(coaches, manager, setup, wall: float, cpu: float, pid) -> dict:
