@@ -41,7 +41,9 @@ def test_the_app_loads_before_the_fork_without_a_database_connection(production_
         "assert all(c.connection is None for c in connections.all()), 'open before fork'; "
         "import gc; assert gc.get_freeze_count() > 100_000, 'the loaded app not frozen'"
     )
-    subprocess.run([sys.executable, "-c", check], cwd=ROOT, env=production_env, check=True)
+    subprocess.run(
+        [sys.executable, "-c", check], cwd=ROOT, env=production_env, check=True, timeout=120
+    )
 
 
 def test_the_configuration_serves_the_api_with_its_swedish_refusal(production_env):

@@ -55,10 +55,12 @@ def outcomes(tmp_path_factory):
         running = [(name, _start(path), time.monotonic()) for name, path in pending[:2]]
         pending = pending[2:]
         for name, process, started in running:
-            out, err = process.stdout.read(), process.stderr.read()
-            process.stdout.close()
-            process.stderr.close()
-            process.wait()
+            try:  # both pipes at once: a child that fills stderr does not wait on us
+                out, err = process.communicate(timeout=4 * MAX_SECONDS)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                out, err = process.communicate()
+                err += b"\nkilled: no answer within %d s" % (4 * MAX_SECONDS)
             results[name] = (process.returncode, out, err, time.monotonic() - started)
     return results
 
