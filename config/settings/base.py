@@ -237,5 +237,8 @@ if os.environ.get("REDIS_URL"):
         "api": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": os.environ["REDIS_URL"],
+            # A Redis that stalls answers an error within a second instead of holding the
+            # worker until gunicorn's 60-second timeout kills it.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         },
     }

@@ -168,8 +168,8 @@ def _redis_or_skip() -> str:
 
     location = "redis://127.0.0.1:6379/15"
     try:
-        redis.Redis.from_url(location, socket_connect_timeout=1).ping()
-    except redis.ConnectionError:
+        redis.Redis.from_url(location, socket_connect_timeout=1, socket_timeout=1).ping()
+    except (redis.ConnectionError, redis.TimeoutError):
         pytest.skip("no Redis on 127.0.0.1:6379 (CI has one)")
     return location
 
@@ -186,6 +186,7 @@ def test_with_redis_the_limit_is_counted_there_and_not_in_the_database(make_clie
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": _redis_or_skip(),
         "KEY_PREFIX": f"test-{uuid4().hex}",  # each run its own counters
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
     }
     local = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     _client, token = make_client(name="r", requests_per_minute=2)
