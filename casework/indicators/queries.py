@@ -104,8 +104,14 @@ def _scope(filters: Filters, params: dict) -> str:
     if filters.marked_only:
         case_filters.append("c.participant_id IN (SELECT participant_id FROM marked)")
     if case_filters:
-        where = " AND ".join(case_filters)
-        parts.append(f"{{a}}.case_id IN (SELECT c.id FROM casework_case c WHERE {where})")
+        cases = f"SELECT c.id FROM casework_case c WHERE {' AND '.join(case_filters)}"
+        if filters.participant_ids is not None and connection.vendor == "postgresql":
+            # The persons the summary's keeper derives again, 500 at most: their cases'
+            # spells by the case index. As a semi-join, PostgreSQL read every spell of P
+            # by date and kept theirs (26,000 for 250 persons at 200,000 participants).
+            parts.append(f"{{a}}.case_id = ANY(ARRAY({cases}))")
+        else:
+            parts.append(f"{{a}}.case_id IN ({cases})")
     return " AND ".join(parts) or "1 = 1"
 
 
