@@ -44,7 +44,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from casework.models import KIND_FIELDS, SummaryDirty, SummaryPeriod
+from casework.models import KIND_FIELDS, Spell, SummaryDirty, SummaryPeriod, SummaryPerson
 from config.replica import read_connection as connection
 from programmes.models import Programme
 
@@ -368,7 +368,7 @@ def clean() -> int:
                 _replace(row)
             built = []
         for chunk in _chunks(marked, 500) if built else ():
-            for row in built:
+            for row in _concerning(built, chunk):
                 _replace(row, chunk)
         # Repeatable read: the marks this snapshot saw; later ones are not visible to it.
         with primary.cursor() as cursor:
@@ -376,6 +376,32 @@ def clean() -> int:
             if primary.vendor == "postgresql" and cursor.rowcount > ANALYZE_ABOVE:
                 cursor.execute("ANALYZE casework_summarydirty")
         return len(marked)
+
+
+def _concerning(built: list[SummaryPeriod], persons: list[int]) -> list[SummaryPeriod]:
+    """The built periods where the persons may have rows, kept or derived: each period of
+    all programmes, and a programme's where one of them has a spell of that programme or a
+    kept row. A programme's summary derives only its own spells (`_scope`), so elsewhere
+    `_replace` deletes nothing and derives nothing, and each programme's seven periods
+    cost a round as much as the whole scope's seven."""
+    programmes = set(
+        Spell.objects.filter(case__participant_id__in=persons)
+        .values_list("programme_id", flat=True)
+        .distinct()
+    )
+    kept = set(
+        SummaryPerson.objects.filter(
+            period__in=[row.pk for row in built if row.programme_id is not None],
+            participant_id__in=persons,
+        )
+        .values_list("period_id", flat=True)
+        .distinct()
+    )
+    return [
+        row
+        for row in built
+        if row.programme_id is None or row.programme_id in programmes or row.pk in kept
+    ]
 
 
 def _chunks(values: list[int], size: int) -> Iterable[list[int]]:

@@ -226,6 +226,28 @@ def test_a_deleted_person_leaves_the_summary(history):
     assert_same(TERTIALS[1])
 
 
+def test_a_person_is_derived_again_only_where_they_can_have_rows(history, monkeypatch):
+    """The periods of all programmes, and of a programme only for a person with a spell
+    of it or a kept row there: a programme's summary derives its own spells alone."""
+    pid = SummaryPerson.objects.filter(period__programme__isnull=False).first().participant_id
+    theirs = set(Spell.objects.filter(participant_id=pid).values_list("programme_id", flat=True))
+    others = {p.pk for p in programmes()} - theirs
+    assert others, "the history has programmes this person never took part in"
+    replaced = []
+    derive = summary._replace
+    monkeypatch.setattr(
+        summary,
+        "_replace",
+        lambda row, ids=None: replaced.append(row.programme_id) or derive(row, ids),
+    )
+    SummaryDirty.objects.create(participant_id=pid)
+    assert summary.clean() == 1
+    assert None in replaced and set(replaced) - {None} == theirs
+    assert_kinds_add_up()
+    for period in TERTIALS:
+        assert_all_same(period)
+
+
 def test_the_command_builds_the_board_tertials_and_cleans(history):
     call_command("indicator_summary", "--today", "2025-12-31")
     built = summary.standard_periods(date(2025, 12, 31))
