@@ -311,22 +311,75 @@ def process_cpu_seconds(pid: int | None, *, descendants: bool = True) -> float:
     no process (a run without that worker)."""
     if not pid:
         return 0.0
-    parents: dict[int, int] = {}
-    for entry in Path("/proc").iterdir():
-        if descendants and entry.name.isdigit():
-            with contextlib.suppress(OSError, IndexError, ValueError):
-                parents[int(entry.name)] = int(_stat(int(entry.name))[1])
-    tree, grew = {pid}, descendants
-    while grew:
-        more = {p for p, parent in parents.items() if parent in tree} - tree
-        tree |= more
-        grew = bool(more)
     ticks = 0
-    for member in tree:
+    for member in _tree(pid) if descendants else {pid}:
         with contextlib.suppress(OSError, IndexError, ValueError):
             fields = _stat(member)
             ticks += int(fields[11]) + int(fields[12])  # utime, stime
     return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def _tree(pid: int) -> set[int]:
+    """`pid` and its live descendants."""
+    parents: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            with contextlib.suppress(OSError, IndexError, ValueError):
+                parents[int(entry.name)] = int(_stat(int(entry.name))[1])
+    tree, grew = {pid}, True
+    while grew:
+        more = {p for p, parent in parents.items() if parent in tree} - tree
+        tree |= more
+        grew = bool(more)
+    return tree
+
+
+BACKEND = re.compile(rb"^postgres: .*\b127\.0\.0\.1\((\d+)\)")
+
+
+def database_cpu_by_client(
+    clients: dict[str, int | None], port: int = 5432
+) -> dict[str, dict[int, float]]:
+    """{backend pid: CPU seconds so far} of the PostgreSQL backends that serve each client
+    process and its descendants (gunicorn's workers), on loopback: a backend's title names
+    its client's port, /proc/net/tcp that socket's inode, and the client's /proc/PID/fd the
+    inode. The sealer's and the keeper's queries cost the coaches' cores too, and no column
+    showed them: the keeper's backend took more CPU than all of gunicorn's (2026-12-06)."""
+    backends = {}  # client port -> backend pid
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            with contextlib.suppress(OSError):
+                if found := BACKEND.match((entry / "cmdline").read_bytes()):
+                    backends[int(found[1])] = int(entry.name)
+    inodes = {}  # socket inode -> client port, for connections to the server's port
+    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+        fields = line.split()
+        local, remote = (int(a.rsplit(":", 1)[1], 16) for a in fields[1:3])
+        if remote == port and local in backends:
+            inodes[f"socket:[{fields[9]}]"] = local
+    out: dict[str, dict[int, float]] = {}
+    for name, pid in clients.items():
+        out[name] = {}
+        for member in _tree(pid) if pid else ():
+            with contextlib.suppress(OSError):
+                for fd in Path(f"/proc/{member}/fd").iterdir():
+                    with contextlib.suppress(OSError):
+                        if (client_port := inodes.get(os.readlink(fd))) is not None:
+                            backend = backends[client_port]
+                            out[name][backend] = process_cpu_seconds(backend, descendants=False)
+    return out
+
+
+def database_cpu_grown(
+    clients: dict[str, int | None], before: dict[str, dict[int, float]]
+) -> dict[str, float]:
+    """Each client's backends' CPU seconds since `before` (a backend opened meanwhile from
+    its start; one closed meanwhile is not seen)."""
+    after = database_cpu_by_client(clients)
+    return {
+        name: sum(s - before[name].get(pid, 0.0) for pid, s in after[name].items())
+        for name in clients
+    }
 
 
 def backend_cpu_seconds(connection) -> float:
@@ -437,7 +490,9 @@ def drive(
     if watch is not None:
         watch.start()
     workers = {"sealer": sealer_pid, "summary": summary_pid}
+    clients = {"server": server_pid, **workers}
     worker_cpu = {name: process_cpu_seconds(pid) for name, pid in workers.items()}
+    backends = database_cpu_by_client(clients)
     cpu, began = process_cpu_seconds(server_pid), time.perf_counter()
     for t in threads[: len(coaches)]:
         t.join()
@@ -445,22 +500,35 @@ def drive(
     worker_cpu = {
         name: process_cpu_seconds(pid) - worker_cpu[name] for name, pid in workers.items()
     }
+    database_cpu = database_cpu_grown(clients, backends)
     chain_seen = watch.stop() if watch is not None else None  # at once: the end of the run
     stop.set()
     for t in threads[len(coaches) :]:
         t.join()
     out = _summary(coaches, manager if mixed else None, setup, wall, cpu, server_pid)
-    requests = sum(out[k]["requests"] for k in KINDS if k in out)
-    for name, pid in workers.items():  # the workers beside the server, as `make run` has
-        if pid:
-            seconds = worker_cpu[name]
-            out[f"{name}_cost"] = {
-                "cpu_seconds": round(seconds, 2),
-                "cpu_ms_per_request": round(1000 * seconds / requests, 2) if requests else None,
-            }
+    _add_costs(out, workers, worker_cpu, database_cpu)
     if chain_seen is not None:
         out["audit_chain"] = chain_seen
     return out
+
+
+def _add_costs(out: dict, workers: dict, worker_cpu: dict, database_cpu: dict) -> None:
+    """The workers' CPU beside the server's, as `make run` has them, and each one's
+    PostgreSQL backends', per counted request."""
+    requests = sum(out[k]["requests"] for k in KINDS if k in out)
+
+    def per_request(seconds: float) -> float | None:
+        return round(1000 * seconds / requests, 2) if requests else None
+
+    if "server_cost" in out:  # its backends, as long as both samples saw them
+        out["server_cost"]["postgresql_cpu_ms_per_request"] = per_request(database_cpu["server"])
+    for name, pid in workers.items():
+        if pid:
+            out[f"{name}_cost"] = {
+                "cpu_seconds": round(worker_cpu[name], 2),
+                "cpu_ms_per_request": per_request(worker_cpu[name]),
+                "postgresql_cpu_ms_per_request": per_request(database_cpu[name]),
+            }
 
 
 def _summary(coaches, manager, setup, wall: float, cpu: float, pid) -> dict:

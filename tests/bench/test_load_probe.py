@@ -215,3 +215,20 @@ def _alive(pid: int) -> bool:
     except OSError:
         return False
     return state != "Z"
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_the_database_cpu_of_a_client_is_its_own_backends():
+    """The keeper's and the sealer's queries are charged to them, not lost: a process's
+    backend is found by its connection's client port (loopback)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        backend = cursor.fetchone()[0]
+        before = load_probe.database_cpu_by_client({"test": os.getpid(), "none": None})
+        cursor.execute("SELECT count(*) FROM generate_series(1, 3000000)")
+    assert backend in before["test"] and before["none"] == {}
+    spent = load_probe.database_cpu_grown({"test": os.getpid()}, before)["test"]
+    assert spent >= 0.05  # three million rows counted in that backend, not in this process
