@@ -555,12 +555,12 @@ def report(result: dict) -> None:
         lambda e: _cost(e["scale"]["mixed_load"]["server_cost"]),
     )
     line(
-        "blandad last: förseglaren, CPU ms per förfrågan",
-        lambda e: e["scale"]["mixed_load"]["sealer_cost"]["cpu_ms_per_request"],
-    )
-    line(
-        "blandad last: indikatorsammanställningen, CPU ms per förfrågan",
-        lambda e: e["scale"]["mixed_load"]["summary_cost"]["cpu_ms_per_request"],
+        "blandad last: servern, förseglaren, sammanställningen: CPU ms per förfrågan, "
+        "egen / PostgreSQL:s",
+        lambda e: ", ".join(
+            _own_and_database(e["scale"]["mixed_load"][f"{w}_cost"])
+            for w in ("server", "sealer", "summary")
+        ),
     )
     line(
         "blandad last: ej förseglade poster vid slutet; äldsta, s (högst under körningen)",
@@ -590,6 +590,10 @@ def report(result: dict) -> None:
 
 def _triple(data: dict) -> str:
     return f"{data['p50_ms']} / {data['p95_ms']} / {data['p99_ms']} ({data['requests']} st)"
+
+
+def _own_and_database(data: dict) -> str:
+    return f"{data['cpu_ms_per_request']} / {data.get('postgresql_cpu_ms_per_request')}"
 
 
 def _cost(data: dict) -> str:
