@@ -188,11 +188,26 @@ def _gender(code: str) -> str:
     return code
 
 
+def _followups_of_persons(filters: Filters, params: dict) -> str:
+    """For the summary's keeper, a condition that keeps only its persons' follow-ups: else
+    every follow-up due in P's window was grouped for a few persons' exits, in each period
+    (12,853 follow-ups for 60 persons at 1,000,000 participants). Their exits come from
+    the spells in scope, so the join keeps what it kept."""
+    if filters.participant_ids is None:
+        return ""
+    ids = _in_list("person", filters.participant_ids, params)
+    cases = f"SELECT c.id FROM casework_case c WHERE c.participant_id IN ({ids})"
+    if connection.vendor == "postgresql":
+        return f" AND f.case_id = ANY(ARRAY({cases}))"
+    return f" AND f.case_id IN ({cases})"
+
+
 def _base_ctes(period: Period, filters: Filters, as_of, params: dict, cid: str = "") -> str:
     """Spells and enrolments overlapping P, referrals, exits and due follow-ups.
 
     `cid` (", s.case_id AS cid" or "") adds each fact's case, for the breakdowns."""
     first, spells, scope = _source(period, filters, as_of, params)
+    theirs = _followups_of_persons(filters, params)
     exits = f"""
         SELECT s.participant_id AS pid, s.gender, s.exit_reason{cid}
         FROM {spells} s
@@ -206,7 +221,7 @@ def _base_ctes(period: Period, filters: Filters, as_of, params: dict, cid: str =
             SELECT f.case_id, f.spell_ended_on,
                    MAX(CASE WHEN f.receives_eb THEN 1 ELSE 0 END) AS outcome
             FROM {current("casework_followup", "f", as_of)} f
-            WHERE f.spell_ended_on BETWEEN %(due_low)s AND %(due_high)s
+            WHERE f.spell_ended_on BETWEEN %(due_low)s AND %(due_high)s{theirs}
             GROUP BY f.case_id, f.spell_ended_on
         ) f ON f.case_id = s.case_id AND f.spell_ended_on = s.end_on
         WHERE s.state = 'anstallning' AND {scope.format(a="s")} AND s.end_on > s.start_on
