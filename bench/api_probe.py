@@ -44,7 +44,13 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
 
-from bench.load_probe import backend_cpu_seconds, latency, process_cpu_seconds, server_cost
+from bench.load_probe import (
+    backend_cpu_seconds,
+    latency,
+    postgres_backends,
+    process_cpu_seconds,
+    server_cost,
+)
 
 CLIENTS = int(os.environ.get("BENCH_API_CLIENTS", "20"))
 # Different persons per client thread. bench/run.py's saturation run asks for all of them
@@ -224,17 +230,11 @@ class Caller:
 
 def database_cpu_seconds(name: str) -> float:
     """CPU seconds of the PostgreSQL backends connected to database `name` (Linux /proc)."""
-    total = 0.0
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            title = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
-        except OSError:
-            continue
-        if title.startswith("postgres: ") and f" {name} " in title:
-            total += process_cpu_seconds(int(entry.name), descendants=False)
-    return total
+    return sum(
+        process_cpu_seconds(pid, descendants=False)
+        for pid, title in postgres_backends().items()
+        if f" {name} " in title
+    )
 
 
 def drive(

@@ -334,7 +334,19 @@ def _tree(pid: int) -> set[int]:
     return tree
 
 
-BACKEND = re.compile(rb"^postgres: .*\b127\.0\.0\.1\((\d+)\)")
+def postgres_backends() -> dict[int, str]:
+    """{pid: process title} of the PostgreSQL backends on this machine (Linux /proc)."""
+    out = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            with contextlib.suppress(OSError):
+                title = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+                if title.startswith("postgres: "):
+                    out[int(entry.name)] = title
+    return out
+
+
+CLIENT_PORT = re.compile(r"\b127\.0\.0\.1\((\d+)\)")  # a backend's title names its client
 
 
 def database_cpu_by_client(
@@ -345,29 +357,33 @@ def database_cpu_by_client(
     its client's port, /proc/net/tcp that socket's inode, and the client's /proc/PID/fd the
     inode. The sealer's and the keeper's queries cost the coaches' cores too, and no column
     showed them: the keeper's backend took more CPU than all of gunicorn's (2026-12-06)."""
-    backends = {}  # client port -> backend pid
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            with contextlib.suppress(OSError):
-                if found := BACKEND.match((entry / "cmdline").read_bytes()):
-                    backends[int(found[1])] = int(entry.name)
-    inodes = {}  # socket inode -> client port, for connections to the server's port
+    backends = {  # client port -> backend pid
+        int(found[1]): pid
+        for pid, title in postgres_backends().items()
+        if (found := CLIENT_PORT.search(title))
+    }
+    serving = {}  # the client's socket, as /proc/PID/fd links it -> its backend's pid
     for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
         fields = line.split()
         local, remote = (int(a.rsplit(":", 1)[1], 16) for a in fields[1:3])
         if remote == port and local in backends:
-            inodes[f"socket:[{fields[9]}]"] = local
-    out: dict[str, dict[int, float]] = {}
+            serving[f"socket:[{fields[9]}]"] = backends[local]
+    out = {}
     for name, pid in clients.items():
-        out[name] = {}
-        for member in _tree(pid) if pid else ():
-            with contextlib.suppress(OSError):
-                for fd in Path(f"/proc/{member}/fd").iterdir():
-                    with contextlib.suppress(OSError):
-                        if (client_port := inodes.get(os.readlink(fd))) is not None:
-                            backend = backends[client_port]
-                            out[name][backend] = process_cpu_seconds(backend, descendants=False)
+        theirs = [serving[link] for link in _open_files(pid) if link in serving] if pid else []
+        out[name] = {b: process_cpu_seconds(b, descendants=False) for b in theirs}
     return out
+
+
+def _open_files(pid: int) -> set[str]:
+    """What the open files of `pid` and its descendants link to ("socket:[inode]", …)."""
+    links = set()
+    for member in _tree(pid):
+        with contextlib.suppress(OSError):
+            for fd in Path(f"/proc/{member}/fd").iterdir():
+                with contextlib.suppress(OSError):
+                    links.add(os.readlink(fd))
+    return links
 
 
 def database_cpu_grown(

@@ -105,14 +105,17 @@ def _scope(filters: Filters, params: dict) -> str:
         case_filters.append("c.participant_id IN (SELECT participant_id FROM marked)")
     if case_filters:
         cases = f"SELECT c.id FROM casework_case c WHERE {' AND '.join(case_filters)}"
-        if filters.participant_ids is not None and connection.vendor == "postgresql":
-            # The persons the summary's keeper derives again, 500 at most: their cases'
-            # spells by the case index. As a semi-join, PostgreSQL read every spell of P
-            # by date and kept theirs (26,000 for 250 persons at 200,000 participants).
-            parts.append(f"{{a}}.case_id = ANY(ARRAY({cases}))")
-        else:
-            parts.append(f"{{a}}.case_id IN ({cases})")
+        parts.append(_among(filters, "{a}.case_id", cases))
     return " AND ".join(parts) or "1 = 1"
+
+
+def _among(filters: Filters, column: str, cases: str) -> str:
+    """`column` among the cases of the subquery. For the persons the summary's keeper
+    derives again (500 at most), on PostgreSQL, by the case index: as a semi-join it read
+    every spell of P by date and kept theirs (26,000 for 250 persons at 200,000)."""
+    if filters.participant_ids is not None and connection.vendor == "postgresql":
+        return f"{column} = ANY(ARRAY({cases}))"
+    return f"{column} IN ({cases})"
 
 
 def _source(period: Period, filters: Filters, as_of, params: dict) -> tuple[str, str, str]:
@@ -197,9 +200,7 @@ def _followups_of_persons(filters: Filters, params: dict) -> str:
         return ""
     ids = _in_list("person", filters.participant_ids, params)
     cases = f"SELECT c.id FROM casework_case c WHERE c.participant_id IN ({ids})"
-    if connection.vendor == "postgresql":
-        return f" AND f.case_id = ANY(ARRAY({cases}))"
-    return f" AND f.case_id IN ({cases})"
+    return f" AND {_among(filters, 'f.case_id', cases)}"
 
 
 def _base_ctes(period: Period, filters: Filters, as_of, params: dict, cid: str = "") -> str:
