@@ -2,12 +2,37 @@ import os
 from datetime import date
 
 import pytest
+from django.core.servers.basehttp import WSGIServer
+from django.test.testcases import LiveServerThread
 
 from casework.services import samrad_record
 from programmes.models import Programme
 from referrals.services import referral_register
 
 from .factories import UserFactory, make_pnr, unit
+
+
+class OneRequestAtATime(WSGIServer):
+    """The live server answers one request at a time.
+
+    With the in-memory SQLite test database, Django's threaded live server gives every
+    request thread the one shared connection. Two requests at once (the report page and
+    the charts it loads) can then wait on each other for ever: one is inside a query that
+    calls back into Python (Django's SQLite functions) and needs the GIL, the other holds
+    the GIL while it binds parameters and needs the connection (seen in CI); or one
+    releases the other's savepoint ("no such savepoint", seen in CI). In production each
+    thread has a connection of its own, so this is the tests' own arrangement.
+
+    Set for the whole run, not by the browser tests alone: pytest-django's live server
+    lives for the session, and when a load-probe test (tests/bench) on the same xdist
+    worker started it first, the browser tests after it got the threaded server."""
+
+    def __init__(self, *args, connections_override=None, **kwargs):
+        super().__init__(*args, **kwargs)
+
+
+def pytest_configure(config):
+    LiveServerThread.server_class = OneRequestAtATime
 
 
 def pytest_collection_modifyitems(config, items):

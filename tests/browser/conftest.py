@@ -10,9 +10,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings
-from django.core.servers.basehttp import WSGIServer
 from django.test import Client
-from django.test.testcases import LiveServerThread
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -32,25 +30,6 @@ AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 def chromium_path() -> str | None:
     return shutil.which("chromium") or shutil.which("chromium-browser")
-
-
-class OneRequestAtATime(WSGIServer):
-    """The live server answers one request at a time.
-
-    With the in-memory SQLite test database, Django's threaded live server gives every
-    request thread the one shared connection. Two requests at once (the report page and
-    the charts it loads) can then wait on each other for ever: one is inside a query that
-    calls back into Python (Django's SQLite functions) and needs the GIL, the other holds
-    the GIL while it binds parameters and needs the connection (seen in CI). In production
-    each thread has a connection of its own, so this is the tests' own arrangement."""
-
-    def __init__(self, *args, connections_override=None, **kwargs):
-        super().__init__(*args, **kwargs)
-
-
-@pytest.fixture(scope="session", autouse=True)
-def one_request_at_a_time():
-    LiveServerThread.server_class = OneRequestAtATime
 
 
 @pytest.fixture(scope="session")
